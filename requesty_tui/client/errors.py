@@ -1,0 +1,223 @@
+"""Typed errors with a message a user can act on.
+
+Every failure of the router client ends up as a :class:`RouterError` whose ``message`` is one
+line that says what happened and whose ``hint`` says what to do. The HTTP status decides the
+class; the body's message is quoted (cleaned of control characters) because the router's own
+words ("Provider not allowed for organization") are the most useful thing to show.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_line(text: str, limit: int = 400) -> str:
+    """One printable line: control characters dropped, whitespace folded, length capped."""
+    text = " ".join(_CONTROL.sub("", text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class RouterError(Exception):
+    """Base of every client failure. ``str()`` is the message plus the hint."""
+
+    exit_code = 4
+    kind = "error"
+
+    def __init__(
+        self,
+        message: str,
+        hint: str = "",
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+class AuthError(RouterError):
+    """The key is missing, invalid or revoked (exit code 3: a configuration problem)."""
+
+    exit_code = 3
+    kind = "auth"
+
+
+class PolicyError(RouterError):
+    """The organisation's policy blocks this model or provider."""
+
+    kind = "policy"
+
+
+class BalanceError(RouterError):
+    """402: the account has no balance left."""
+
+    kind = "balance"
+
+
+class SpendLimitError(RouterError):
+    """412: the key reached its monthly spend limit."""
+
+    kind = "spend-limit"
+
+
+class ModelNotFoundError(RouterError):
+    """404: the router does not know the model."""
+
+    kind = "model"
+
+
+class BadRequestError(RouterError):
+    """400 and other 4xx the client cannot fix by retrying."""
+
+    kind = "request"
+
+
+class RateLimitError(RouterError):
+    """429: upstream rate limit; retried with backoff."""
+
+    kind = "rate-limit"
+
+
+class ServerError(RouterError):
+    """5xx and 424: the router or the provider failed; retried before the first token."""
+
+    kind = "server"
+
+
+class ConnectionFailedError(RouterError):
+    """No connection: refused, DNS failure, TLS failure, connect timeout."""
+
+    kind = "connection"
+
+
+class StallError(RouterError):
+    """The server stopped sending for longer than the stall timeout."""
+
+    kind = "stall"
+
+
+class StreamCutError(RouterError):
+    """The stream ended without a finish reason: the reply is incomplete."""
+
+    kind = "cut"
+
+
+class ProviderStreamError(RouterError):
+    """The router sent an ``error`` chunk in the middle of the stream."""
+
+    kind = "provider"
+
+
+class ProtocolError(RouterError):
+    """The server does not speak the protocol (HTML page, not an event stream, ...)."""
+
+    kind = "protocol"
+
+
+KEY_HINT = (
+    "Set REQUESTY_API_KEY (export REQUESTY_API_KEY=...) or api_key in config.toml; "
+    "keys are made in the Requesty dashboard."
+)
+
+
+def missing_key_error() -> AuthError:
+    return AuthError("No API key is set.", KEY_HINT)
+
+
+def extract_message(body: str) -> str:
+    """The human message from an error body of any of the shapes seen in the wild."""
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        stripped = body.lstrip()[:200].lower()
+        if stripped.startswith("<!doctype html") or stripped.startswith("<html"):
+            return "the server answered with an HTML page"
+        return clean_line(body, 200)
+    if isinstance(data, dict):
+        err = data.get("error", data)
+        if isinstance(err, dict):
+            for key in ("message", "detail", "error"):
+                if isinstance(err.get(key), str) and err[key]:
+                    return clean_line(err[key])
+        if isinstance(err, str):
+            return clean_line(err)
+        if isinstance(data.get("message"), str):
+            return clean_line(data["message"])
+    return clean_line(body, 200)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After`` as seconds (either delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        from datetime import UTC, datetime
+
+        when = parsedate_to_datetime(value)
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def error_from_status(
+    status: int, body: str, *, model: str = "", retry_after: str | None = None
+) -> RouterError:
+    """Map an HTTP error answer to the typed error the user should see."""
+    said = extract_message(body) or f"HTTP {status}"
+    lower = said.lower()
+    quoted = f"(router: {said})"
+    if status == 401:
+        return AuthError(f"The router rejected the request: no valid API key {quoted}.", KEY_HINT,
+                         status=status)
+    if status == 403:
+        if any(w in lower for w in ("token", "api key", "apikey", "authoriz", "authentic")):
+            return AuthError(f"The API key is invalid or revoked {quoted}.", KEY_HINT,
+                             status=status)
+        return PolicyError(
+            f"Blocked by your organisation's policy {quoted}.",
+            "Pick another model, or ask an admin to allow it in the Requesty dashboard.",
+            status=status,
+        )
+    if status == 402:
+        return BalanceError(f"Insufficient balance {quoted}.",
+                            "Top up your balance in the Requesty dashboard, then retry.",
+                            status=status)
+    if status == 404:
+        target = f" '{model}'" if model else ""
+        return ModelNotFoundError(f"Model{target} is not supported {quoted}.",
+                                  "Pick another model (refresh the model list).", status=status)
+    if status == 412:
+        return SpendLimitError(f"This key reached its monthly spend limit {quoted}.",
+                               "Raise the limit for the key in the Requesty dashboard.",
+                               status=status)
+    if status == 429:
+        return RateLimitError(f"Rate limited {quoted}.", "Wait a moment and retry.",
+                              status=status, retryable=True,
+                              retry_after=parse_retry_after(retry_after))
+    if status == 424 or status >= 500:
+        return ServerError(f"The provider failed with HTTP {status} {quoted}.",
+                           "Retry, or pick another model.", status=status, retryable=True,
+                           retry_after=parse_retry_after(retry_after))
+    if 300 <= status < 400:
+        return ProtocolError(f"The server redirected the request (HTTP {status}).",
+                             "Point REQUESTY_BASE_URL at the final address.", status=status)
+    return BadRequestError(f"The router refused the request (HTTP {status}) {quoted}.",
+                           status=status)

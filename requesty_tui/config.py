@@ -1,0 +1,146 @@
+"""Settings: defaults ← ``config.toml`` ← environment ← command line.
+
+A frozen dataclass with a docstring per field; a bad file is a :class:`ConfigError` that names
+the file, the key and the problem (with the nearest valid key for a typo).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from requesty_tui import paths
+
+DEFAULT_BASE_URL = "https://router.requesty.ai/v1"
+DEFAULT_MODEL = "openai/gpt-4o-mini"
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message says where and how to fix it."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the app can be told. Field docstrings double as documentation."""
+
+    api_key: str | None = field(default=None, repr=False)
+    """The Requesty API key (REQUESTY_API_KEY). Never written to session files."""
+    base_url: str = DEFAULT_BASE_URL
+    """Any OpenAI-compatible endpoint (REQUESTY_BASE_URL)."""
+    model: str | None = None
+    """The model of a new chat; None means the last one used, else the built-in default."""
+    stall_timeout: float = 60.0
+    """Seconds without a byte from the server before a request is given up."""
+    connect_timeout: float = 10.0
+    """Seconds to establish a connection."""
+    max_attempts: int = 4
+    """Attempts for a request answered 429/5xx before its first token."""
+    retry_base_delay: float = 1.0
+    """First backoff delay in seconds (doubled each attempt, with jitter)."""
+    theme: str = "textual-dark"
+    """The colour theme."""
+    clipboard: str = "auto"
+    """auto | system | osc52."""
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """Binding id → keys, fed to App.set_keymap."""
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "api_key": (str,),
+    "base_url": (str,),
+    "model": (str,),
+    "stall_timeout": (int, float),
+    "connect_timeout": (int, float),
+    "max_attempts": (int,),
+    "retry_base_delay": (int, float),
+    "theme": (str,),
+    "clipboard": (str,),
+    "keys": (dict,),
+}
+_CHOICES = {"clipboard": ("auto", "system", "osc52")}
+
+
+def _check_url(url: str, where: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"{where}: base URL {url!r} needs a scheme and a host, "
+            "e.g. https://router.requesty.ai/v1"
+        )
+    return url.rstrip("/")
+
+
+def _validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+    known = {f.name for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            near = difflib.get_close_matches(key, sorted(known), n=1)
+            tip = f"; did you mean {near[0]!r}?" if near else f"; valid keys: {', '.join(sorted(known))}"
+            raise ConfigError(f"{where}: unknown key {key!r}{tip}")
+        types = _TYPES[key]
+        if isinstance(value, bool) or not isinstance(value, types):
+            want = " or ".join(t.__name__ for t in types)
+            raise ConfigError(f"{where}: {key} must be a {want}, not {type(value).__name__}")
+        if key in _CHOICES and value not in _CHOICES[key]:
+            raise ConfigError(f"{where}: {key} must be one of {', '.join(_CHOICES[key])}")
+        if key in ("stall_timeout", "connect_timeout", "retry_base_delay") and value <= 0:
+            raise ConfigError(f"{where}: {key} must be greater than 0")
+        if key == "max_attempts" and value < 1:
+            raise ConfigError(f"{where}: max_attempts must be at least 1")
+        if key == "keys" and not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"{where}: every entry of [keys] must be a string of keys")
+        if key == "base_url":
+            value = _check_url(value, where)
+        out[key] = float(value) if key.endswith(("timeout", "delay")) else value
+    return out
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The validated contents of ``config.toml`` (empty when the file does not exist)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    return _validate(data, str(path))
+
+
+def load_settings(
+    cli: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_path: Path | None = None,
+) -> Settings:
+    """Merge the four layers; later layers win."""
+    env = os.environ if environ is None else environ
+    merged: dict[str, Any] = read_config_file(config_path or paths.config_file())
+    env_map = {
+        "REQUESTY_API_KEY": "api_key",
+        "REQUESTY_BASE_URL": "base_url",
+        "REQUESTY_MODEL": "model",
+    }
+    for var, key in env_map.items():
+        if env.get(var):
+            value = env[var].strip()
+            merged[key] = _check_url(value, var) if key == "base_url" else value
+    for key, value in (cli or {}).items():
+        if value is not None:
+            merged[key] = _check_url(value, "--base-url") if key == "base_url" else value
+    return Settings(**merged)

@@ -1,0 +1,182 @@
+"""Typed domain objects shared by the client, the store and the UI.
+
+Plain dataclasses with no I/O: every layer can import them without pulling in
+Textual or httpx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+Role = Literal["system", "user", "assistant"]
+FinishReason = Literal["stop", "length", "content_filter", "tool_calls", "cancelled", "error"]
+
+
+def utc_now() -> datetime:
+    """Now, in UTC, without microseconds (session files stay readable)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _opt_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _opt_float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _opt_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """One entry of the router's model list. Only ``id`` is guaranteed."""
+
+    id: str
+    name: str | None = None
+    description: str | None = None
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    input_price: float | None = None
+    """USD per token (multiply by 1e6 for $/M)."""
+    output_price: float | None = None
+    cached_price: float | None = None
+    supports_reasoning: bool = False
+    supports_vision: bool = False
+    supports_caching: bool = False
+
+    @property
+    def is_policy(self) -> bool:
+        """Routing policies set up in the Requesty dashboard (``policy/<name>``)."""
+        return self.id.startswith("policy/")
+
+    @property
+    def provider(self) -> str:
+        return self.id.split("/", 1)[0] if "/" in self.id else ""
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> ModelInfo:
+        """Build from one ``/v1/models`` entry, tolerating nulls and odd types."""
+        return cls(
+            id=str(data["id"]),
+            name=_opt_str(data.get("name")),
+            description=_opt_str(data.get("description")),
+            context_window=_opt_int(data.get("context_window")) or None,
+            max_output_tokens=_opt_int(data.get("max_output_tokens")) or None,
+            input_price=_opt_float(data.get("input_price")),
+            output_price=_opt_float(data.get("output_price")),
+            cached_price=_opt_float(data.get("cached_price")),
+            supports_reasoning=data.get("supports_reasoning") is True,
+            supports_vision=data.get("supports_vision") is True,
+            supports_caching=data.get("supports_caching") is True,
+        )
+
+    def to_api(self) -> dict[str, Any]:
+        """The inverse of :meth:`from_api` (used by the on-disk model cache)."""
+        out: dict[str, Any] = {"id": self.id}
+        for key in (
+            "name",
+            "description",
+            "context_window",
+            "max_output_tokens",
+            "input_price",
+            "output_price",
+            "cached_price",
+        ):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        for key in ("supports_reasoning", "supports_vision", "supports_caching"):
+            if getattr(self, key):
+                out[key] = True
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts and the router's real cost for one reply."""
+
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    total_tokens: int | None = None
+    cached_tokens: int | None = None
+    caching_tokens: int | None = None
+    cost: float | None = None
+    """USD, as reported by the router; ``None`` when it did not say."""
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Usage:
+        details = data.get("prompt_tokens_details")
+        details = details if isinstance(details, dict) else {}
+        return cls(
+            prompt_tokens=_opt_int(data.get("prompt_tokens")),
+            completion_tokens=_opt_int(data.get("completion_tokens")),
+            total_tokens=_opt_int(data.get("total_tokens")),
+            cached_tokens=_opt_int(details.get("cached_tokens")),
+            caching_tokens=_opt_int(details.get("caching_tokens")),
+            cost=_opt_float(data.get("cost")),
+        )
+
+
+@dataclass(slots=True)
+class Message:
+    """One turn of a conversation."""
+
+    role: Role
+    content: str
+    created: datetime = field(default_factory=utc_now)
+    model: str | None = None
+    """For replies: the model that actually answered (a policy may fall back)."""
+    finish_reason: FinishReason | None = None
+    reasoning: str | None = None
+    usage: Usage | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Keys this version does not know, kept so that a rewrite loses nothing."""
+
+    def to_api(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass(slots=True)
+class Conversation:
+    """A whole chat: what is sent to the router and what is saved to disk."""
+
+    id: str
+    model: str
+    title: str = ""
+    created: datetime = field(default_factory=utc_now)
+    updated: datetime = field(default_factory=utc_now)
+    system: str | None = None
+    messages: list[Message] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def api_messages(self) -> list[dict[str, str]]:
+        """The messages to send: the system prompt, then every turn with content."""
+        out: list[dict[str, str]] = []
+        if self.system:
+            out.append({"role": "system", "content": self.system})
+        out.extend(m.to_api() for m in self.messages if m.content or m.role == "user")
+        return out

@@ -1,0 +1,244 @@
+"""A local stand-in for the Requesty router: a real HTTP server on 127.0.0.1.
+
+It speaks the protocol of ``requesty-api.md`` (``GET /v1/models``, streaming
+``POST /v1/chat/completions``) and misbehaves on request: each test queues :class:`Reply`
+scripts (delay, stall, cut mid-stream, error chunk, malformed lines, any status). With an
+empty queue it echoes the last user message. Every request is recorded for assertions.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+DEFAULT_MODELS: list[dict[str, Any]] = [
+    {"id": "openai/gpt-4o-mini", "context_window": 128000, "max_output_tokens": 16384,
+     "input_price": 1.5e-7, "output_price": 6e-7, "supports_reasoning": False,
+     "description": "Small fast model."},
+    {"id": "anthropic/claude-sonnet-4-5", "context_window": 200000, "input_price": 3e-6,
+     "output_price": 1.5e-5, "supports_reasoning": True, "supports_vision": True},
+    {"id": "google/gemini-2.5-flash", "context_window": 1048576, "input_price": 3e-7,
+     "output_price": 2.5e-6, "supports_reasoning": True},
+    {"id": "policy/my-fallback"},
+]
+
+
+@dataclass
+class Reply:
+    """One scripted answer to a chat request."""
+
+    text: str | None = None
+    """The reply text; None echoes the last user message."""
+    reasoning: str = ""
+    chunk_chars: int = 8
+    """Characters per content delta."""
+    delay: float = 0.0
+    """Seconds to sleep before each chunk."""
+    first_delay: float = 0.0
+    """Seconds to sleep before the response headers."""
+    model: str | None = None
+    """The model the chunks report; None reports the requested one."""
+    status: int = 200
+    error_message: str = "Something went wrong"
+    headers: dict[str, str] = field(default_factory=dict)
+    usage: dict[str, Any] | None = field(default_factory=lambda: {
+        "prompt_tokens": 12, "completion_tokens": 4, "total_tokens": 16,
+        "prompt_tokens_details": {"cached_tokens": 0}, "cost": 0.000096})
+    finish_reason: str = "stop"
+    send_done: bool = True
+    stall_after: int | None = None
+    """Stop sending (but keep the connection open) after this many content chunks."""
+    cut_after: int | None = None
+    """Drop the connection (no terminating chunk) after this many content chunks."""
+    error_chunk_after: int | None = None
+    """Send a ``data: {"error": ...}`` chunk after this many content chunks, then close."""
+    malformed_every: int = 0
+    """Insert a line of invalid JSON every N chunks."""
+    crlf: bool = False
+    raw_body: bytes | None = None
+    content_type: str = "text/event-stream"
+
+
+class RouterServer:
+    """Owns the server thread; ``base_url`` points a client at it."""
+
+    def __init__(self) -> None:
+        self.replies: deque[Reply] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self.models: list[dict[str, Any]] = list(DEFAULT_MODELS)
+        self.models_status = 200
+        self.models_delay = 0.0
+        self.disconnects = 0
+        self.stop_event = threading.Event()
+        self._lock = threading.Lock()
+        handler = type("Handler", (_Handler,), {"router": self})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.httpd.block_on_close = False  # type: ignore[attr-defined]
+        self.port = self.httpd.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def start(self) -> RouterServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def queue(self, *replies: Reply) -> None:
+        self.replies.extend(replies)
+
+    def next_reply(self) -> Reply:
+        with self._lock:
+            return self.replies.popleft() if self.replies else Reply()
+
+    def chat_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["path"].endswith("/chat/completions")]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    router: RouterServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def _record(self, body: Any) -> None:
+        self.router.requests.append(
+            {"path": self.path, "method": self.command, "headers": dict(self.headers),
+             "body": body, "time": time.monotonic()}
+        )
+
+    def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._record(None)
+        if self.path.rstrip("/").endswith("/models"):
+            if self.router.models_delay:
+                time.sleep(self.router.models_delay)
+            if self.router.models_status != 200:
+                self._send_json(self.router.models_status,
+                                {"error": {"origin": "router", "message": "models unavailable"}})
+                return
+            self._send_json(200, {"object": "list", "data": self.router.models})
+            return
+        self._send_json(404, {"error": {"message": f"no route {self.path}"}})
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw or b"null")
+        except ValueError:
+            body = None
+        self._record(body)
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            self._send_json(404, {"error": {"message": f"no route {self.path}"}})
+            return
+        reply = self.router.next_reply()
+        if reply.first_delay:
+            self._sleep(reply.first_delay)
+        if reply.status != 200:
+            self._send_json(reply.status,
+                            {"error": {"origin": "router", "message": reply.error_message}},
+                            reply.headers)
+            return
+        try:
+            self._stream(reply, body if isinstance(body, dict) else {})
+        except (BrokenPipeError, ConnectionResetError):
+            self.router.disconnects += 1
+        self.close_connection = True
+
+    def _sleep(self, seconds: float) -> None:
+        self.router.stop_event.wait(seconds)
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
+
+    def _stream(self, reply: Reply, body: dict[str, Any]) -> None:
+        model = reply.model or str(body.get("model") or "unknown/model")
+        self.send_response(200)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Cache-Control", "no-cache")
+        for key, value in reply.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if reply.raw_body is not None:
+            self._chunk(reply.raw_body)
+            self.wfile.write(b"0\r\n\r\n")
+            return
+        text = reply.text
+        if text is None:
+            users = [m for m in body.get("messages", []) if m.get("role") == "user"]
+            text = f"You said: {users[-1]['content']}" if users else "Hello!"
+        eol = b"\r\n" if reply.crlf else b"\n"
+
+        def event(payload: dict[str, Any]) -> bytes:
+            return b"data: " + json.dumps(payload).encode() + eol + eol
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+            return event({"id": "c1", "object": "chat.completion.chunk", "model": model,
+                          "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+
+        self._chunk(b": keep-alive" + eol + eol)
+        step = max(1, reply.chunk_chars)
+        pieces = [reply.reasoning[i:i + step] for i in range(0, len(reply.reasoning), step)]
+        frames = [chunk({"role": "assistant", "reasoning_content": p}) for p in pieces]
+        frames += [chunk({"content": text[i:i + step]}) for i in range(0, len(text), step)]
+        batch: list[bytes] = []
+        for n, frame in enumerate(frames):
+            if n == reply.stall_after:
+                self._flush(batch)
+                self._sleep(3600)
+                return
+            if n == reply.cut_after:
+                self._flush(batch)
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if n == reply.error_chunk_after:
+                batch.append(event({"error": {"origin": "provider", "code": 502,
+                                              "message": reply.error_message}}))
+                self._flush(batch)
+                self.wfile.write(b"0\r\n\r\n")
+                return
+            if reply.malformed_every and n % reply.malformed_every == 0:
+                batch.append(b"data: {not json" + eol + eol)
+            batch.append(frame)
+            if reply.delay:
+                self._flush(batch)
+                self._sleep(reply.delay)
+            elif len(batch) >= 64:
+                self._flush(batch)
+        batch.append(chunk({}, reply.finish_reason))
+        if reply.usage is not None:
+            batch.append(event({"id": "c1", "object": "chat.completion.chunk", "model": model,
+                                "choices": [], "usage": reply.usage}))
+        if reply.send_done:
+            batch.append(b"data: [DONE]" + eol + eol)
+        self._flush(batch)
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def _flush(self, batch: list[bytes]) -> None:
+        if batch:
+            self._chunk(b"".join(batch))
+            batch.clear()
