@@ -180,3 +180,19 @@ class Conversation:
             out.append({"role": "system", "content": self.system})
         out.extend(m.to_api() for m in self.messages if m.content or m.role == "user")
         return out
+
+
+def new_conversation_id(now: datetime | None = None) -> str:
+    """``20261126-184012-k3v9``: sortable by time, unique enough for one user's files."""
+    import secrets
+    import string
+
+    stamp = (now or utc_now()).strftime("%Y%m%d-%H%M%S")
+    suffix = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(4))
+    return f"{stamp}-{suffix}"
+
+
+def make_title(prompt: str, limit: int = 60) -> str:
+    """A conversation's default title: its first prompt on one line, shortened."""
+    line = " ".join(prompt.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

@@ -1,0 +1,127 @@
+"""Command line: the TUI, ``ask`` (one-shot to stdout) and ``models``.
+
+Exit codes: 0 success, 2 usage error, 3 auth/config error, 4 network/server error.
+The UI is imported only when the TUI starts, so ``ask`` and ``models`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import TextIO
+
+from requesty_tui import __version__
+from requesty_tui.config import DEFAULT_MODEL, ConfigError, Settings, load_settings
+
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="requesty-tui",
+        description="A terminal chat client for the Requesty LLM router.",
+        epilog="Key: REQUESTY_API_KEY. Other server: REQUESTY_BASE_URL. "
+        "Config: $XDG_CONFIG_HOME/requesty-tui/config.toml.",
+    )
+    parser.add_argument("--version", action="version", version=f"requesty-tui {__version__}")
+    parser.add_argument("--model", "-m", help="model id, e.g. openai/gpt-4o-mini")
+    parser.add_argument("--base-url", help="OpenAI-compatible base URL (default: Requesty)")
+    sub = parser.add_subparsers(dest="command")
+    ask = sub.add_parser("ask", help="stream one reply to stdout (reads stdin when piped)")
+    ask.add_argument("prompt", nargs="*", help="the prompt; stdin is appended when piped")
+    ask.add_argument("--model", "-m", dest="ask_model", help="model id")
+    ask.add_argument("--system", help="system prompt")
+    sub.add_parser("models", help="list the router's models")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    model = getattr(args, "ask_model", None) or args.model
+    try:
+        settings = load_settings(cli={"base_url": args.base_url, "model": model})
+    except ConfigError as exc:
+        print(f"requesty-tui: {exc}", file=sys.stderr)
+        return exc.exit_code
+    if args.command == "ask":
+        return _ask(settings, args.prompt, args.system, sys.stdin, sys.stdout)
+    if args.command == "models":
+        return _models(settings, sys.stdout)
+    from requesty_tui.ui.app import RequestyApp
+
+    RequestyApp(settings, model=model).run()
+    return 0
+
+
+def _ask(settings: Settings, words: list[str], system: str | None, stdin: TextIO,
+         stdout: TextIO) -> int:
+    prompt = " ".join(words)
+    if not stdin.isatty():
+        piped = stdin.read()
+        prompt = f"{prompt}\n\n{piped}" if prompt and piped.strip() else (prompt or piped)
+    if not prompt.strip():
+        print("requesty-tui: ask needs a prompt (as arguments or on stdin).", file=sys.stderr)
+        return EXIT_USAGE
+    return asyncio.run(_ask_async(settings, prompt, system, stdout))
+
+
+async def _ask_async(settings: Settings, prompt: str, system: str | None, out: TextIO) -> int:
+    from requesty_tui.client import (
+        ChatRequest,
+        RetryPolicy,
+        RouterClient,
+        RouterError,
+        StreamEnd,
+        TextDelta,
+    )
+    from requesty_tui.markdown_blocks import make_safe
+
+    messages = [{"role": "system", "content": system}] if system else []
+    messages.append({"role": "user", "content": prompt})
+    request = ChatRequest(model=settings.model or DEFAULT_MODEL, messages=messages)
+    ended_with_newline = True
+    safe = make_safe if out.isatty() else (lambda text: text)
+    async with RouterClient(
+        settings.base_url, settings.api_key, stall_timeout=settings.stall_timeout,
+        connect_timeout=settings.connect_timeout,
+        retry=RetryPolicy(settings.max_attempts, settings.retry_base_delay),
+    ) as client:
+        try:
+            async for event in client.stream_chat(request):
+                if isinstance(event, TextDelta):
+                    out.write(safe(event.text))
+                    out.flush()
+                    ended_with_newline = event.text.endswith("\n")
+                elif isinstance(event, StreamEnd) and event.finish_reason == "length":
+                    print("\nrequesty-tui: the reply was cut at the token limit.",
+                          file=sys.stderr)
+        except RouterError as exc:
+            if not ended_with_newline:
+                out.write("\n")
+            print(f"requesty-tui: {exc}", file=sys.stderr)
+            return exc.exit_code
+    if not ended_with_newline:
+        out.write("\n")
+    return 0
+
+
+def _models(settings: Settings, out: TextIO) -> int:
+    from requesty_tui.client import RouterClient, RouterError
+    from requesty_tui.model_filter import describe, filter_models
+
+    async def fetch() -> int:
+        async with RouterClient(settings.base_url, settings.api_key,
+                                connect_timeout=settings.connect_timeout,
+                                stall_timeout=settings.stall_timeout) as client:
+            try:
+                models = await client.list_models()
+            except RouterError as exc:
+                print(f"requesty-tui: {exc}", file=sys.stderr)
+                return exc.exit_code
+        width = max((len(m.id) for m in models), default=0)
+        for model in filter_models(models, ""):
+            out.write(f"{model.id:<{width}}  {describe(model)}".rstrip() + "\n")
+        return 0
+
+    return asyncio.run(fetch())

@@ -1,0 +1,43 @@
+"""The router's model list cached on disk, so the picker opens at once and works offline."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from requesty_tui import paths
+from requesty_tui.atomic import write_atomic
+from requesty_tui.domain import ModelInfo
+
+
+@dataclass(frozen=True, slots=True)
+class CachedModels:
+    models: list[ModelInfo]
+    fetched_at: float
+    """Unix time of the fetch."""
+    base_url: str
+
+
+def _cache_file() -> str:
+    return str(paths.cache_dir() / "models.json")
+
+
+def load_cached_models(base_url: str) -> CachedModels | None:
+    """The cached list for this base URL, or None (missing, damaged, other router)."""
+    try:
+        with open(_cache_file(), encoding="utf-8") as handle:
+            data = json.load(handle)
+        if data.get("base_url") != base_url:
+            return None
+        models = [ModelInfo.from_api(m) for m in data["models"] if isinstance(m, dict)
+                  and isinstance(m.get("id"), str)]
+        return CachedModels(models, float(data["fetched_at"]), base_url)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_models(base_url: str, models: list[ModelInfo]) -> None:
+    payload = {"base_url": base_url, "fetched_at": time.time(),
+               "models": [m.to_api() for m in models]}
+    write_atomic(paths.cache_dir() / "models.json", json.dumps(payload))

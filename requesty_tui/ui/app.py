@@ -1,0 +1,97 @@
+"""The Textual application: start-up wiring only (client, model list, screens)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from requesty_tui.client import RetryPolicy, RouterClient, RouterError
+from requesty_tui.config import DEFAULT_MODEL, Settings
+from requesty_tui.domain import ModelInfo
+from requesty_tui.models_cache import load_cached_models, save_models
+from requesty_tui.state import load_state, save_state
+from requesty_tui.ui.screens.chat import ChatScreen
+from requesty_tui.ui.screens.model_picker import ModelPicker
+
+
+class RequestyApp(App[None]):
+    """Full-screen chat with the Requesty router."""
+
+    TITLE = "requesty-tui"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+    ]
+
+    def __init__(self, settings: Settings, *, model: str | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.state = load_state()
+        self.initial_model = model or settings.model or self.state.last_model or DEFAULT_MODEL
+        self.models: list[ModelInfo] = []
+        self.models_status = "loading models…"
+        self.client = RouterClient(
+            settings.base_url,
+            settings.api_key,
+            stall_timeout=settings.stall_timeout,
+            connect_timeout=settings.connect_timeout,
+            retry=RetryPolicy(max_attempts=settings.max_attempts,
+                              base_delay=settings.retry_base_delay),
+        )
+
+    def on_mount(self) -> None:
+        self.push_screen(ChatScreen(self.initial_model))
+        self.load_models()
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    # -- models --------------------------------------------------------------------------
+
+    @work(exclusive=True, group="models", exit_on_error=False)
+    async def load_models(self) -> None:
+        """Cached list first (instant, offline), then the live one."""
+        base = self.settings.base_url
+        cached = load_cached_models(base)
+        if cached is not None:
+            self._set_models(cached.models, "")
+        try:
+            models = await self.client.list_models()
+        except RouterError as exc:
+            if cached is not None:
+                age = time.strftime("%Y-%m-%d %H:%M", time.localtime(cached.fetched_at))
+                status = f"model list from {age} (offline: {exc.message})"
+            else:
+                status = f"model list unavailable: {exc}"
+            self._set_models(self.models, status)
+            return
+        self._set_models(models, "")
+        try:
+            save_models(base, models)
+        except OSError:
+            pass  # a cache that cannot be written is only slower next time
+
+    def _set_models(self, models: list[ModelInfo], status: str) -> None:
+        self.models = models
+        self.models_status = status
+        screen = self.screen
+        if isinstance(screen, ModelPicker):
+            screen.set_models(models, status)
+        for chat in self.screen_stack:
+            if isinstance(chat, ChatScreen) and chat.is_mounted:
+                chat.refresh_bars()
+
+    def open_model_picker(self, current: str, callback: Callable[[str | None], None]) -> None:
+        self.push_screen(ModelPicker(self.models, current, self.models_status), callback)
+
+    def remember_model(self, model: str) -> None:
+        self.state.last_model = model
+        try:
+            save_state(self.state)
+        except OSError as exc:
+            self.notify(f"Could not save the last model: {exc}", severity="warning",
+                        markup=False)

@@ -1,0 +1,104 @@
+"""Pick a model: a filter box over the router's list; any typed id is accepted too.
+
+| key | action |
+| --- | --- |
+| up/down | move in the list |
+| enter | choose the highlighted model (or the typed id when nothing matches) |
+| escape | close without changing |
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from requesty_tui.domain import ModelInfo
+from requesty_tui.model_filter import describe, filter_models
+
+
+class ModelPicker(ModalScreen[str | None]):
+    """Returns the chosen model id, or None."""
+
+    CSS_PATH = "model_picker.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="picker.close"),
+        Binding("down", "cursor(1)", show=False, priority=True),
+        Binding("up", "cursor(-1)", show=False, priority=True),
+    ]
+
+    def __init__(self, models: list[ModelInfo], current: str, status: str = "") -> None:
+        super().__init__()
+        self.models = models
+        self.current = current
+        self.status = status
+        self._shown: list[ModelInfo] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Input(placeholder="Filter models, or type any model id", id="picker-filter")
+            yield OptionList(id="picker-list")
+            yield Static("", id="picker-status", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#picker").border_title = "Model"
+        self._apply_filter("")
+        self.query_one(Input).focus()
+
+    def set_models(self, models: list[ModelInfo], status: str = "") -> None:
+        """The list arrived or was refreshed while the picker is open."""
+        self.models = models
+        self.status = status
+        self._apply_filter(self.query_one(Input).value)
+
+    def _apply_filter(self, query: str) -> None:
+        shown = filter_models(self.models, query)
+        self._shown = shown
+        options = []
+        for model in shown:
+            label = Text(model.id, style="bold" if model.id == self.current else "")
+            if model.is_policy:
+                label = Text("◆ ") + label
+            facts = describe(model)
+            if facts:
+                label.append(f"  {facts}", style="dim")
+            options.append(Option(label, id=model.id))
+        option_list = self.query_one(OptionList)
+        option_list.set_options(options)
+        if options:
+            index = next((i for i, m in enumerate(shown) if m.id == self.current and not query), 0)
+            option_list.highlighted = index
+        status = self.status
+        if not shown and query.strip():
+            status = f"No model matches. Enter uses {query.strip()!r} as the model id."
+        elif not status:
+            status = f"{len(shown)} of {len(self.models)} models"
+        self.query_one("#picker-status", Static).update(Text(status))
+
+    @on(Input.Changed, "#picker-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+
+    def action_cursor(self, step: int) -> None:
+        option_list = self.query_one(OptionList)
+        if step > 0:
+            option_list.action_cursor_down()
+        else:
+            option_list.action_cursor_up()
+
+    @on(Input.Submitted, "#picker-filter")
+    def _submitted(self, event: Input.Submitted) -> None:
+        option_list = self.query_one(OptionList)
+        if self._shown and option_list.highlighted is not None:
+            self.dismiss(self._shown[option_list.highlighted].id)
+        elif event.value.strip():
+            self.dismiss(event.value.strip())
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

@@ -1,0 +1,121 @@
+"""One widget per turn: the user's text, the assistant's streamed reply, a notice.
+
+Text from the model is data: it goes into ``Content``/``Text`` objects and the Markdown view,
+never through Textual markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from requesty_tui.domain import Message, Usage
+from requesty_tui.markdown_blocks import make_safe
+from requesty_tui.ui.widgets.markdown_view import MarkdownView
+
+
+def usage_summary(usage: Usage | None) -> str:
+    """"12 in · 340 out · $0.000212" from what the router reported."""
+    if usage is None:
+        return ""
+    parts = []
+    if usage.prompt_tokens is not None:
+        cached = f" ({usage.cached_tokens} cached)" if usage.cached_tokens else ""
+        parts.append(f"{usage.prompt_tokens:,} in{cached}")
+    if usage.completion_tokens is not None:
+        parts.append(f"{usage.completion_tokens:,} out")
+    if usage.cost is not None:
+        parts.append(f"${usage.cost:.6f}".rstrip("0").rstrip(".") if usage.cost else "$0")
+    return " · ".join(parts)
+
+
+class UserMessage(Static, can_focus=True):
+    """What the user sent (plain text, shown as typed)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(Content(make_safe(message.content)), markup=False)
+        self.message = message
+        self.border_title = "You"
+
+    def mark_not_sent(self, reason: str) -> None:
+        self.add_class("-not-sent")
+        self.border_subtitle = "not sent — the text is back in the input"
+        self.tooltip = reason
+
+
+class AssistantMessage(Vertical, can_focus=True):
+    """A reply: a header line (model, state, usage) over the Markdown body."""
+
+    def __init__(self, model: str, message: Message | None = None) -> None:
+        super().__init__()
+        self.requested_model = model
+        self.message = message
+        self._model = message.model if message and message.model else model
+        self._state = "" if message else "waiting…"
+        self._usage = message.usage if message else None
+        initial = message.content if message else ""
+        self.body = MarkdownView(initial)
+        self.header = Static("", classes="reply-header", markup=False)
+        if message is not None:
+            self._state = _state_label(message.finish_reason)
+            if message.finish_reason in ("cancelled", "error"):
+                self.add_class(f"-{message.finish_reason}")
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield self.body
+
+    def on_mount(self) -> None:
+        self._refresh_header()
+
+    @property
+    def text(self) -> str:
+        return self.body.source
+
+    def _refresh_header(self) -> None:
+        model = self._model
+        if model != self.requested_model:
+            model = f"{model} (asked: {self.requested_model})"
+        bits = [b for b in (model, self._state, usage_summary(self._usage)) if b]
+        self.header.update(Text(" · ".join(bits)))
+
+    def append(self, text: str) -> None:
+        if self._state:
+            self._state = ""
+            self._refresh_header()
+        self.body.append(text)
+
+    def set_model(self, model: str) -> None:
+        self._model = model
+        self._refresh_header()
+
+    def set_state(self, state: str) -> None:
+        self._state = state
+        self._refresh_header()
+
+    def finish(self, finish_reason: str, usage: Usage | None) -> None:
+        self.body.finish()
+        self._usage = usage
+        self._state = _state_label(finish_reason)
+        if finish_reason in ("cancelled", "error"):
+            self.add_class(f"-{finish_reason}")
+        self._refresh_header()
+
+
+def _state_label(finish_reason: str | None) -> str:
+    return {
+        "cancelled": "stopped",
+        "error": "incomplete (error)",
+        "length": "cut at the token limit",
+        "content_filter": "stopped by the content filter",
+    }.get(finish_reason or "", "")
+
+
+class Notice(Static):
+    """An error or information line in the conversation (plain text, never markup)."""
+
+    def __init__(self, text: str, *, severity: str = "error") -> None:
+        super().__init__(Content(make_safe(text)), markup=False, classes=f"-{severity}")

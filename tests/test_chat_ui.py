@@ -1,0 +1,231 @@
+"""The chat screen against the local router, driven with Pilot."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from requesty_tui.config import Settings
+from requesty_tui.ui.app import RequestyApp
+from requesty_tui.ui.screens.chat import ChatScreen
+from requesty_tui.ui.screens.model_picker import ModelPicker
+from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
+from requesty_tui.ui.widgets.prompt_input import PromptInput
+from tests.support.router_server import Reply, RouterServer
+from tests.support.ui import rendered_text, type_text, wait_for
+
+
+def chat(app: RequestyApp) -> ChatScreen:
+    screen = app.screen
+    assert isinstance(screen, ChatScreen)
+    return screen
+
+
+async def send(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await type_text(pilot, text)
+    await pilot.press("enter")
+
+
+async def test_reply_streams_in_before_the_end(router: RouterServer, settings: Settings) -> None:
+    text = "# Answer\n\n" + " ".join(f"word{i}" for i in range(120)) + "\n\n```python\nx = 1\n```\n"
+    # Pilot waits up to ~1 s for the app to idle after a key, so the stream takes ~4.5 s.
+    router.queue(Reply(text=text, chunk_chars=6, delay=0.03, model="anthropic/claude-sonnet-4-5"))
+    app = RequestyApp(settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await send(pilot, "Hello\nworld")
+        screen = chat(app)
+        reply = screen.query_one(AssistantMessage)
+        await wait_for(pilot, lambda: "word10" in rendered_text(reply.body), what="first words")
+        assert screen.streaming, "text is on screen while the stream is still running"
+        assert "word119" not in rendered_text(reply.body)
+        await wait_for(pilot, lambda: not screen.streaming, what="end of stream")
+        shown = rendered_text(reply.body)
+        assert "Answer" in shown and "word119" in shown and "x = 1" in shown
+        assert "```" not in shown, "the fence is rendered as code, not shown raw"
+        header = str(reply.header.content)
+        assert "anthropic/claude-sonnet-4-5" in header and "asked: openai/gpt-4o-mini" in header
+        assert "$0.000096" in header
+        sent = router.chat_requests()[0]["body"]
+        assert sent["messages"] == [{"role": "user", "content": "Hello\nworld"}]
+        assert screen.query_one(PromptInput).text == ""
+
+
+async def test_multi_turn_sends_the_whole_conversation(
+    router: RouterServer, settings: Settings
+) -> None:
+    router.queue(Reply(text="First answer"), Reply(text="Second answer"))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat(app)
+        await send(pilot, "one")
+        await wait_for(pilot, lambda: len(router.chat_requests()) == 1 and not screen.streaming)
+        await send(pilot, "two")
+        await wait_for(pilot, lambda: len(router.chat_requests()) == 2 and not screen.streaming)
+        assert router.chat_requests()[1]["body"]["messages"] == [
+            {"role": "user", "content": "one"},
+            {"role": "assistant", "content": "First answer"},
+            {"role": "user", "content": "two"},
+        ]
+        assert len(screen.query(AssistantMessage)) == 2
+
+
+async def test_escape_stops_and_keeps_partial_text(
+    router: RouterServer, settings: Settings
+) -> None:
+    router.queue(Reply(text="abcdefghij" * 200, chunk_chars=5, delay=0.02))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat(app)
+        await send(pilot, "go")
+        reply = screen.query_one(AssistantMessage)
+        await wait_for(pilot, lambda: len(reply.body.source) >= 50, what="some text")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.streaming, what="stop")
+        kept = reply.body.source
+        assert 50 <= len(kept) < 2000
+        assert "stopped" in str(reply.header.content)
+        assert screen.conversation.messages[-1].finish_reason == "cancelled"
+        assert screen.conversation.messages[-1].content == kept
+        await pilot.pause(0.3)
+        assert reply.body.source == kept, "nothing arrives after the stop"
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (Reply(status=401), "REQUESTY_API_KEY"),
+        (Reply(status=403, error_message="Invalid authorization token"), "invalid or revoked"),
+        (Reply(status=403, error_message="Model blocked by org policy"), "policy"),
+        (Reply(status=402, error_message="Insufficient balance"), "Top up"),
+        (Reply(status=404, error_message="Provider and/or model not supported"),
+         "Pick another model"),
+        (Reply(status=412, error_message="Reached monthly spend limit"), "spend limit"),
+        (Reply(stall_after=0), "sent nothing for 2 s"),
+    ],
+    ids=["401", "403-key", "403-policy", "402", "404", "412", "stall"],
+)
+async def test_failures_show_a_message_and_keep_the_text(
+    router: RouterServer, settings: Settings, reply: Reply, expected: str
+) -> None:
+    router.queue(reply)
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat(app)
+        await send(pilot, "keep me")
+        await wait_for(pilot, lambda: screen.query(Notice), what="the error notice")
+        notice = str(screen.query_one(Notice).content)
+        assert expected in notice
+        assert screen.query_one(PromptInput).text == "keep me"
+        assert screen.query_one(UserMessage).has_class("-not-sent")
+        assert screen.conversation.messages == []
+        # The same text resends with one key once the server is fine again.
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(screen.conversation.messages) == 2, what="resend")
+        assert screen.conversation.messages[0].content == "keep me"
+
+
+async def test_retries_5xx_before_first_token(router: RouterServer, settings: Settings) -> None:
+    router.queue(Reply(status=503), Reply(status=429), Reply(text="finally"))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat(app)
+        await send(pilot, "hi")
+        await wait_for(pilot, lambda: screen.conversation.messages[-1:] and
+                       screen.conversation.messages[-1].role == "assistant")
+        assert screen.conversation.messages[-1].content == "finally"
+        assert len(router.chat_requests()) == 3
+
+
+async def test_cut_mid_stream_keeps_partial_reply(router: RouterServer, settings: Settings) -> None:
+    router.queue(Reply(text="partial answer that never ends", chunk_chars=4, cut_after=3))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat(app)
+        await send(pilot, "hi")
+        await wait_for(pilot, lambda: screen.query(Notice), what="the error notice")
+        reply = screen.query_one(AssistantMessage)
+        assert reply.body.source == "partial answ"
+        assert "incomplete" in str(reply.header.content)
+        assert "middle of the reply" in str(screen.query_one(Notice).content)
+        assert screen.conversation.messages[-1].finish_reason == "error"
+
+
+async def test_no_key_says_how_to_set_it(router: RouterServer, settings: Settings) -> None:
+    app = RequestyApp(Settings(base_url=settings.base_url))
+    async with app.run_test() as pilot:
+        screen = chat(app)
+        await send(pilot, "hello")
+        await wait_for(pilot, lambda: screen.query(Notice))
+        assert "REQUESTY_API_KEY" in str(screen.query_one(Notice).content)
+        assert screen.query_one(PromptInput).text == "hello"
+    assert router.chat_requests() == []
+
+
+async def test_connection_refused_is_explained(settings: Settings) -> None:
+    app = RequestyApp(Settings(api_key="k", base_url="http://127.0.0.1:9/v1"))
+    async with app.run_test() as pilot:
+        screen = chat(app)
+        await send(pilot, "hello")
+        await wait_for(pilot, lambda: screen.query(Notice))
+        assert "refused" in str(screen.query_one(Notice).content)
+
+
+async def test_model_picker_filters_and_remembers(
+    router: RouterServer, settings: Settings
+) -> None:
+    app = RequestyApp(dataclasses.replace(settings, model=None))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app.models, what="model list")
+        await pilot.press("f2")
+        picker = app.screen
+        assert isinstance(picker, ModelPicker)
+        options = picker.query_one(OptionList)
+        assert str(options.get_option_at_index(0).prompt).startswith("◆ policy/my-fallback")
+        assert "200k ctx" in str(options.get_option_at_index(2).prompt) or any(
+            "200k ctx" in str(options.get_option_at_index(i).prompt)
+            for i in range(options.option_count))
+        await type_text(pilot, "claude son")
+        assert options.option_count == 1
+        assert "$3.00/$15.00 per M" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        screen = chat(app)
+        assert screen.conversation.model == "anthropic/claude-sonnet-4-5"
+    again = RequestyApp(dataclasses.replace(settings, model=None))
+    assert again.initial_model == "anthropic/claude-sonnet-4-5", "the last model is remembered"
+
+
+async def test_model_list_unavailable_still_accepts_typed_id(
+    router: RouterServer, settings: Settings
+) -> None:
+    router.models_status = 500
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: "unavailable" in app.models_status, what="fetch failure")
+        await pilot.press("f2")
+        picker = app.screen
+        assert isinstance(picker, ModelPicker)
+        status = str(picker.query_one("#picker-status").content)
+        assert "model list unavailable" in status and "HTTP 500" in status
+        await type_text(pilot, "mistral/mistral-large")
+        assert picker.query_one(Input).value == "mistral/mistral-large"
+        await pilot.press("enter")
+        assert chat(app).conversation.model == "mistral/mistral-large"
+
+
+async def test_model_text_is_never_markup(router: RouterServer, settings: Settings) -> None:
+    evil = "[bold]not bold[/bold] [@click=app.quit]click[/] \x1b[31mred\x1b]0;title\x07"
+    router.queue(Reply(text=evil, model="[red]x[/red]"))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat(app)
+        await send(pilot, "[b]me[/b]")
+        await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
+        reply = screen.query_one(AssistantMessage)
+        shown = rendered_text(reply.body)
+        assert "[bold]not bold[/bold]" in shown
+        assert "[@click=app.quit]click[/]" in shown
+        assert "\x1b" not in shown and "\u241b[31mred" in shown
+        assert "[red]x[/red]" in str(reply.header.content)
+        assert "[b]me[/b]" in str(screen.query_one(UserMessage).content)
