@@ -54,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _ask(settings: Settings, words: list[str], system: str | None, stdin: TextIO,
-         stdout: TextIO) -> int:
+def _ask(
+    settings: Settings, words: list[str], system: str | None, stdin: TextIO, stdout: TextIO
+) -> int:
     prompt = " ".join(words)
     if not stdin.isatty():
         piped = stdin.read()
@@ -83,7 +84,9 @@ async def _ask_async(settings: Settings, prompt: str, system: str | None, out: T
     ended_with_newline = True
     safe = make_safe if out.isatty() else (lambda text: text)
     async with RouterClient(
-        settings.base_url, settings.api_key, stall_timeout=settings.stall_timeout,
+        settings.base_url,
+        settings.api_key,
+        stall_timeout=settings.stall_timeout,
         connect_timeout=settings.connect_timeout,
         retry=RetryPolicy(settings.max_attempts, settings.retry_base_delay),
     ) as client:
@@ -94,8 +97,7 @@ async def _ask_async(settings: Settings, prompt: str, system: str | None, out: T
                     out.flush()
                     ended_with_newline = event.text.endswith("\n")
                 elif isinstance(event, StreamEnd) and event.finish_reason == "length":
-                    print("\nrequesty-tui: the reply was cut at the token limit.",
-                          file=sys.stderr)
+                    print("\nrequesty-tui: the reply was cut at the token limit.", file=sys.stderr)
         except RouterError as exc:
             if not ended_with_newline:
                 out.write("\n")
@@ -111,9 +113,12 @@ def _models(settings: Settings, out: TextIO) -> int:
     from requesty_tui.model_filter import describe, filter_models
 
     async def fetch() -> int:
-        async with RouterClient(settings.base_url, settings.api_key,
-                                connect_timeout=settings.connect_timeout,
-                                stall_timeout=settings.stall_timeout) as client:
+        async with RouterClient(
+            settings.base_url,
+            settings.api_key,
+            connect_timeout=settings.connect_timeout,
+            stall_timeout=settings.stall_timeout,
+        ) as client:
             try:
                 models = await client.list_models()
             except RouterError as exc:

@@ -85,10 +85,12 @@ def _check_url(url: str, where: str) -> str:
 def _validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
     known = {f.name for f in fields(Settings)}
     out: dict[str, Any] = {}
+    value: Any
     for key, value in raw.items():
         if key not in known:
             near = difflib.get_close_matches(key, sorted(known), n=1)
-            tip = f"; did you mean {near[0]!r}?" if near else f"; valid keys: {', '.join(sorted(known))}"
+            valid = ", ".join(sorted(known))
+            tip = f"; did you mean {near[0]!r}?" if near else f"; valid keys: {valid}"
             raise ConfigError(f"{where}: unknown key {key!r}{tip}")
         types = _TYPES[key]
         if isinstance(value, bool) or not isinstance(value, types):
@@ -96,15 +98,17 @@ def _validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
             raise ConfigError(f"{where}: {key} must be a {want}, not {type(value).__name__}")
         if key in _CHOICES and value not in _CHOICES[key]:
             raise ConfigError(f"{where}: {key} must be one of {', '.join(_CHOICES[key])}")
-        if key in ("stall_timeout", "connect_timeout", "retry_base_delay") and value <= 0:
+        number = value if isinstance(value, int | float) else None
+        positive = key in ("stall_timeout", "connect_timeout", "retry_base_delay")
+        if positive and number is not None and number <= 0:
             raise ConfigError(f"{where}: {key} must be greater than 0")
-        if key == "max_attempts" and value < 1:
+        if key == "max_attempts" and number is not None and number < 1:
             raise ConfigError(f"{where}: max_attempts must be at least 1")
-        if key == "keys" and not all(isinstance(v, str) for v in value.values()):
+        if isinstance(value, dict) and not all(isinstance(v, str) for v in value.values()):
             raise ConfigError(f"{where}: every entry of [keys] must be a string of keys")
-        if key == "base_url":
+        if key == "base_url" and isinstance(value, str):
             value = _check_url(value, where)
-        out[key] = float(value) if key.endswith(("timeout", "delay")) else value
+        out[key] = float(number) if number is not None and key != "max_attempts" else value
     return out
 
 

@@ -10,6 +10,7 @@ Pure Python over markdown-it-py (Rich's own parser); no Textual.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from markdown_it import MarkdownIt
@@ -85,13 +86,13 @@ class BlockSplitter:
                 continue
             match = _BLANK_PREFIX.match(self.tail)
             if match:
-                self.tail = self.tail[match.end():]
+                self.tail = self.tail[match.end() :]
             if not self.tail:
                 return
             opener = _FENCE_OPEN.match(self.tail)
             if opener:
                 first_line = self.tail.split("\n", 1)[0]
-                if opener.group(1)[0] != "`" or "`" not in first_line[opener.end():]:
+                if opener.group(1)[0] != "`" or "`" not in first_line[opener.end() :]:
                     self._fence = (opener.group(1)[0], len(opener.group(1)))
                     newline = self.tail.find("\n")
                     self._scan = newline + 1 if newline >= 0 else len(self.tail)
@@ -116,10 +117,13 @@ class BlockSplitter:
                 self._scan = pos
                 return self._end_fence_at_eof(final)
             line = tail[pos:newline].strip(" \t")
-            if (len(line) >= size and line == char * len(line)
-                    and len(tail[pos:newline]) - len(tail[pos:newline].lstrip(" ")) < 4):
+            if (
+                len(line) >= size
+                and line == char * len(line)
+                and len(tail[pos:newline]) - len(tail[pos:newline].lstrip(" ")) < 4
+            ):
                 self._finish(tail[: newline + 1])
-                self.tail = tail[newline + 1:]
+                self.tail = tail[newline + 1 :]
                 self._fence = None
                 self._scan = 0
                 return True
@@ -138,11 +142,13 @@ class BlockSplitter:
         text = self.tail if final else self.tail[: self.tail.rfind("\n") + 1]
         if not text:
             return False
-        starts = sorted({
-            token.map[0]
-            for token in self._parser.parse(text)
-            if token.level == 0 and token.nesting >= 0 and token.map is not None
-        })
+        starts = sorted(
+            {
+                token.map[0]
+                for token in self._parser.parse(text)
+                if token.level == 0 and token.nesting >= 0 and token.map is not None
+            }
+        )
         if starts:
             starts[0] = 0  # link definitions before the first block belong to it
         if final:
@@ -154,7 +160,7 @@ class BlockSplitter:
         if len(starts) < 2:
             return False
         lines = self.tail.split("\n")
-        for begin, end in zip(starts, starts[1:], strict=False):
+        for begin, end in itertools.pairwise(starts):
             self._finish("\n".join(lines[begin:end]))
         last = starts[-1]
         self.tail = "\n".join(lines[last:]) if not final else ""

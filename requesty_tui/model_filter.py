@@ -38,9 +38,15 @@ def describe(model: ModelInfo) -> str:
         bits.append(f"{_tokens(model.max_output_tokens)} out")
     if model.input_price is not None and model.output_price is not None:
         bits.append(f"${model.input_price * 1e6:.2f}/${model.output_price * 1e6:.2f} per M")
-    flags = [name for name, on in (("reasoning", model.supports_reasoning),
-                                   ("vision", model.supports_vision),
-                                   ("caching", model.supports_caching)) if on]
+    flags = [
+        name
+        for name, on in (
+            ("reasoning", model.supports_reasoning),
+            ("vision", model.supports_vision),
+            ("caching", model.supports_caching),
+        )
+        if on
+    ]
     if flags:
         bits.append(", ".join(flags))
     return " · ".join(bits)

@@ -30,14 +30,20 @@ def load_cached_models(base_url: str) -> CachedModels | None:
             data = json.load(handle)
         if data.get("base_url") != base_url:
             return None
-        models = [ModelInfo.from_api(m) for m in data["models"] if isinstance(m, dict)
-                  and isinstance(m.get("id"), str)]
+        models = [
+            ModelInfo.from_api(m)
+            for m in data["models"]
+            if isinstance(m, dict) and isinstance(m.get("id"), str)
+        ]
         return CachedModels(models, float(data["fetched_at"]), base_url)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def save_models(base_url: str, models: list[ModelInfo]) -> None:
-    payload = {"base_url": base_url, "fetched_at": time.time(),
-               "models": [m.to_api() for m in models]}
+    payload = {
+        "base_url": base_url,
+        "fetched_at": time.time(),
+        "models": [m.to_api() for m in models],
+    }
     write_atomic(paths.cache_dir() / "models.json", json.dumps(payload))

@@ -32,5 +32,11 @@ def xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def settings(router: RouterServer) -> Settings:
-    return Settings(api_key="test-key-123", base_url=router.base_url, stall_timeout=2.0,
-                    connect_timeout=2.0, retry_base_delay=0.05, model="openai/gpt-4o-mini")
+    return Settings(
+        api_key="test-key-123",
+        base_url=router.base_url,
+        stall_timeout=2.0,
+        connect_timeout=2.0,
+        retry_base_delay=0.05,
+        model="openai/gpt-4o-mini",
+    )

@@ -99,8 +99,10 @@ async def test_escape_stops_and_keeps_partial_text(
         (Reply(status=403, error_message="Invalid authorization token"), "invalid or revoked"),
         (Reply(status=403, error_message="Model blocked by org policy"), "policy"),
         (Reply(status=402, error_message="Insufficient balance"), "Top up"),
-        (Reply(status=404, error_message="Provider and/or model not supported"),
-         "Pick another model"),
+        (
+            Reply(status=404, error_message="Provider and/or model not supported"),
+            "Pick another model",
+        ),
         (Reply(status=412, error_message="Reached monthly spend limit"), "spend limit"),
         (Reply(stall_after=0), "sent nothing for 2 s"),
     ],
@@ -132,8 +134,13 @@ async def test_retries_5xx_before_first_token(router: RouterServer, settings: Se
     async with app.run_test() as pilot:
         screen = chat(app)
         await send(pilot, "hi")
-        await wait_for(pilot, lambda: screen.conversation.messages[-1:] and
-                       screen.conversation.messages[-1].role == "assistant")
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.conversation.messages[-1:]
+                and screen.conversation.messages[-1].role == "assistant"
+            ),
+        )
         assert screen.conversation.messages[-1].content == "finally"
         assert len(router.chat_requests()) == 3
 
@@ -172,9 +179,7 @@ async def test_connection_refused_is_explained(settings: Settings) -> None:
         assert "refused" in str(screen.query_one(Notice).content)
 
 
-async def test_model_picker_filters_and_remembers(
-    router: RouterServer, settings: Settings
-) -> None:
+async def test_model_picker_filters_and_remembers(router: RouterServer, settings: Settings) -> None:
     app = RequestyApp(dataclasses.replace(settings, model=None))
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.models, what="model list")
@@ -185,7 +190,8 @@ async def test_model_picker_filters_and_remembers(
         assert str(options.get_option_at_index(0).prompt).startswith("◆ policy/my-fallback")
         assert "200k ctx" in str(options.get_option_at_index(2).prompt) or any(
             "200k ctx" in str(options.get_option_at_index(i).prompt)
-            for i in range(options.option_count))
+            for i in range(options.option_count)
+        )
         await type_text(pilot, "claude son")
         assert options.option_count == 1
         assert "$3.00/$15.00 per M" in str(options.get_option_at_index(0).prompt)
@@ -229,3 +235,17 @@ async def test_model_text_is_never_markup(router: RouterServer, settings: Settin
         assert "\x1b" not in shown and "\u241b[31mred" in shown
         assert "[red]x[/red]" in str(reply.header.content)
         assert "[b]me[/b]" in str(screen.query_one(UserMessage).content)
+
+
+async def test_keys_typed_right_before_enter_are_not_lost(
+    router: RouterServer, settings: Settings
+) -> None:
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat(app)
+        # (The tmux test sends the same as one burst, which is where a race would show.)
+        await pilot.press(*"abc", "ctrl+j", *"defgh", "enter", *"next")
+        await wait_for(pilot, lambda: router.chat_requests(), what="the request")
+        assert router.chat_requests()[0]["body"]["messages"][-1]["content"] == "abc\ndefgh"
+        await wait_for(pilot, lambda: not screen.streaming)
+        assert screen.query_one(PromptInput).text == "next", "keys after Enter stay in the box"

@@ -35,7 +35,7 @@ def test_precedence_file_then_env_then_cli() -> None:
 
 
 def test_unknown_key_names_file_and_suggests() -> None:
-    path = write_config('stal_timeout = 5\n')
+    path = write_config("stal_timeout = 5\n")
     with pytest.raises(ConfigError) as info:
         load_settings(environ={})
     assert str(path) in str(info.value)
@@ -56,7 +56,7 @@ def test_invalid_toml_is_named() -> None:
 
 
 def test_base_url_without_scheme() -> None:
-    with pytest.raises(ConfigError, match="REQUESTY_BASE_URL.*needs a scheme"):
+    with pytest.raises(ConfigError, match=r"REQUESTY_BASE_URL.*needs a scheme"):
         load_settings(environ={"REQUESTY_BASE_URL": "router.requesty.ai/v1"})
 
 

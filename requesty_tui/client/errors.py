@@ -185,39 +185,60 @@ def error_from_status(
     lower = said.lower()
     quoted = f"(router: {said})"
     if status == 401:
-        return AuthError(f"The router rejected the request: no valid API key {quoted}.", KEY_HINT,
-                         status=status)
+        return AuthError(
+            f"The router rejected the request: no valid API key {quoted}.", KEY_HINT, status=status
+        )
     if status == 403:
         if any(w in lower for w in ("token", "api key", "apikey", "authoriz", "authentic")):
-            return AuthError(f"The API key is invalid or revoked {quoted}.", KEY_HINT,
-                             status=status)
+            return AuthError(
+                f"The API key is invalid or revoked {quoted}.", KEY_HINT, status=status
+            )
         return PolicyError(
             f"Blocked by your organisation's policy {quoted}.",
             "Pick another model, or ask an admin to allow it in the Requesty dashboard.",
             status=status,
         )
     if status == 402:
-        return BalanceError(f"Insufficient balance {quoted}.",
-                            "Top up your balance in the Requesty dashboard, then retry.",
-                            status=status)
+        return BalanceError(
+            f"Insufficient balance {quoted}.",
+            "Top up your balance in the Requesty dashboard, then retry.",
+            status=status,
+        )
     if status == 404:
         target = f" '{model}'" if model else ""
-        return ModelNotFoundError(f"Model{target} is not supported {quoted}.",
-                                  "Pick another model (refresh the model list).", status=status)
+        return ModelNotFoundError(
+            f"Model{target} is not supported {quoted}.",
+            "Pick another model (refresh the model list).",
+            status=status,
+        )
     if status == 412:
-        return SpendLimitError(f"This key reached its monthly spend limit {quoted}.",
-                               "Raise the limit for the key in the Requesty dashboard.",
-                               status=status)
+        return SpendLimitError(
+            f"This key reached its monthly spend limit {quoted}.",
+            "Raise the limit for the key in the Requesty dashboard.",
+            status=status,
+        )
     if status == 429:
-        return RateLimitError(f"Rate limited {quoted}.", "Wait a moment and retry.",
-                              status=status, retryable=True,
-                              retry_after=parse_retry_after(retry_after))
+        return RateLimitError(
+            f"Rate limited {quoted}.",
+            "Wait a moment and retry.",
+            status=status,
+            retryable=True,
+            retry_after=parse_retry_after(retry_after),
+        )
     if status == 424 or status >= 500:
-        return ServerError(f"The provider failed with HTTP {status} {quoted}.",
-                           "Retry, or pick another model.", status=status, retryable=True,
-                           retry_after=parse_retry_after(retry_after))
+        return ServerError(
+            f"The provider failed with HTTP {status} {quoted}.",
+            "Retry, or pick another model.",
+            status=status,
+            retryable=True,
+            retry_after=parse_retry_after(retry_after),
+        )
     if 300 <= status < 400:
-        return ProtocolError(f"The server redirected the request (HTTP {status}).",
-                             "Point REQUESTY_BASE_URL at the final address.", status=status)
-    return BadRequestError(f"The router refused the request (HTTP {status}) {quoted}.",
-                           status=status)
+        return ProtocolError(
+            f"The server redirected the request (HTTP {status}).",
+            "Point REQUESTY_BASE_URL at the final address.",
+            status=status,
+        )
+    return BadRequestError(
+        f"The router refused the request (HTTP {status}) {quoted}.", status=status
+    )

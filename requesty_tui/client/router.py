@@ -63,8 +63,8 @@ class RetryPolicy:
         """Seconds to wait before attempt ``attempt + 1``; ``Retry-After`` wins when given."""
         if retry_after is not None:
             return min(retry_after, self.max_delay)
-        backoff = self.base_delay * (2 ** (attempt - 1))
-        return min(self.max_delay, backoff * random.uniform(0.5, 1.5))
+        backoff = self.base_delay * (2.0 ** (attempt - 1))
+        return float(min(self.max_delay, backoff * random.uniform(0.5, 1.5)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +115,9 @@ class RouterClient:
         self.stall_timeout = stall_timeout
         self.retry = retry or RetryPolicy()
         self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(connect=connect_timeout, read=stall_timeout, write=30.0,
-                                  pool=connect_timeout),
+            timeout=httpx.Timeout(
+                connect=connect_timeout, read=stall_timeout, write=30.0, pool=connect_timeout
+            ),
             follow_redirects=False,
             headers={
                 "User-Agent": f"requesty-tui/{__version__}",
@@ -154,8 +155,11 @@ class RouterClient:
         except httpx.HTTPError as exc:
             self._raise_transport(exc)
         if resp.status_code != 200:
-            raise self._redact(error_from_status(resp.status_code, resp.text,
-                                                 retry_after=resp.headers.get("retry-after")))
+            raise self._redact(
+                error_from_status(
+                    resp.status_code, resp.text, retry_after=resp.headers.get("retry-after")
+                )
+            )
         try:
             payload = resp.json()
         except ValueError:
@@ -165,8 +169,9 @@ class RouterClient:
             ) from None
         entries = payload.get("data") if isinstance(payload, dict) else payload
         if not isinstance(entries, list):
-            raise ProtocolError(f"The model list at {url} has no 'data' list.",
-                                "Check REQUESTY_BASE_URL.")
+            raise ProtocolError(
+                f"The model list at {url} has no 'data' list.", "Check REQUESTY_BASE_URL."
+            )
         models = []
         for entry in entries:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"]:
@@ -186,12 +191,15 @@ class RouterClient:
             attempt += 1
             started = False
             try:
-                async with self._http.stream("POST", url, json=body,
-                                             headers=self._auth()) as resp:
+                async with self._http.stream("POST", url, json=body, headers=self._auth()) as resp:
                     if resp.status_code != 200:
                         text = await _read_some(resp)
-                        raise error_from_status(resp.status_code, text, model=request.model,
-                                                retry_after=resp.headers.get("retry-after"))
+                        raise error_from_status(
+                            resp.status_code,
+                            text,
+                            model=request.model,
+                            retry_after=resp.headers.get("retry-after"),
+                        )
                     async for event in self._read_stream(resp):
                         if isinstance(event, TextDelta | ReasoningDelta):
                             started = True
@@ -273,8 +281,9 @@ class RouterClient:
         if not isinstance(payload, dict):
             raise ProtocolError("The server answered with JSON that is not a chat completion.")
         if payload.get("error"):
-            raise ProviderStreamError(f"The provider failed: {extract_message(text)}.",
-                                      "Retry, or pick another model.")
+            raise ProviderStreamError(
+                f"The provider failed: {extract_message(text)}.", "Retry, or pick another model."
+            )
         finish: FinishReason = "stop"
         if isinstance(payload.get("model"), str):
             yield ModelReported(payload["model"])
@@ -306,8 +315,17 @@ class RouterClient:
             ) from None
         if isinstance(exc, httpx.ConnectError):
             text = " ".join(_causes(exc)).lower()
-            if any(s in text for s in ("name or service", "nodename", "name resolution",
-                                       "getaddrinfo", "no address", "gaierror")):
+            if any(
+                s in text
+                for s in (
+                    "name or service",
+                    "nodename",
+                    "name resolution",
+                    "getaddrinfo",
+                    "no address",
+                    "gaierror",
+                )
+            ):
                 raise ConnectionFailedError(
                     f"Could not resolve the host of {host}.",
                     "Check the address in REQUESTY_BASE_URL and your network.",

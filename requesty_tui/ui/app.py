@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 
@@ -39,8 +40,9 @@ class RequestyApp(App[None]):
             settings.api_key,
             stall_timeout=settings.stall_timeout,
             connect_timeout=settings.connect_timeout,
-            retry=RetryPolicy(max_attempts=settings.max_attempts,
-                              base_delay=settings.retry_base_delay),
+            retry=RetryPolicy(
+                max_attempts=settings.max_attempts, base_delay=settings.retry_base_delay
+            ),
         )
 
     def on_mount(self) -> None:
@@ -70,10 +72,8 @@ class RequestyApp(App[None]):
             self._set_models(self.models, status)
             return
         self._set_models(models, "")
-        try:
+        with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
             save_models(base, models)
-        except OSError:
-            pass  # a cache that cannot be written is only slower next time
 
     def _set_models(self, models: list[ModelInfo], status: str) -> None:
         self.models = models
@@ -93,5 +93,4 @@ class RequestyApp(App[None]):
         try:
             save_state(self.state)
         except OSError as exc:
-            self.notify(f"Could not save the last model: {exc}", severity="warning",
-                        markup=False)
+            self.notify(f"Could not save the last model: {exc}", severity="warning", markup=False)

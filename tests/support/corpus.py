@@ -1,14 +1,12 @@
-"""Deterministic LLM-like Markdown for tests and benchmarks (headings, prose, lists, code, tables)."""
+"""Deterministic LLM-like Markdown for tests and benchmarks: headings, prose, lists, code."""
 
 from __future__ import annotations
 
 import random
 
-WORDS = (
-    "the model returns a stream of tokens which the client renders as markdown while the user "
-    "keeps typing and scrolling through earlier parts of a long conversation about lifetimes "
-    "borrowing async iterators caches latency throughput and careful error handling"
-).split()
+WORDS = """the model returns a stream of tokens which the client renders as markdown while the
+user keeps typing and scrolling through earlier parts of a long conversation about lifetimes
+borrowing async iterators caches latency throughput and careful error handling""".split()  # noqa: SIM905
 
 
 def _sentence(rng: random.Random) -> str:
@@ -44,8 +42,9 @@ def markdown_document(size: int, seed: int = 7) -> str:
     total = 0
     n = 0
     while total < size:
-        kind = rng.choices(["h", "p", "ul", "ol", "code", "table", "quote"],
-                           weights=[1, 6, 2, 1, 2, 1, 1])[0]
+        kind = rng.choices(
+            ["h", "p", "ul", "ol", "code", "table", "quote"], weights=[1, 6, 2, 1, 2, 1, 1]
+        )[0]
         n += 1
         if kind == "h":
             block = "#" * rng.randint(1, 3) + f" Section {n}: {rng.choice(WORDS)}"
@@ -79,6 +78,6 @@ def deltas(text: str, n: int, seed: int = 1) -> list[str]:
     out, i = [], 0
     while i < len(text):
         step = max(1, int(avg * rng.uniform(0.3, 1.7)))
-        out.append(text[i:i + step])
+        out.append(text[i : i + step])
         i += step
     return out

@@ -8,6 +8,7 @@ empty queue it echoes the last user message. Every request is recorded for asser
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -18,13 +19,30 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 DEFAULT_MODELS: list[dict[str, Any]] = [
-    {"id": "openai/gpt-4o-mini", "context_window": 128000, "max_output_tokens": 16384,
-     "input_price": 1.5e-7, "output_price": 6e-7, "supports_reasoning": False,
-     "description": "Small fast model."},
-    {"id": "anthropic/claude-sonnet-4-5", "context_window": 200000, "input_price": 3e-6,
-     "output_price": 1.5e-5, "supports_reasoning": True, "supports_vision": True},
-    {"id": "google/gemini-2.5-flash", "context_window": 1048576, "input_price": 3e-7,
-     "output_price": 2.5e-6, "supports_reasoning": True},
+    {
+        "id": "openai/gpt-4o-mini",
+        "context_window": 128000,
+        "max_output_tokens": 16384,
+        "input_price": 1.5e-7,
+        "output_price": 6e-7,
+        "supports_reasoning": False,
+        "description": "Small fast model.",
+    },
+    {
+        "id": "anthropic/claude-sonnet-4-5",
+        "context_window": 200000,
+        "input_price": 3e-6,
+        "output_price": 1.5e-5,
+        "supports_reasoning": True,
+        "supports_vision": True,
+    },
+    {
+        "id": "google/gemini-2.5-flash",
+        "context_window": 1048576,
+        "input_price": 3e-7,
+        "output_price": 2.5e-6,
+        "supports_reasoning": True,
+    },
     {"id": "policy/my-fallback"},
 ]
 
@@ -47,9 +65,15 @@ class Reply:
     status: int = 200
     error_message: str = "Something went wrong"
     headers: dict[str, str] = field(default_factory=dict)
-    usage: dict[str, Any] | None = field(default_factory=lambda: {
-        "prompt_tokens": 12, "completion_tokens": 4, "total_tokens": 16,
-        "prompt_tokens_details": {"cached_tokens": 0}, "cost": 0.000096})
+    usage: dict[str, Any] | None = field(
+        default_factory=lambda: {
+            "prompt_tokens": 12,
+            "completion_tokens": 4,
+            "total_tokens": 16,
+            "prompt_tokens_details": {"cached_tokens": 0},
+            "cost": 0.000096,
+        }
+    )
     finish_reason: str = "stop"
     send_done: bool = True
     stall_after: int | None = None
@@ -109,13 +133,18 @@ class _Handler(BaseHTTPRequestHandler):
     router: RouterServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _record(self, body: Any) -> None:
         self.router.requests.append(
-            {"path": self.path, "method": self.command, "headers": dict(self.headers),
-             "body": body, "time": time.monotonic()}
+            {
+                "path": self.path,
+                "method": self.command,
+                "headers": dict(self.headers),
+                "body": body,
+                "time": time.monotonic(),
+            }
         )
 
     def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
@@ -128,20 +157,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._record(None)
         if self.path.rstrip("/").endswith("/models"):
             if self.router.models_delay:
                 time.sleep(self.router.models_delay)
             if self.router.models_status != 200:
-                self._send_json(self.router.models_status,
-                                {"error": {"origin": "router", "message": "models unavailable"}})
+                self._send_json(
+                    self.router.models_status,
+                    {"error": {"origin": "router", "message": "models unavailable"}},
+                )
                 return
             self._send_json(200, {"object": "list", "data": self.router.models})
             return
         self._send_json(404, {"error": {"message": f"no route {self.path}"}})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         try:
@@ -156,9 +187,11 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.first_delay:
             self._sleep(reply.first_delay)
         if reply.status != 200:
-            self._send_json(reply.status,
-                            {"error": {"origin": "router", "message": reply.error_message}},
-                            reply.headers)
+            self._send_json(
+                reply.status,
+                {"error": {"origin": "router", "message": reply.error_message}},
+                reply.headers,
+            )
             return
         try:
             self._stream(reply, body if isinstance(body, dict) else {})
@@ -196,14 +229,20 @@ class _Handler(BaseHTTPRequestHandler):
             return b"data: " + json.dumps(payload).encode() + eol + eol
 
         def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
-            return event({"id": "c1", "object": "chat.completion.chunk", "model": model,
-                          "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+            return event(
+                {
+                    "id": "c1",
+                    "object": "chat.completion.chunk",
+                    "model": model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                }
+            )
 
         self._chunk(b": keep-alive" + eol + eol)
         step = max(1, reply.chunk_chars)
-        pieces = [reply.reasoning[i:i + step] for i in range(0, len(reply.reasoning), step)]
+        pieces = [reply.reasoning[i : i + step] for i in range(0, len(reply.reasoning), step)]
         frames = [chunk({"role": "assistant", "reasoning_content": p}) for p in pieces]
-        frames += [chunk({"content": text[i:i + step]}) for i in range(0, len(text), step)]
+        frames += [chunk({"content": text[i : i + step]}) for i in range(0, len(text), step)]
         batch: list[bytes] = []
         for n, frame in enumerate(frames):
             if n == reply.stall_after:
@@ -215,8 +254,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
             if n == reply.error_chunk_after:
-                batch.append(event({"error": {"origin": "provider", "code": 502,
-                                              "message": reply.error_message}}))
+                batch.append(
+                    event(
+                        {
+                            "error": {
+                                "origin": "provider",
+                                "code": 502,
+                                "message": reply.error_message,
+                            }
+                        }
+                    )
+                )
                 self._flush(batch)
                 self.wfile.write(b"0\r\n\r\n")
                 return
@@ -230,8 +278,17 @@ class _Handler(BaseHTTPRequestHandler):
                 self._flush(batch)
         batch.append(chunk({}, reply.finish_reason))
         if reply.usage is not None:
-            batch.append(event({"id": "c1", "object": "chat.completion.chunk", "model": model,
-                                "choices": [], "usage": reply.usage}))
+            batch.append(
+                event(
+                    {
+                        "id": "c1",
+                        "object": "chat.completion.chunk",
+                        "model": model,
+                        "choices": [],
+                        "usage": reply.usage,
+                    }
+                )
+            )
         if reply.send_done:
             batch.append(b"data: [DONE]" + eol + eol)
         self._flush(batch)
@@ -242,3 +299,34 @@ class _Handler(BaseHTTPRequestHandler):
         if batch:
             self._chunk(b"".join(batch))
             batch.clear()
+
+
+def main() -> None:
+    """``python -m tests.support.router_server --text-file F --chunk-chars N``: serve F forever.
+
+    Benchmarks run the router in its own process, so that its CPU time is not counted as the
+    app's.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--text-file", required=True)
+    parser.add_argument("--chunk-chars", type=int, default=10)
+    parser.add_argument("--delay", type=float, default=0.0)
+    args = parser.parse_args()
+    with open(args.text_file, encoding="utf-8") as handle:
+        text = handle.read()
+    server = RouterServer()
+    server.next_reply = lambda: Reply(
+        text=text,
+        chunk_chars=args.chunk_chars,  # type: ignore[method-assign]
+        delay=args.delay,
+    )
+    server.start()
+    print(server.base_url, flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.stop_event.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -11,8 +11,12 @@ from textual.pilot import Pilot
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 
 
-async def wait_for(pilot: Pilot[object], condition: Callable[[], object], timeout: float = 10.0,
-                   what: str = "condition") -> None:
+async def wait_for(
+    pilot: Pilot[object],
+    condition: Callable[[], object],
+    timeout: float = 10.0,
+    what: str = "condition",
+) -> None:
     """Let the app run until ``condition()`` is truthy; fail with ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
     while not condition():

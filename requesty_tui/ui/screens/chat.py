@@ -15,6 +15,7 @@ most once per frame.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -49,6 +50,10 @@ from requesty_tui.ui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
     from requesty_tui.ui.app import RequestyApp
+
+
+YIELD_EVERY = 0.005
+"""Seconds of uninterrupted stream processing before the worker lets the UI run."""
 
 
 class ChatScreen(Screen[None]):
@@ -86,8 +91,11 @@ class ChatScreen(Screen[None]):
     def refresh_bars(self) -> None:
         model = self.conversation.model
         self.query_one("#topbar", Static).update(Text(f" {model}  ▾ F2", style="bold"))
-        costs = [m.usage.cost for m in self.conversation.messages
-                 if m.usage is not None and m.usage.cost is not None]
+        costs = [
+            m.usage.cost
+            for m in self.conversation.messages
+            if m.usage is not None and m.usage.cost is not None
+        ]
         turns = sum(1 for m in self.conversation.messages if m.role == "assistant")
         bits = []
         if self.streaming:
@@ -132,16 +140,17 @@ class ChatScreen(Screen[None]):
 
     @on(PromptInput.Submitted)
     async def _on_submit(self, event: PromptInput.Submitted) -> None:
-        if self.streaming:
-            self.notify("A reply is still streaming: press Esc to stop it first.",
-                        severity="warning")
-            return
         text = event.text
+        if self.streaming:
+            event.input.restore(text)
+            self.notify(
+                "A reply is still streaming: press Esc to stop it first.", severity="warning"
+            )
+            return
         message = Message(role="user", content=text)
         self.conversation.messages.append(message)
         if not self.conversation.title:
             self.conversation.title = make_title(text)
-        event.input.clear()
         view = self.query_one(ConversationView)
         user_widget = UserMessage(message)
         await view.add(user_widget)
@@ -164,8 +173,15 @@ class ChatScreen(Screen[None]):
         model = conversation.model
         finish: FinishReason = "error"
         error: RouterError | None = None
+        last_yield = time.perf_counter()
         try:
             async for event in self.rapp.client.stream_chat(request):
+                now = time.perf_counter()
+                if now - last_yield > YIELD_EVERY:
+                    # A fast stream has data ready on every read, so the loop never waits:
+                    # hand it over now and then, or frames and key presses would starve.
+                    await asyncio.sleep(0)
+                    last_yield = time.perf_counter()
                 if isinstance(event, TextDelta):
                     parts.append(event.text)
                     reply.append(event.text)
@@ -179,8 +195,10 @@ class ChatScreen(Screen[None]):
                 elif isinstance(event, UsageReport):
                     usage = event.usage
                 elif isinstance(event, Retrying):
-                    reply.set_state(f"{event.reason} Retrying in {event.delay:.1f} s "
-                                    f"(attempt {event.attempt}/{event.max_attempts})…")
+                    reply.set_state(
+                        f"{event.reason} Retrying in {event.delay:.1f} s "
+                        f"(attempt {event.attempt}/{event.max_attempts})…"
+                    )
                 elif isinstance(event, StreamEnd):
                     finish = event.finish_reason
         except asyncio.CancelledError:
@@ -189,8 +207,9 @@ class ChatScreen(Screen[None]):
         except RouterError as exc:
             error = exc
         finally:
-            await self._settle(prompt, user_widget, reply, parts, reasoning, usage, model,
-                               finish, error)
+            await self._settle(
+                prompt, user_widget, reply, parts, reasoning, usage, model, finish, error
+            )
 
     async def _settle(
         self,
@@ -210,19 +229,23 @@ class ChatScreen(Screen[None]):
         reply.finish(finish, usage)
         view = self.query_one(ConversationView)
         if content or finish == "cancelled":
-            self.conversation.messages.append(Message(
-                role="assistant", content=content, model=model, finish_reason=finish,
-                reasoning="".join(reasoning) or None, usage=usage))
+            self.conversation.messages.append(
+                Message(
+                    role="assistant",
+                    content=content,
+                    model=model,
+                    finish_reason=finish,
+                    reasoning="".join(reasoning) or None,
+                    usage=usage,
+                )
+            )
         else:
             # Nothing came back: take the prompt out of the history and hand it back.
             if prompt in self.conversation.messages:
                 self.conversation.messages.remove(prompt)
             await reply.remove()
             user_widget.mark_not_sent(str(error) if error else "no reply")
-            prompt_input = self.query_one(PromptInput)
-            if not prompt_input.text.strip():
-                prompt_input.load_text(prompt.content)
-                prompt_input.move_cursor(prompt_input.document.end)
+            self.query_one(PromptInput).restore(prompt.content)
         if error is not None:
             await view.add(Notice(str(error)))
         self.refresh_bindings()
@@ -233,5 +256,4 @@ class ChatScreen(Screen[None]):
         if event.state == WorkerState.ERROR and event.worker.group == "reply":
             self.streaming = False
             self.refresh_bindings()
-            self.notify(f"Unexpected error: {event.worker.error!r}", severity="error",
-                        markup=False)
+            self.notify(f"Unexpected error: {event.worker.error!r}", severity="error", markup=False)

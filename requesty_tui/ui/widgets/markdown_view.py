@@ -68,7 +68,7 @@ class MarkdownView(Widget):
         text: str = "",
         *,
         name: str | None = None,
-        id: str | None = None,  # noqa: A002
+        id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -176,8 +176,7 @@ class MarkdownView(Widget):
 
     def _options(self, width: int) -> tuple[Console, ConsoleOptions]:
         console = self.app.console
-        return console, self.app.console_options.update(width=width, height=None,
-                                                         highlight=False)
+        return console, self.app.console_options.update(width=width, height=None, highlight=False)
 
     def _render_markdown(self, source: str, width: int) -> list[Strip]:
         console, options = self._options(width)
@@ -193,7 +192,7 @@ class MarkdownView(Widget):
     def _render_new_blocks(self, width: int) -> None:
         blocks = self._splitter.finished
         lines = self._block_lines
-        for source in blocks[self._rendered_blocks:]:
+        for source in blocks[self._rendered_blocks :]:
             if lines:
                 lines.append(Strip.blank(0))
             lines.extend(self._render_markdown(source, width))
@@ -221,7 +220,7 @@ class MarkdownView(Widget):
         blank = Strip([Segment(" " * width, background)], width)
         code_lines = tail.split("\n")[1:]  # drop the opening ``` line
         complete, partial = code_lines[:-1], code_lines[-1] if code_lines else ""
-        for line in complete[self._fence_done:]:
+        for line in complete[self._fence_done :]:
             self._fence_lines.extend(self._code_line(line, width, background, console, options))
         self._fence_done = len(complete)
         out = [blank, *self._fence_lines]
@@ -237,8 +236,11 @@ class MarkdownView(Widget):
         wrapped = text.wrap(console, max(1, width - 2)) if line else [Text("")]
         out = []
         for piece in wrapped:
-            segments = [Segment(" ", background), *piece.render(console),
-                        Segment(" " * max(0, width - 1 - piece.cell_len), background)]
+            segments = [
+                Segment(" ", background),
+                *piece.render(console),
+                Segment(" " * max(0, width - 1 - piece.cell_len), background),
+            ]
             out.append(Strip(segments).crop(0, width))
         return out
 

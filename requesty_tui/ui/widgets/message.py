@@ -18,7 +18,7 @@ from requesty_tui.ui.widgets.markdown_view import MarkdownView
 
 
 def usage_summary(usage: Usage | None) -> str:
-    """"12 in · 340 out · $0.000212" from what the router reported."""
+    """ "12 in · 340 out · $0.000212" from what the router reported."""
     if usage is None:
         return ""
     parts = []

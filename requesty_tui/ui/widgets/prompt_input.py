@@ -4,12 +4,17 @@
 | --- | --- |
 | enter | send |
 | ctrl+j, shift+enter | new line (ctrl+j works in every terminal) |
+
+Enter is handled in the widget's own key handler, not by a priority binding: the App runs
+priority bindings as soon as a key arrives, ahead of the keys still queued for this widget, so
+text typed or pasted just before Enter would be cut off.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
@@ -19,14 +24,16 @@ class PromptInput(TextArea):
     """A TextArea whose Enter submits (TextArea itself would insert a newline)."""
 
     BINDINGS = [
-        Binding("enter", "submit", "Send", priority=True, id="input.send"),
-        Binding("ctrl+j,shift+enter", "newline", "New line", priority=True,
-                id="input.newline", key_display="^j"),
+        Binding("enter", "submit", "Send", id="input.send"),
+        Binding("ctrl+j,shift+enter", "newline", "New line", id="input.newline",
+                key_display="^j"),
     ]
+    SUBMIT_KEYS = frozenset({"enter"})
+    NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "newline"})
 
     @dataclass
     class Submitted(Message):
-        """The user pressed Enter on a non-blank text."""
+        """The user pressed Enter on a non-blank text; the box is already cleared."""
 
         input: PromptInput
         text: str
@@ -39,9 +46,29 @@ class PromptInput(TextArea):
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.placeholder = "Message — Enter to send, ctrl+j for a new line"
 
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key in self.SUBMIT_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.action_submit()
+        elif event.key in self.NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.action_newline()
+        else:
+            await super()._on_key(event)
+
     def action_submit(self) -> None:
-        if self.text.strip():
-            self.post_message(self.Submitted(self, self.text))
+        text = self.text
+        if text.strip():
+            self.clear()
+            self.post_message(self.Submitted(self, text))
 
     def action_newline(self) -> None:
         self.insert("\n")
+
+    def restore(self, text: str) -> None:
+        """Put a prompt back (a failed or refused send), before anything typed since."""
+        current = self.text
+        self.load_text(text + ("\n" + current if current.strip() else ""))
+        self.move_cursor(self.document.end)

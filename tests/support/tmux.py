@@ -1,0 +1,82 @@
+"""Drive the real program in a real terminal: tmux with send-keys and capture-pane."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+
+import pytest
+
+
+def require_tmux() -> str:
+    """tmux's path; in CI a missing tmux is a failure (``.ci/run`` installs it), not a skip."""
+    path = shutil.which("tmux")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is not installed; .ci/run should have installed it")
+        pytest.skip("tmux is not installed")
+    return path
+
+
+class TmuxSession:
+    """One detached tmux session on a private socket, running ``python -m requesty_tui``."""
+
+    def __init__(
+        self, args: list[str], env: dict[str, str], width: int = 100, height: int = 30
+    ) -> None:
+        self.tmux = require_tmux()
+        self.socket = f"rqtui-{uuid.uuid4().hex[:8]}"
+        self.name = "main"
+        env_args: list[str] = []
+        for key, value in env.items():
+            env_args += ["-e", f"{key}={value}"]
+        command = " ".join([sys.executable, "-m", "requesty_tui", *args])
+        self._run(
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            *env_args,
+            command,
+        )
+
+    def _run(self, *args: str) -> str:
+        return subprocess.run(
+            [self.tmux, "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=20,
+        ).stdout
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self._run("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
+
+    def screen(self) -> str:
+        return self._run("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(
+        self, predicate: Callable[[str], bool], timeout: float = 20, what: str = "screen"
+    ) -> str:
+        deadline = time.monotonic() + timeout
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if predicate(shown):
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{shown}")
+
+    def close(self) -> None:
+        subprocess.run(
+            [self.tmux, "-L", self.socket, "kill-server"], capture_output=True, timeout=20
+        )

@@ -1,0 +1,118 @@
+"""The command line: ``ask``, ``models``, ``--help``, ``--version`` and exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from requesty_tui import __version__
+from tests.support.router_server import Reply, RouterServer
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("REQUESTY_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "requesty_tui", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=stdin if stdin is not None else "",
+        timeout=timeout,
+    )
+
+
+def router_env(router: RouterServer) -> dict[str, str]:
+    return {"REQUESTY_API_KEY": "cli-key", "REQUESTY_BASE_URL": router.base_url}
+
+
+def test_version_and_help() -> None:
+    assert run_cli("--version").stdout.strip() == f"requesty-tui {__version__}"
+    help_text = run_cli("--help").stdout
+    for word in ("ask", "models", "--model", "REQUESTY_API_KEY"):
+        assert word in help_text
+
+
+def test_ask_streams_to_stdout(router: RouterServer) -> None:
+    router.queue(Reply(text="Streamed *answer*."))
+    result = run_cli(
+        "ask", "--model", "anthropic/claude-sonnet-4-5", "Why", "sky?", env=router_env(router)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Streamed *answer*.\n"
+    body = router.chat_requests()[0]["body"]
+    assert body["model"] == "anthropic/claude-sonnet-4-5"
+    assert body["messages"] == [{"role": "user", "content": "Why sky?"}]
+
+
+def test_ask_reads_piped_stdin(router: RouterServer) -> None:
+    result = run_cli("ask", "Summarise:", env=router_env(router), stdin="line one\nline two\n")
+    assert result.returncode == 0, result.stderr
+    sent = router.chat_requests()[0]["body"]["messages"][0]["content"]
+    assert sent == "Summarise:\n\nline one\nline two\n"
+
+
+@pytest.mark.parametrize(
+    ("reply", "code", "words"),
+    [
+        (Reply(status=403, error_message="Invalid authorization token"), 3, "invalid or revoked"),
+        (Reply(status=402, error_message="Insufficient balance"), 4, "Top up"),
+        (Reply(text="half of it", chunk_chars=5, cut_after=1), 4, "middle of the reply"),
+    ],
+)
+def test_ask_failures(router: RouterServer, reply: Reply, code: int, words: str) -> None:
+    router.queue(reply)
+    result = run_cli("ask", "hi", env={**router_env(router), "REQUESTY_API_KEY": "sk-secret"})
+    assert result.returncode == code
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, "a one-line message"
+    assert "Traceback" not in result.stderr and "sk-secret" not in result.stderr
+
+
+def test_ask_without_key() -> None:
+    result = run_cli("ask", "hi")
+    assert result.returncode == 3
+    assert "REQUESTY_API_KEY" in result.stderr
+
+
+def test_ask_connection_refused() -> None:
+    result = run_cli(
+        "ask", "hi", env={"REQUESTY_API_KEY": "k", "REQUESTY_BASE_URL": "http://127.0.0.1:9/v1"}
+    )
+    assert result.returncode == 4
+    assert "refused" in result.stderr
+
+
+def test_ask_without_prompt_is_usage_error() -> None:
+    assert run_cli("ask", env={"REQUESTY_API_KEY": "k"}).returncode == 2
+
+
+def test_models_lists_policies_first(router: RouterServer) -> None:
+    result = run_cli("models", env=router_env(router))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("policy/my-fallback")
+    sonnet = next(line for line in lines if line.startswith("anthropic/claude-sonnet-4-5"))
+    assert "200k ctx" in sonnet and "$3.00/$15.00 per M" in sonnet
+
+
+def test_models_failure(router: RouterServer) -> None:
+    router.models_status = 401
+    result = run_cli("models", env=router_env(router))
+    assert result.returncode == 3
+    assert "REQUESTY_API_KEY" in result.stderr
+
+
+def test_bad_config_is_named(xdg: Path) -> None:
+    config = xdg / "xdg_config_home" / "requesty-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("modle = 'x'\n")
+    result = run_cli("models")
+    assert result.returncode == 3
+    assert str(config) in result.stderr and "'model'" in result.stderr

@@ -1,0 +1,41 @@
+"""The installed program in a real terminal (tmux): launch, type, Enter, see the reply stream."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.support.router_server import Reply, RouterServer
+from tests.support.tmux import TmuxSession
+
+
+def terminal_env(router: RouterServer, xdg: Path) -> dict[str, str]:
+    env = {
+        "REQUESTY_API_KEY": "tmux-key",
+        "REQUESTY_BASE_URL": router.base_url,
+        "TERM": "xterm-256color",
+    }
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        env[var] = os.environ[var]
+    return env
+
+
+def test_chat_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
+    words = " ".join(f"tok{i}" for i in range(60))
+    router.queue(Reply(text=f"Here it comes: {words} **END**", chunk_chars=4, delay=0.05))
+    session = TmuxSession([], terminal_env(router, xdg))
+    try:
+        session.wait_for(lambda s: "openai/gpt-4o-mini" in s, what="the app to start")
+        # One burst, as a fast typist or a paste delivers it: Enter must not overtake the text.
+        session.keys("Hello from tmux", "C-j", "second line", "Enter")
+        mid = session.wait_for(lambda s: "tok5" in s, what="the first tokens")
+        assert "END" not in mid, "the reply is visible while it is still streaming"
+        done = session.wait_for(lambda s: "END" in s and "1 reply" in s, what="the whole reply")
+        assert "Hello from tmux" in done and "second line" in done
+        assert "**END**" not in done, "Markdown is rendered"
+        sent = router.chat_requests()[0]["body"]["messages"][-1]["content"]
+        assert sent == "Hello from tmux\nsecond line"
+        session.keys("C-q")
+        session.wait_for(lambda s: "openai/gpt-4o-mini" not in s, what="the app to quit")
+    finally:
+        session.close()
