@@ -91,6 +91,8 @@ class BlockSplitter:
                 return
             opener = _FENCE_OPEN.match(self.tail)
             if opener:
+                if "\n" not in self.tail and not final:
+                    return  # "```" may still grow into "````": wait for the whole line
                 first_line = self.tail.split("\n", 1)[0]
                 if opener.group(1)[0] != "`" or "`" not in first_line[opener.end() :]:
                     self._fence = (opener.group(1)[0], len(opener.group(1)))

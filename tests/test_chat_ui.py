@@ -249,3 +249,32 @@ async def test_keys_typed_right_before_enter_are_not_lost(
         assert router.chat_requests()[0]["body"]["messages"][-1]["content"] == "abc\ndefgh"
         await wait_for(pilot, lambda: not screen.streaming)
         assert screen.query_one(PromptInput).text == "next", "keys after Enter stay in the box"
+
+
+async def test_ui_stays_live_while_streaming(router: RouterServer, settings: Settings) -> None:
+    router.queue(Reply(text="streaming text " * 400, chunk_chars=6, delay=0.01))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat(app)
+        await send(pilot, "long one")
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.query(AssistantMessage)
+                and len(screen.query_one(AssistantMessage).body.source) > 20
+            ),
+        )
+        # Pilot waits up to ~1 s per key for the app to go idle, which a stream never is:
+        # keep the keys few.
+        await type_text(pilot, "ok")
+        assert screen.query_one(PromptInput).text == "ok"
+        await pilot.press("f2")
+        assert isinstance(app.screen, ModelPicker), "the picker opens mid-stream"
+        await pilot.press("escape")
+        assert app.screen is screen
+        assert screen.streaming, "the reply is still streaming after all that"
+        await pilot.press("enter")  # sending now is refused, and the text is kept
+        assert screen.query_one(PromptInput).text == "ok"
+        assert len(router.chat_requests()) == 1
+        await wait_for(pilot, lambda: not screen.streaming, timeout=30)
+        assert screen.query_one(AssistantMessage).body.source == "streaming text " * 400

@@ -226,3 +226,10 @@ async def test_cancel_closes_connection(router: RouterServer) -> None:
     while router.disconnects == 0 and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     assert router.disconnects == 1, "the server saw the client hang up"
+
+
+async def test_one_megabyte_reply_arrives_exactly(router: RouterServer) -> None:
+    text = "".join(f'line {i}: ✓ ü 🎉 "quoted" \\back\n' for i in range(30_000))[:1_000_000]
+    router.queue(Reply(text=text, chunk_chars=997))
+    async with client_for(router) as client:
+        assert text_of(await collect(client)) == text

@@ -79,3 +79,35 @@ def test_examples_any_split(text: str, cuts: list[int]) -> None:
 def test_make_safe() -> None:
     assert make_safe("a\x1b[31mred\x07\r\nb\tc") == "a\u241b[31mred\u2407\nb\tc"
     assert make_safe("\x9b2J") == "\ufffd2J"
+
+
+TOKENS = [
+    "`",
+    "```",
+    "~~~",
+    "\n",
+    "\n\n",
+    " ",
+    "    ",
+    "-",
+    "- ",
+    "#",
+    "> ",
+    "|",
+    "1. ",
+    "word",
+    "*",
+    "=",
+    "---",
+    "<div>",
+    "[x]: y",
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=40), st.lists(st.integers(0, 200), max_size=8))
+def test_random_markdown_any_split(tokens: list[str], cuts: list[int]) -> None:
+    text = "".join(tokens)
+    points = sorted({c for c in cuts if c < len(text)})
+    pieces = [text[a:b] for a, b in zip([0, *points], [*points, len(text)], strict=True)]
+    assert streamed(pieces) == split_blocks(text)

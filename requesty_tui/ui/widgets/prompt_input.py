@@ -25,8 +25,7 @@ class PromptInput(TextArea):
 
     BINDINGS = [
         Binding("enter", "submit", "Send", id="input.send"),
-        Binding("ctrl+j,shift+enter", "newline", "New line", id="input.newline",
-                key_display="^j"),
+        Binding("ctrl+j,shift+enter", "newline", "New line", id="input.newline", key_display="^j"),
     ]
     SUBMIT_KEYS = frozenset({"enter"})
     NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "newline"})
@@ -42,7 +41,7 @@ class PromptInput(TextArea):
         def control(self) -> PromptInput:
             return self.input
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.placeholder = "Message — Enter to send, ctrl+j for a new line"
 
