@@ -1,0 +1,154 @@
+"""Conversation ⇄ TOML (session file format 1; see docs/architecture.md).
+
+Readers ignore keys they do not know and keep them on rewrite. Any string round-trips exactly.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime
+from typing import Any
+
+import tomli_w
+
+from requesty_tui.domain import Conversation, Message, Usage
+
+FORMAT = 1
+_MESSAGE_KEYS = {"role", "content", "created", "model", "finish_reason", "reasoning", "usage"}
+_TOP_KEYS = {"format", "id", "title", "model", "created", "updated", "system", "messages"}
+_USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens", "cached_tokens",
+               "caching_tokens", "cost")
+_ROLES = ("system", "user", "assistant")
+_FINISH = ("stop", "length", "content_filter", "tool_calls", "cancelled", "error")
+
+
+class SessionFormatError(ValueError):
+    """The text is not a session this version can read; the message says why."""
+
+
+def _dt(value: Any, where: str) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    raise SessionFormatError(f"{where} must be a date-time")
+
+
+def _usage_to_dict(usage: Usage) -> dict[str, Any]:
+    return {k: getattr(usage, k) for k in _USAGE_KEYS if getattr(usage, k) is not None}
+
+
+def _usage_from_dict(data: Any) -> Usage | None:
+    if not isinstance(data, dict):
+        return None
+    values: dict[str, Any] = {}
+    for key in _USAGE_KEYS:
+        value = data.get(key)
+        if key == "cost":
+            values[key] = float(value) if isinstance(value, int | float) else None
+        else:
+            values[key] = value if isinstance(value, int) and not isinstance(value, bool) else None
+    return Usage(**values)
+
+
+def to_toml(conv: Conversation) -> str:
+    """The file's text. The API key is not part of a Conversation, so it cannot end up here."""
+    doc: dict[str, Any] = {"format": FORMAT, "id": conv.id, "title": conv.title,
+                           "model": conv.model, "created": conv.created,
+                           "updated": conv.updated}
+    if conv.system:
+        doc["system"] = conv.system
+    for key, value in conv.extra.items():
+        doc.setdefault(key, value)
+    messages = []
+    for msg in conv.messages:
+        item: dict[str, Any] = {"role": msg.role, "content": msg.content, "created": msg.created}
+        if msg.model:
+            item["model"] = msg.model
+        if msg.finish_reason:
+            item["finish_reason"] = msg.finish_reason
+        if msg.reasoning:
+            item["reasoning"] = msg.reasoning
+        for key, value in msg.extra.items():
+            item.setdefault(key, value)
+        if msg.usage is not None:
+            item["usage"] = _usage_to_dict(msg.usage)
+        messages.append(item)
+    doc["messages"] = messages
+    # Multi-line strings are what makes the file readable, but a TOML multi-line string cannot
+    # keep a CR: such a conversation is written with escaped single-line strings instead.
+    has_cr = any("\r" in m.content or "\r" in (m.reasoning or "") for m in conv.messages) or (
+        "\r" in conv.title or "\r" in (conv.system or ""))
+    return tomli_w.dumps(doc, multiline_strings=not has_cr)
+
+
+def from_toml(text: str) -> Conversation:
+    """Parse and validate; raises :class:`SessionFormatError` with a reason a user can read."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SessionFormatError(f"not valid TOML ({exc})") from None
+    fmt = data.get("format")
+    if not isinstance(fmt, int) or isinstance(fmt, bool):
+        raise SessionFormatError("missing 'format' number")
+    if fmt > FORMAT:
+        raise SessionFormatError(f"format {fmt} is newer than this version reads ({FORMAT}); "
+                                 "upgrade requesty-tui")
+    for key in ("id", "model"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise SessionFormatError(f"missing '{key}'")
+    raw_messages = data.get("messages", [])
+    if not isinstance(raw_messages, list):
+        raise SessionFormatError("'messages' must be an array of tables")
+    messages = []
+    for n, raw in enumerate(raw_messages, 1):
+        where = f"message {n}"
+        if not isinstance(raw, dict):
+            raise SessionFormatError(f"{where} is not a table")
+        role = raw.get("role")
+        if role not in _ROLES:
+            raise SessionFormatError(f"{where}: role must be user, assistant or system")
+        content = raw.get("content", "")
+        if not isinstance(content, str):
+            raise SessionFormatError(f"{where}: content must be a string")
+        finish = raw.get("finish_reason")
+        reasoning = raw.get("reasoning")
+        model = raw.get("model")
+        messages.append(Message(
+            role=role,
+            content=content,
+            created=_dt(raw["created"], f"{where}: created") if "created" in raw
+            else _dt(data.get("updated", datetime.now(UTC)), where),
+            model=model if isinstance(model, str) else None,
+            finish_reason=finish if finish in _FINISH else None,
+            reasoning=reasoning if isinstance(reasoning, str) else None,
+            usage=_usage_from_dict(raw.get("usage")),
+            extra={k: v for k, v in raw.items() if k not in _MESSAGE_KEYS},
+        ))
+    title = data.get("title")
+    system = data.get("system")
+    now = datetime.now(UTC).replace(microsecond=0)
+    return Conversation(
+        id=data["id"],
+        model=data["model"],
+        title=title if isinstance(title, str) else "",
+        created=_dt(data["created"], "created") if "created" in data else now,
+        updated=_dt(data["updated"], "updated") if "updated" in data else now,
+        system=system if isinstance(system, str) and system else None,
+        messages=messages,
+        extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
+    )
+
+
+def to_markdown(conv: Conversation) -> str:
+    """A readable export: title, then each turn under a heading."""
+    lines = [f"# {conv.title or conv.id}", "",
+             f"*{conv.model} · {conv.created:%Y-%m-%d %H:%M} UTC*", ""]
+    if conv.system:
+        lines += ["## System", "", conv.system, ""]
+    for msg in conv.messages:
+        who = "You" if msg.role == "user" else (msg.model or "Assistant")
+        if msg.role == "system":
+            who = "System"
+        note = {"cancelled": " (stopped)", "error": " (incomplete)"}.get(msg.finish_reason or "",
+                                                                          "")
+        lines += [f"## {who}{note}", "", msg.content, ""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,247 @@
+"""Sessions on disk: one TOML file per conversation, plus a rebuildable search index.
+
+The files are the truth; the index (SQLite with FTS5, in the cache folder) only makes listing
+and full-text search fast. It is refreshed from the folder on every listing by comparing each
+file's size and mtime, so files added, edited or deleted behind the app's back are seen.
+Unreadable files are listed with their reason and never written to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from requesty_tui import paths
+from requesty_tui.atomic import write_atomic
+from requesty_tui.domain import Conversation, new_conversation_id, utc_now
+from requesty_tui.session_format import SessionFormatError, from_toml, to_toml
+
+MAX_SESSION_BYTES = 64 * 1024 * 1024
+"""A bigger file is listed as unreadable rather than parsed."""
+
+
+class SessionError(Exception):
+    """A session cannot be read or written; the message names the file and the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """What the browser and ``requesty-tui sessions`` show, without parsing the file."""
+
+    id: str
+    path: Path
+    title: str
+    model: str
+    updated: str
+    """ISO date-time (UTC)."""
+    message_count: int
+    cost: float | None
+    error: str | None = None
+    """Why the file is unreadable; None for a good file."""
+
+    @property
+    def readable(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    path: Path
+    forked_from: str | None = None
+    """Set when the file had changed on disk since it was loaded: we saved a copy instead."""
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    name TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, id TEXT, title TEXT, model TEXT,
+    updated TEXT, count INTEGER, cost REAL, error TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(name UNINDEXED, body);
+"""
+
+
+class SessionStore:
+    """Save, load, list, search, rename, delete sessions in one folder."""
+
+    def __init__(self, folder: Path | None = None, index_path: Path | None = None) -> None:
+        self.folder = folder or paths.sessions_dir()
+        self.index_path = index_path or paths.cache_dir() / "sessions-index.sqlite3"
+        self._known: dict[str, tuple[int, int]] = {}
+        self._db: sqlite3.Connection | None = None
+
+    # -- files ------------------------------------------------------------------------------
+
+    def path_for(self, session_id: str) -> Path:
+        if not session_id or "/" in session_id or session_id.startswith("."):
+            raise SessionError(f"not a session id: {session_id!r}")
+        return self.folder / f"{session_id}.toml"
+
+    def _stat(self, path: Path) -> tuple[int, int] | None:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def load(self, session_id: str) -> Conversation:
+        path = self.path_for(session_id)
+        conv = self._read(path)
+        return conv
+
+    def _read(self, path: Path, remember: bool = True) -> Conversation:
+        try:
+            stat = self._stat(path)
+            if stat is None:
+                raise SessionError(f"{path}: no such session")
+            if stat[1] > MAX_SESSION_BYTES:
+                raise SessionError(f"{path}: too large to open ({stat[1]:,} bytes)")
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise SessionError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SessionError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        try:
+            conv = from_toml(text)
+        except SessionFormatError as exc:
+            raise SessionError(f"{path}: {exc}") from None
+        if conv.id != path.stem:
+            conv.id = path.stem  # the file name wins: it is what the user sees and types
+        if remember:  # what we last saw is what a save may overwrite
+            self._known[conv.id] = stat
+        return conv
+
+    def save(self, conv: Conversation) -> SaveResult:
+        """Write atomically. A file changed by someone else since we read it is not clobbered:
+        the conversation is saved under a new id and ``forked_from`` says so."""
+        paths.ensure_private_dir(self.folder)
+        path = self.path_for(conv.id)
+        forked_from = None
+        on_disk = self._stat(path)
+        if on_disk is not None and self._known.get(conv.id) != on_disk:
+            forked_from = conv.id
+            conv.id = new_conversation_id()
+            path = self.path_for(conv.id)
+        conv.updated = utc_now()
+        write_atomic(path, to_toml(conv))
+        stat = self._stat(path)
+        if stat is not None:
+            self._known[conv.id] = stat
+        return SaveResult(path, forked_from)
+
+    def rename(self, session_id: str, title: str) -> None:
+        conv = self.load(session_id)
+        conv.title = title
+        self.save(conv)
+
+    def delete(self, session_id: str) -> None:
+        path = self.path_for(session_id)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise SessionError(f"{path}: cannot delete ({exc.strerror or exc})") from None
+        self._known.pop(session_id, None)
+
+    # -- index --------------------------------------------------------------------------------
+
+    def _index(self) -> sqlite3.Connection:
+        if self._db is None:
+            paths.ensure_private_dir(self.index_path.parent)
+            try:
+                self._db = self._open_index()
+            except sqlite3.DatabaseError:
+                # A damaged index is only a cache: start it again.
+                with contextlib.suppress(OSError):
+                    self.index_path.unlink()
+                self._db = self._open_index()
+        return self._db
+
+    def _open_index(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.index_path)
+        db.executescript(_SCHEMA)
+        return db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def refresh_index(self) -> int:
+        """Bring the index up to date with the folder; return how many files were (re)read."""
+        db = self._index()
+        on_disk: dict[str, tuple[int, int]] = {}
+        with contextlib.suppress(FileNotFoundError):
+            with os.scandir(self.folder) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".toml") and not entry.name.startswith("."):
+                        with contextlib.suppress(OSError):
+                            st = entry.stat()
+                            on_disk[entry.name] = (st.st_mtime_ns, st.st_size)
+        indexed = {name: (m, s) for name, m, s in
+                   db.execute("SELECT name, mtime_ns, size FROM files")}
+        gone = [name for name in indexed if name not in on_disk]
+        changed = [name for name, stat in on_disk.items() if indexed.get(name) != stat]
+        with db:
+            for name in gone + changed:
+                db.execute("DELETE FROM files WHERE name = ?", (name,))
+                db.execute("DELETE FROM texts WHERE name = ?", (name,))
+            for name in changed:
+                self._index_file(db, name, on_disk[name])
+        return len(changed)
+
+    def _index_file(self, db: sqlite3.Connection, name: str, stat: tuple[int, int]) -> None:
+        path = self.folder / name
+        try:
+            conv = self._read(path, remember=False)
+        except SessionError as exc:
+            reason = str(exc).removeprefix(f"{path}: ")
+            db.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (name, *stat, path.stem, "", "", "", 0, None, reason))
+            return
+        costs = [m.usage.cost for m in conv.messages if m.usage and m.usage.cost is not None]
+        db.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+                   (name, *stat, conv.id, conv.title, conv.model, conv.updated.isoformat(),
+                    len(conv.messages), sum(costs) if costs else None, None))
+        body = "\n".join([conv.title, *(m.content for m in conv.messages)])
+        db.execute("INSERT INTO texts (name, body) VALUES (?, ?)", (name, body))
+
+    def _summaries(self, where: str = "", args: tuple[object, ...] = ()) -> list[SessionSummary]:
+        rows = self._index().execute(
+            "SELECT name, id, title, model, updated, count, cost, error FROM files "
+            f"{where} ORDER BY (error IS NULL), updated DESC, name DESC", args)
+        return [SessionSummary(id=i, path=self.folder / n, title=t or "", model=m or "",
+                               updated=u or "", message_count=c or 0, cost=cost, error=e)
+                for n, i, t, m, u, c, cost, e in rows]
+
+    def list(self) -> list[SessionSummary]:
+        """Every session, newest first; unreadable ones first of all, with their reason."""
+        self.refresh_index()
+        return self._summaries()
+
+    def latest(self) -> SessionSummary | None:
+        return next((s for s in self.list() if s.readable), None)
+
+    def search(self, query: str, refresh: bool = True) -> list[SessionSummary]:
+        """Sessions whose title or messages contain every word of ``query`` (as prefixes)."""
+        words = [w for w in query.split() if w]
+        if not words:
+            return self.list() if refresh else self._summaries()
+        if refresh:
+            self.refresh_index()
+        match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
+        return self._summaries(
+            "WHERE name IN (SELECT name FROM texts WHERE texts MATCH ?)", (match,))
+
+
+def format_updated(iso: str) -> str:
+    """``2026-11-26 18:41`` in local time, from the index's ISO string."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
