@@ -27,12 +27,30 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"requesty-tui {__version__}")
     parser.add_argument("--model", "-m", help="model id, e.g. openai/gpt-4o-mini")
     parser.add_argument("--base-url", help="OpenAI-compatible base URL (default: Requesty)")
+    parser.add_argument(
+        "--resume",
+        "-r",
+        metavar="ID",
+        help="resume a saved conversation ('latest' for the most recent)",
+    )
+    parser.add_argument(
+        "--continue",
+        "-c",
+        dest="resume",
+        action="store_const",
+        const="latest",
+        help="continue the most recent conversation",
+    )
     sub = parser.add_subparsers(dest="command")
     ask = sub.add_parser("ask", help="stream one reply to stdout (reads stdin when piped)")
     ask.add_argument("prompt", nargs="*", help="the prompt; stdin is appended when piped")
     ask.add_argument("--model", "-m", dest="ask_model", help="model id")
     ask.add_argument("--system", help="system prompt")
     sub.add_parser("models", help="list the router's models")
+    sessions = sub.add_parser("sessions", help="list saved conversations")
+    sessions_sub = sessions.add_subparsers(dest="sessions_command")
+    export = sessions_sub.add_parser("export", help="print a conversation as Markdown")
+    export.add_argument("id", help="session id, or 'latest'")
     return parser
 
 
@@ -48,9 +66,71 @@ def main(argv: list[str] | None = None) -> int:
         return _ask(settings, args.prompt, args.system, sys.stdin, sys.stdout)
     if args.command == "models":
         return _models(settings, sys.stdout)
+    if args.command == "sessions":
+        if args.sessions_command == "export":
+            return _export(args.id, sys.stdout)
+        return _sessions(sys.stdout)
+    conversation = None
+    if args.resume:
+        from requesty_tui.store import SessionError, SessionStore
+
+        try:
+            conversation = SessionStore().load(_resolve_id(args.resume))
+        except (SessionError, LookupError) as exc:
+            print(f"requesty-tui: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     from requesty_tui.ui.app import RequestyApp
 
-    RequestyApp(settings, model=model).run()
+    RequestyApp(settings, model=model, conversation=conversation).run()
+    return 0
+
+
+def _resolve_id(session_id: str) -> str:
+    """'latest' is the most recently updated readable session."""
+    if session_id != "latest":
+        return session_id
+    from requesty_tui.store import SessionStore
+
+    store = SessionStore()
+    try:
+        latest = store.latest()
+    finally:
+        store.close()
+    if latest is None:
+        raise LookupError("there are no saved conversations yet")
+    return latest.id
+
+
+def _sessions(out: TextIO) -> int:
+    from requesty_tui.store import SessionStore, format_updated
+
+    store = SessionStore()
+    try:
+        rows = store.summaries()
+    finally:
+        store.close()
+    for row in rows:
+        if row.readable:
+            cost = f"${row.cost:.4f}" if row.cost is not None else "-"
+            out.write(
+                f"{row.id}  {format_updated(row.updated)}  {row.model}  "
+                f"{row.message_count} msgs  {cost}  {row.title}\n"
+            )
+        else:
+            out.write(f"{row.id}  UNREADABLE  {row.error}  ({row.path})\n")
+    return 0
+
+
+def _export(session_id: str, out: TextIO) -> int:
+    from requesty_tui.session_format import to_markdown
+    from requesty_tui.store import SessionError, SessionStore
+
+    try:
+        conversation = SessionStore().load(_resolve_id(session_id))
+    except (SessionError, LookupError) as exc:
+        print(f"requesty-tui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    out.write(to_markdown(conversation))
     return 0
 
 

@@ -16,8 +16,14 @@ from requesty_tui.domain import Conversation, Message, Usage
 FORMAT = 1
 _MESSAGE_KEYS = {"role", "content", "created", "model", "finish_reason", "reasoning", "usage"}
 _TOP_KEYS = {"format", "id", "title", "model", "created", "updated", "system", "messages"}
-_USAGE_KEYS = ("prompt_tokens", "completion_tokens", "total_tokens", "cached_tokens",
-               "caching_tokens", "cost")
+_USAGE_KEYS = (
+    "prompt_tokens",
+    "completion_tokens",
+    "total_tokens",
+    "cached_tokens",
+    "caching_tokens",
+    "cost",
+)
 _ROLES = ("system", "user", "assistant")
 _FINISH = ("stop", "length", "content_filter", "tool_calls", "cancelled", "error")
 
@@ -51,9 +57,14 @@ def _usage_from_dict(data: Any) -> Usage | None:
 
 def to_toml(conv: Conversation) -> str:
     """The file's text. The API key is not part of a Conversation, so it cannot end up here."""
-    doc: dict[str, Any] = {"format": FORMAT, "id": conv.id, "title": conv.title,
-                           "model": conv.model, "created": conv.created,
-                           "updated": conv.updated}
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "id": conv.id,
+        "title": conv.title,
+        "model": conv.model,
+        "created": conv.created,
+        "updated": conv.updated,
+    }
     if conv.system:
         doc["system"] = conv.system
     for key, value in conv.extra.items():
@@ -76,7 +87,8 @@ def to_toml(conv: Conversation) -> str:
     # Multi-line strings are what makes the file readable, but a TOML multi-line string cannot
     # keep a CR: such a conversation is written with escaped single-line strings instead.
     has_cr = any("\r" in m.content or "\r" in (m.reasoning or "") for m in conv.messages) or (
-        "\r" in conv.title or "\r" in (conv.system or ""))
+        "\r" in conv.title or "\r" in (conv.system or "")
+    )
     return tomli_w.dumps(doc, multiline_strings=not has_cr)
 
 
@@ -90,8 +102,9 @@ def from_toml(text: str) -> Conversation:
     if not isinstance(fmt, int) or isinstance(fmt, bool):
         raise SessionFormatError("missing 'format' number")
     if fmt > FORMAT:
-        raise SessionFormatError(f"format {fmt} is newer than this version reads ({FORMAT}); "
-                                 "upgrade requesty-tui")
+        raise SessionFormatError(
+            f"format {fmt} is newer than this version reads ({FORMAT}); upgrade requesty-tui"
+        )
     for key in ("id", "model"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise SessionFormatError(f"missing '{key}'")
@@ -112,17 +125,20 @@ def from_toml(text: str) -> Conversation:
         finish = raw.get("finish_reason")
         reasoning = raw.get("reasoning")
         model = raw.get("model")
-        messages.append(Message(
-            role=role,
-            content=content,
-            created=_dt(raw["created"], f"{where}: created") if "created" in raw
-            else _dt(data.get("updated", datetime.now(UTC)), where),
-            model=model if isinstance(model, str) else None,
-            finish_reason=finish if finish in _FINISH else None,
-            reasoning=reasoning if isinstance(reasoning, str) else None,
-            usage=_usage_from_dict(raw.get("usage")),
-            extra={k: v for k, v in raw.items() if k not in _MESSAGE_KEYS},
-        ))
+        messages.append(
+            Message(
+                role=role,
+                content=content,
+                created=_dt(raw["created"], f"{where}: created")
+                if "created" in raw
+                else _dt(data.get("updated", datetime.now(UTC)), where),
+                model=model if isinstance(model, str) else None,
+                finish_reason=finish if finish in _FINISH else None,
+                reasoning=reasoning if isinstance(reasoning, str) else None,
+                usage=_usage_from_dict(raw.get("usage")),
+                extra={k: v for k, v in raw.items() if k not in _MESSAGE_KEYS},
+            )
+        )
     title = data.get("title")
     system = data.get("system")
     now = datetime.now(UTC).replace(microsecond=0)
@@ -140,15 +156,20 @@ def from_toml(text: str) -> Conversation:
 
 def to_markdown(conv: Conversation) -> str:
     """A readable export: title, then each turn under a heading."""
-    lines = [f"# {conv.title or conv.id}", "",
-             f"*{conv.model} · {conv.created:%Y-%m-%d %H:%M} UTC*", ""]
+    lines = [
+        f"# {conv.title or conv.id}",
+        "",
+        f"*{conv.model} · {conv.created:%Y-%m-%d %H:%M} UTC*",
+        "",
+    ]
     if conv.system:
         lines += ["## System", "", conv.system, ""]
     for msg in conv.messages:
         who = "You" if msg.role == "user" else (msg.model or "Assistant")
         if msg.role == "system":
             who = "System"
-        note = {"cancelled": " (stopped)", "error": " (incomplete)"}.get(msg.finish_reason or "",
-                                                                          "")
+        note = {"cancelled": " (stopped)", "error": " (incomplete)"}.get(
+            msg.finish_reason or "", ""
+        )
         lines += [f"## {who}{note}", "", msg.content, ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -176,15 +176,15 @@ class SessionStore:
         """Bring the index up to date with the folder; return how many files were (re)read."""
         db = self._index()
         on_disk: dict[str, tuple[int, int]] = {}
-        with contextlib.suppress(FileNotFoundError):
-            with os.scandir(self.folder) as entries:
-                for entry in entries:
-                    if entry.name.endswith(".toml") and not entry.name.startswith("."):
-                        with contextlib.suppress(OSError):
-                            st = entry.stat()
-                            on_disk[entry.name] = (st.st_mtime_ns, st.st_size)
-        indexed = {name: (m, s) for name, m, s in
-                   db.execute("SELECT name, mtime_ns, size FROM files")}
+        with contextlib.suppress(FileNotFoundError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".toml") and not entry.name.startswith("."):
+                    with contextlib.suppress(OSError):
+                        st = entry.stat()
+                        on_disk[entry.name] = (st.st_mtime_ns, st.st_size)
+        indexed = {
+            name: (m, s) for name, m, s in db.execute("SELECT name, mtime_ns, size FROM files")
+        }
         gone = [name for name in indexed if name not in on_disk]
         changed = [name for name, stat in on_disk.items() if indexed.get(name) != stat]
         with db:
@@ -201,42 +201,68 @@ class SessionStore:
             conv = self._read(path, remember=False)
         except SessionError as exc:
             reason = str(exc).removeprefix(f"{path}: ")
-            db.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
-                       (name, *stat, path.stem, "", "", "", 0, None, reason))
+            db.execute(
+                "INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (name, *stat, path.stem, "", "", "", 0, None, reason),
+            )
             return
         costs = [m.usage.cost for m in conv.messages if m.usage and m.usage.cost is not None]
-        db.execute("INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
-                   (name, *stat, conv.id, conv.title, conv.model, conv.updated.isoformat(),
-                    len(conv.messages), sum(costs) if costs else None, None))
+        db.execute(
+            "INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                name,
+                *stat,
+                conv.id,
+                conv.title,
+                conv.model,
+                conv.updated.isoformat(),
+                len(conv.messages),
+                sum(costs) if costs else None,
+                None,
+            ),
+        )
         body = "\n".join([conv.title, *(m.content for m in conv.messages)])
         db.execute("INSERT INTO texts (name, body) VALUES (?, ?)", (name, body))
 
     def _summaries(self, where: str = "", args: tuple[object, ...] = ()) -> list[SessionSummary]:
         rows = self._index().execute(
             "SELECT name, id, title, model, updated, count, cost, error FROM files "
-            f"{where} ORDER BY (error IS NULL), updated DESC, name DESC", args)
-        return [SessionSummary(id=i, path=self.folder / n, title=t or "", model=m or "",
-                               updated=u or "", message_count=c or 0, cost=cost, error=e)
-                for n, i, t, m, u, c, cost, e in rows]
+            f"{where} ORDER BY (error IS NULL), updated DESC, name DESC",
+            args,
+        )
+        return [
+            SessionSummary(
+                id=i,
+                path=self.folder / n,
+                title=t or "",
+                model=m or "",
+                updated=u or "",
+                message_count=c or 0,
+                cost=cost,
+                error=e,
+            )
+            for n, i, t, m, u, c, cost, e in rows
+        ]
 
-    def list(self) -> list[SessionSummary]:
+    def summaries(self) -> list[SessionSummary]:
         """Every session, newest first; unreadable ones first of all, with their reason."""
         self.refresh_index()
         return self._summaries()
 
     def latest(self) -> SessionSummary | None:
-        return next((s for s in self.list() if s.readable), None)
+        return next((s for s in self.summaries() if s.readable), None)
 
     def search(self, query: str, refresh: bool = True) -> list[SessionSummary]:
         """Sessions whose title or messages contain every word of ``query`` (as prefixes)."""
         words = [w for w in query.split() if w]
         if not words:
-            return self.list() if refresh else self._summaries()
+            return self.summaries() if refresh else self._summaries()
         if refresh:
             self.refresh_index()
         match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
         return self._summaries(
-            "WHERE name IN (SELECT name FROM texts WHERE texts MATCH ?)", (match,))
+            "WHERE name IN (SELECT name FROM texts WHERE texts MATCH ?)", (match,)
+        )
 
 
 def format_updated(iso: str) -> str:

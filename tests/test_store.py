@@ -124,7 +124,7 @@ def test_unreadable_files_are_listed_and_untouched(
     store.save(make_conv("20261126-000000-good"))
     bad = store.folder / "20261126-000001-bad1.toml"
     bad.write_bytes(content)
-    listed = store.list()
+    listed = store.summaries()
     broken = [s for s in listed if not s.readable]
     assert len(broken) == 1 and reason in (broken[0].error or "")
     assert broken[0].path == bad
@@ -158,7 +158,7 @@ def test_list_search_and_changes_behind_its_back(store: SessionStore) -> None:
     b.messages[0].content = "How long to boil spaghetti carbonara?"
     store.save(a)
     store.save(b)
-    listed = store.list()
+    listed = store.summaries()
     assert [s.id for s in listed] == [b.id, a.id], "newest first"
     assert listed[0].message_count == 4 and listed[0].cost == pytest.approx(0.000424)
     assert [s.id for s in store.search("carbon")] == [b.id]
@@ -169,14 +169,14 @@ def test_list_search_and_changes_behind_its_back(store: SessionStore) -> None:
     store.path_for(a.id).write_text(text)
     store.path_for(b.id).unlink()
     assert [s.id for s in store.search("quokkas")] == [a.id]
-    assert [s.id for s in store.list()] == [a.id]
+    assert [s.id for s in store.summaries()] == [a.id]
 
 
 def test_damaged_index_is_rebuilt(store: SessionStore) -> None:
     store.save(make_conv())
     store.index_path.parent.mkdir(parents=True, exist_ok=True)
     store.index_path.write_bytes(b"garbage" * 100)
-    assert len(store.list()) == 1
+    assert len(store.summaries()) == 1
 
 
 def test_markdown_export(store: SessionStore) -> None:

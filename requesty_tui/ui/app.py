@@ -12,11 +12,18 @@ from textual.binding import Binding
 
 from requesty_tui.client import RetryPolicy, RouterClient, RouterError
 from requesty_tui.config import DEFAULT_MODEL, Settings
-from requesty_tui.domain import ModelInfo
+from requesty_tui.domain import Conversation, ModelInfo
 from requesty_tui.models_cache import load_cached_models, save_models
 from requesty_tui.state import load_state, save_state
+from requesty_tui.store import SessionError, SessionStore
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.model_picker import ModelPicker
+from requesty_tui.ui.screens.session_browser import SessionBrowser
+
+
+def model_given(app: RequestyApp) -> bool:
+    """A model named on the command line or in the config wins over a resumed session's."""
+    return app.settings.model is not None
 
 
 class RequestyApp(App[None]):
@@ -26,11 +33,21 @@ class RequestyApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+o", "browse_sessions", "Sessions", id="app.sessions"),
     ]
 
-    def __init__(self, settings: Settings, *, model: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        model: str | None = None,
+        conversation: Conversation | None = None,
+        store: SessionStore | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
+        self.store = store or SessionStore()
+        self.initial_conversation = conversation
         self.state = load_state()
         self.initial_model = model or settings.model or self.state.last_model or DEFAULT_MODEL
         self.models: list[ModelInfo] = []
@@ -46,11 +63,39 @@ class RequestyApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        self.push_screen(ChatScreen(self.initial_model))
+        conversation = self.initial_conversation
+        if conversation is not None and model_given(self):
+            conversation.model = self.initial_model
+        model = conversation.model if conversation else self.initial_model
+        self.push_screen(ChatScreen(model, conversation))
         self.load_models()
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+        self.store.close()
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def action_browse_sessions(self) -> None:
+        if isinstance(self.screen, SessionBrowser):
+            return
+        self.push_screen(SessionBrowser(self.store), self._resume_chosen)
+
+    async def _resume_chosen(self, session_id: str | None) -> None:
+        if session_id:
+            await self.resume(session_id)
+
+    async def resume(self, session_id: str) -> None:
+        """Show a saved conversation in place of the current one."""
+        try:
+            conversation = self.store.load(session_id)
+        except SessionError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        chat = self.screen
+        if isinstance(chat, ChatScreen):
+            await chat.stop_reply()
+        await self.switch_screen(ChatScreen(conversation.model, conversation))
 
     # -- models --------------------------------------------------------------------------
 

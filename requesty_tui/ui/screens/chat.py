@@ -15,7 +15,9 @@ most once per frame.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -23,6 +25,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
@@ -40,7 +43,6 @@ from requesty_tui.domain import (
     Conversation,
     FinishReason,
     Message,
-    Usage,
     make_title,
     new_conversation_id,
 )
@@ -56,6 +58,29 @@ YIELD_EVERY = 0.005
 """Seconds of uninterrupted stream processing before the worker lets the UI run."""
 
 
+SAVE_EVERY = 2.0
+"""Seconds between saves of a reply that is still streaming (what a kill -9 can lose)."""
+
+
+@dataclass(eq=False)
+class _Turn:
+    """One request in flight: the prompt, its widgets, and the reply as it accumulates."""
+
+    prompt: Message
+    user_widget: UserMessage
+    reply: AssistantMessage
+    answer: Message = field(default_factory=lambda: Message(role="assistant", content=""))
+    parts: list[str] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
+    finish: FinishReason = "error"
+    error: RouterError | None = None
+
+    def sync(self) -> None:
+        """Copy what has arrived into the reply's message."""
+        self.answer.content = "".join(self.parts)
+        self.answer.reasoning = "".join(self.reasoning) or None
+
+
 class ChatScreen(Screen[None]):
     """One conversation at a time."""
 
@@ -66,9 +91,9 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new"),
     ]
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, conversation: Conversation | None = None) -> None:
         super().__init__()
-        self.conversation = Conversation(id=new_conversation_id(), model=model)
+        self.conversation = conversation or Conversation(id=new_conversation_id(), model=model)
         self.streaming = False
 
     @property
@@ -82,9 +107,51 @@ class ChatScreen(Screen[None]):
         yield Static("", id="status", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        if self.conversation.messages:
+            await self._show_history()
         self.query_one(PromptInput).focus()
         self.refresh_bars()
+
+    async def _show_history(self) -> None:
+        """A resumed conversation, as it was: every turn, rendered."""
+        widgets: list[Widget] = []
+        for message in self.conversation.messages:
+            if message.role == "assistant":
+                model = message.model or self.conversation.model
+                widgets.append(AssistantMessage(model, message))
+            elif message.role == "user":
+                widgets.append(UserMessage(message))
+        view = self.query_one(ConversationView)
+        await view.mount_all(widgets)
+        view.anchor()
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Write the conversation now. Never raises: a failure is shown, and retried later."""
+        if not self.conversation.messages:
+            return True
+        try:
+            result = self.rapp.store.save(self.conversation)
+        except OSError as exc:
+            self.notify(
+                f"Saving failed ({exc.strerror or exc}) in {self.rapp.store.folder}. "
+                "The conversation is kept in memory; saving is retried after the next reply.",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return False
+        if result.forked_from:
+            self.notify(
+                "This conversation was changed elsewhere (another window?). Your version is "
+                f"saved as a copy: {result.path.name}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        return True
 
     # -- bars -------------------------------------------------------------------------------
 
@@ -119,6 +186,14 @@ class ChatScreen(Screen[None]):
     def action_stop(self) -> None:
         self.workers.cancel_group(self, "reply")
 
+    async def stop_reply(self) -> None:
+        """Stop a streaming reply and wait until it is recorded and saved."""
+        workers = [w for w in self.workers if w.group == "reply" and w.node is self]
+        self.workers.cancel_group(self, "reply")
+        for worker in workers:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await worker.wait()
+
     def action_pick_model(self) -> None:
         self.rapp.open_model_picker(self.conversation.model, self.set_model)
 
@@ -130,7 +205,7 @@ class ChatScreen(Screen[None]):
         self.query_one(PromptInput).focus()
 
     async def action_new_chat(self) -> None:
-        self.workers.cancel_group(self, "reply")
+        await self.stop_reply()
         await self.query_one(ConversationView).remove_children()
         self.conversation = Conversation(id=new_conversation_id(), model=self.conversation.model)
         self.refresh_bars()
@@ -147,33 +222,29 @@ class ChatScreen(Screen[None]):
                 "A reply is still streaming: press Esc to stop it first.", severity="warning"
             )
             return
-        message = Message(role="user", content=text)
-        self.conversation.messages.append(message)
+        prompt = Message(role="user", content=text)
+        self.conversation.messages.append(prompt)
         if not self.conversation.title:
             self.conversation.title = make_title(text)
+        self.save()
         view = self.query_one(ConversationView)
-        user_widget = UserMessage(message)
+        user_widget = UserMessage(prompt)
         await view.add(user_widget)
         reply = AssistantMessage(self.conversation.model)
         await view.add(reply)
         self.streaming = True
         self.refresh_bindings()
         self.refresh_bars()
-        self._stream_reply(message, user_widget, reply)
+        self._stream_reply(_Turn(prompt, user_widget, reply))
 
     @work(exclusive=True, group="reply", exit_on_error=False)
-    async def _stream_reply(
-        self, prompt: Message, user_widget: UserMessage, reply: AssistantMessage
-    ) -> None:
+    async def _stream_reply(self, turn: _Turn) -> None:
         conversation = self.conversation
         request = ChatRequest(model=conversation.model, messages=conversation.api_messages())
-        parts: list[str] = []
-        reasoning: list[str] = []
-        usage: Usage | None = None
-        model = conversation.model
-        finish: FinishReason = "error"
-        error: RouterError | None = None
-        last_yield = time.perf_counter()
+        answer = turn.answer
+        answer.model = conversation.model
+        reply = turn.reply
+        last_yield = last_save = time.perf_counter()
         try:
             async for event in self.rapp.client.stream_chat(request):
                 now = time.perf_counter()
@@ -183,71 +254,61 @@ class ChatScreen(Screen[None]):
                     await asyncio.sleep(0)
                     last_yield = time.perf_counter()
                 if isinstance(event, TextDelta):
-                    parts.append(event.text)
+                    turn.parts.append(event.text)
                     reply.append(event.text)
                 elif isinstance(event, ReasoningDelta):
-                    reasoning.append(event.text)
-                    if not parts:
+                    turn.reasoning.append(event.text)
+                    if not turn.parts:
                         reply.set_state("thinking…")
                 elif isinstance(event, ModelReported):
-                    model = event.model
-                    reply.set_model(model)
+                    answer.model = event.model
+                    reply.set_model(event.model)
                 elif isinstance(event, UsageReport):
-                    usage = event.usage
+                    answer.usage = event.usage
                 elif isinstance(event, Retrying):
                     reply.set_state(
                         f"{event.reason} Retrying in {event.delay:.1f} s "
                         f"(attempt {event.attempt}/{event.max_attempts})…"
                     )
                 elif isinstance(event, StreamEnd):
-                    finish = event.finish_reason
+                    turn.finish = event.finish_reason
+                if now - last_save > SAVE_EVERY and turn.parts:
+                    # What arrived so far goes to disk: a kill -9 loses at most SAVE_EVERY.
+                    turn.sync()
+                    if answer not in conversation.messages:
+                        conversation.messages.append(answer)
+                    self.save()
+                    last_save = time.perf_counter()
         except asyncio.CancelledError:
-            finish = "cancelled"
+            turn.finish = "cancelled"
             raise
         except RouterError as exc:
-            error = exc
+            turn.error = exc
         finally:
-            await self._settle(
-                prompt, user_widget, reply, parts, reasoning, usage, model, finish, error
-            )
+            await self._settle(turn)
 
-    async def _settle(
-        self,
-        prompt: Message,
-        user_widget: UserMessage,
-        reply: AssistantMessage,
-        parts: list[str],
-        reasoning: list[str],
-        usage: Usage | None,
-        model: str,
-        finish: FinishReason,
-        error: RouterError | None,
-    ) -> None:
+    async def _settle(self, turn: _Turn) -> None:
         """Record the outcome; a failure before any text gives the prompt back to the input."""
         self.streaming = False
-        content = "".join(parts)
-        reply.finish(finish, usage)
-        view = self.query_one(ConversationView)
-        if content or finish == "cancelled":
-            self.conversation.messages.append(
-                Message(
-                    role="assistant",
-                    content=content,
-                    model=model,
-                    finish_reason=finish,
-                    reasoning="".join(reasoning) or None,
-                    usage=usage,
-                )
-            )
+        turn.sync()
+        answer = turn.answer
+        answer.finish_reason = turn.finish
+        turn.reply.finish(turn.finish, answer.usage)
+        messages = self.conversation.messages
+        if answer.content or turn.finish == "cancelled":
+            if answer not in messages:
+                messages.append(answer)
         else:
             # Nothing came back: take the prompt out of the history and hand it back.
-            if prompt in self.conversation.messages:
-                self.conversation.messages.remove(prompt)
-            await reply.remove()
-            user_widget.mark_not_sent(str(error) if error else "no reply")
-            self.query_one(PromptInput).restore(prompt.content)
-        if error is not None:
-            await view.add(Notice(str(error)))
+            for message in (answer, turn.prompt):
+                if message in messages:
+                    messages.remove(message)
+            await turn.reply.remove()
+            turn.user_widget.mark_not_sent(str(turn.error) if turn.error else "no reply")
+            self.query_one(PromptInput).restore(turn.prompt.content)
+        if turn.error is not None:
+            await self.query_one(ConversationView).add(Notice(str(turn.error)))
+        self.save()
         self.refresh_bindings()
         self.refresh_bars()
 

@@ -1,0 +1,219 @@
+"""Browse saved conversations: newest first, filter by title and full text, act on one.
+
+| key | action |
+| --- | --- |
+| type | filter (every word, as a prefix, in the title or any message) |
+| up/down | move |
+| enter | resume the conversation |
+| ctrl+r | rename |
+| ctrl+d | delete (asks first) |
+| ctrl+e | export to Markdown |
+| escape | close |
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from requesty_tui import paths
+from requesty_tui.atomic import write_atomic
+from requesty_tui.session_format import to_markdown
+from requesty_tui.store import SessionError, SessionStore, SessionSummary, format_updated
+
+
+class SessionBrowser(ModalScreen[str | None]):
+    """Returns the id of the session to resume, or None."""
+
+    CSS_PATH = "session_browser.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="sessions.close"),
+        Binding("down", "cursor(1)", show=False, priority=True),
+        Binding("up", "cursor(-1)", show=False, priority=True),
+        Binding("ctrl+r", "rename", "Rename", id="sessions.rename"),
+        Binding("ctrl+d", "delete", "Delete", id="sessions.delete"),
+        Binding("ctrl+e", "export", "Export", id="sessions.export"),
+    ]
+
+    def __init__(self, store: SessionStore) -> None:
+        super().__init__()
+        self.store = store
+        self.rows: list[SessionSummary] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="browser"):
+            yield Input(placeholder="Search titles and messages", id="browser-filter")
+            yield DataTable(id="browser-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="browser-status", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#browser").border_title = "Conversations"
+        table = self.query_one(DataTable)
+        table.add_columns("Updated", "Title", "Model", "Msgs", "Cost")
+        self.reload(refresh=True)
+        self.query_one(Input).focus()
+
+    def reload(self, refresh: bool = False) -> None:
+        query = self.query_one(Input).value
+        try:
+            self.rows = self.store.search(query, refresh=refresh)
+        except (OSError, SessionError) as exc:
+            self.rows = []
+            self.query_one("#browser-status", Static).update(Text(f"Cannot list: {exc}"))
+            return
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in self.rows:
+            if row.readable:
+                cost = f"${row.cost:.4f}" if row.cost is not None else ""
+                cells = [
+                    format_updated(row.updated),
+                    Text(row.title or "(untitled)"),
+                    Text(row.model),
+                    str(row.message_count),
+                    cost,
+                ]
+            else:
+                cells = [
+                    "unreadable",
+                    Text(f"⚠ {row.error}", style="bold"),
+                    Text(str(row.path)),
+                    "",
+                    "",
+                ]
+            table.add_row(*cells, key=row.id)
+        shown = f"{len(self.rows)} conversation{'s' if len(self.rows) != 1 else ''}"
+        if query.strip():
+            shown += f" matching {query.strip()!r}"
+        self.query_one("#browser-status", Static).update(
+            Text(f"{shown} · Enter resume · ^r rename · ^d delete · ^e export")
+        )
+
+    def _current(self) -> SessionSummary | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(Input.Changed, "#browser-filter")
+    def _filter(self) -> None:
+        self.reload()
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        if step > 0:
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+
+    @on(Input.Submitted, "#browser-filter")
+    @on(DataTable.RowSelected)
+    def _open(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if not row.readable:
+            self.notify(
+                f"{row.path} cannot be opened: {row.error}. It is left untouched.",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.dismiss(row.id)
+
+    def action_rename(self) -> None:
+        row = self._current()
+        if row is None or not row.readable:
+            return
+
+        def done(title: str | None) -> None:
+            if title is None:
+                return
+            try:
+                self.store.rename(row.id, title)
+            except (OSError, SessionError) as exc:
+                self.notify(f"Rename failed: {exc}", severity="error", markup=False)
+            self.reload(refresh=True)
+
+        self.app.push_screen(TextPrompt("Rename conversation", row.title), done)
+
+    def action_delete(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.store.delete(row.id)
+            except SessionError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+            self.reload(refresh=True)
+
+        what = row.title if row.readable else str(row.path)
+        self.app.push_screen(Confirm(f"Delete {what!r}? This cannot be undone."), done)
+
+    def action_export(self) -> None:
+        row = self._current()
+        if row is None or not row.readable:
+            return
+        try:
+            conv = self.store.load(row.id)
+            target = paths.data_dir() / "exports" / f"{row.id}.md"
+            write_atomic(target, to_markdown(conv), mode=0o600)
+        except (OSError, SessionError) as exc:
+            self.notify(f"Export failed: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Exported to {target}", markup=False)
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text."""
+
+    CSS_PATH = "session_browser.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, markup=False)
+            yield Input(self.value, id="prompt-value")
+
+    @on(Input.Submitted)
+    def _done(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+
+class Confirm(ModalScreen[bool]):
+    """Yes or no."""
+
+    CSS_PATH = "session_browser.tcss"
+    BINDINGS = [Binding("escape", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, markup=False)
+            with Horizontal():
+                yield Button("Delete", variant="error", id="yes")
+                yield Button("Cancel", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
