@@ -163,7 +163,8 @@ class SessionStore:
         return self._db
 
     def _open_index(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.index_path)
+        db = sqlite3.connect(self.index_path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a refreshing writer
         db.executescript(_SCHEMA)
         return db
 
@@ -172,8 +173,12 @@ class SessionStore:
             self._db.close()
             self._db = None
 
-    def refresh_index(self) -> int:
-        """Bring the index up to date with the folder; return how many files were (re)read."""
+    def refresh_index(self, batch: int = 500) -> int:
+        """Bring the index up to date with the folder; return how many files were (re)read.
+
+        Commits every ``batch`` files, so that another connection (the browser, while this
+        runs in a thread) sees the index fill up.
+        """
         db = self._index()
         on_disk: dict[str, tuple[int, int]] = {}
         with contextlib.suppress(FileNotFoundError), os.scandir(self.folder) as entries:
@@ -188,12 +193,21 @@ class SessionStore:
         gone = [name for name in indexed if name not in on_disk]
         changed = [name for name, stat in on_disk.items() if indexed.get(name) != stat]
         with db:
-            for name in gone + changed:
+            for name in gone:
                 db.execute("DELETE FROM files WHERE name = ?", (name,))
                 db.execute("DELETE FROM texts WHERE name = ?", (name,))
-            for name in changed:
-                self._index_file(db, name, on_disk[name])
+        for start in range(0, len(changed), batch):
+            with db:
+                for name in changed[start : start + batch]:
+                    db.execute("DELETE FROM files WHERE name = ?", (name,))
+                    db.execute("DELETE FROM texts WHERE name = ?", (name,))
+                    self._index_file(db, name, on_disk[name])
         return len(changed)
+
+    def count(self) -> int:
+        """Sessions in the index (without refreshing it)."""
+        row = self._index().execute("SELECT count(*) FROM files").fetchone()
+        return int(row[0]) if row else 0
 
     def _index_file(self, db: sqlite3.Connection, name: str, stat: tuple[int, int]) -> None:
         path = self.folder / name
@@ -224,11 +238,13 @@ class SessionStore:
         body = "\n".join([conv.title, *(m.content for m in conv.messages)])
         db.execute("INSERT INTO texts (name, body) VALUES (?, ?)", (name, body))
 
-    def _summaries(self, where: str = "", args: tuple[object, ...] = ()) -> list[SessionSummary]:
+    def _summaries(
+        self, where: str = "", args: tuple[object, ...] = (), limit: int = -1
+    ) -> list[SessionSummary]:
         rows = self._index().execute(
             "SELECT name, id, title, model, updated, count, cost, error FROM files "
-            f"{where} ORDER BY (error IS NULL), updated DESC, name DESC",
-            args,
+            f"{where} ORDER BY (error IS NULL), updated DESC, name DESC LIMIT ?",
+            (*args, limit),
         )
         return [
             SessionSummary(
@@ -252,16 +268,16 @@ class SessionStore:
     def latest(self) -> SessionSummary | None:
         return next((s for s in self.summaries() if s.readable), None)
 
-    def search(self, query: str, refresh: bool = True) -> list[SessionSummary]:
+    def search(self, query: str, refresh: bool = True, limit: int = -1) -> list[SessionSummary]:
         """Sessions whose title or messages contain every word of ``query`` (as prefixes)."""
-        words = [w for w in query.split() if w]
-        if not words:
-            return self.summaries() if refresh else self._summaries()
         if refresh:
             self.refresh_index()
+        words = [w for w in query.split() if w]
+        if not words:
+            return self._summaries(limit=limit)
         match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
         return self._summaries(
-            "WHERE name IN (SELECT name FROM texts WHERE texts MATCH ?)", (match,)
+            "WHERE name IN (SELECT name FROM texts WHERE texts MATCH ?)", (match,), limit
         )
 
 

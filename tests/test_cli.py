@@ -116,3 +116,43 @@ def test_bad_config_is_named(xdg: Path) -> None:
     result = run_cli("models")
     assert result.returncode == 3
     assert str(config) in result.stderr and "'model'" in result.stderr
+
+
+def seed_sessions() -> None:
+    from requesty_tui.domain import Conversation, Message
+    from requesty_tui.store import SessionStore
+
+    store = SessionStore()
+    for cid, title in (("20261120-100000-aaaa", "Older one"), ("20261121-100000-bbbb", "Newer")):
+        conv = Conversation(id=cid, model="openai/gpt-4o-mini", title=title)
+        conv.messages = [
+            Message(role="user", content=f"prompt of {title}"),
+            Message(role="assistant", content="**bold** reply", finish_reason="stop"),
+        ]
+        store.save(conv)
+    (store.folder / "20261119-000000-bad0.toml").write_text("format = 99\nid='x'\nmodel='m'\n")
+
+
+def test_sessions_list_and_export() -> None:
+    seed_sessions()
+    result = run_cli("sessions")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "UNREADABLE" in lines[0] and "newer than this version" in lines[0]
+    assert lines[1].startswith("20261121-100000-bbbb") and lines[1].endswith("Newer")
+    assert "2 msgs" in lines[1]
+    assert lines[2].startswith("20261120-100000-aaaa")
+    exported = run_cli("sessions", "export", "20261120-100000-aaaa")
+    assert exported.returncode == 0
+    assert exported.stdout.startswith("# Older one\n")
+    assert "## You\n\nprompt of Older one" in exported.stdout
+    assert run_cli("sessions", "export", "latest").stdout.startswith("# Newer\n")
+    missing = run_cli("sessions", "export", "20990101-000000-none")
+    assert missing.returncode == 2 and "no such session" in missing.stderr
+
+
+def test_resume_unknown_session_is_a_usage_error() -> None:
+    result = run_cli("--resume", "nope-nope")
+    assert result.returncode == 2 and "no such session" in result.stderr
+    result = run_cli("-c")
+    assert result.returncode == 2 and "no saved conversations" in result.stderr

@@ -39,3 +39,42 @@ def test_chat_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
         session.wait_for(lambda s: "openai/gpt-4o-mini" not in s, what="the app to quit")
     finally:
         session.close()
+
+
+def test_continue_latest_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
+    from tests.test_cli import seed_sessions
+
+    seed_sessions()
+    session = TmuxSession(["-c"], terminal_env(router, xdg))
+    try:
+        shown = session.wait_for(lambda s: "prompt of Newer" in s, what="the resumed history")
+        assert "bold reply" in shown and "**bold**" not in shown
+    finally:
+        session.close()
+
+
+def test_kill_9_mid_reply_loses_at_most_a_few_seconds(router: RouterServer, xdg: Path) -> None:
+    import signal
+    import time
+
+    from requesty_tui.store import SessionStore
+
+    words = " ".join(f"w{i:04d}" for i in range(2000))
+    router.queue(Reply(text=words, chunk_chars=6, delay=0.01))  # ~600 characters a second
+    session = TmuxSession([], terminal_env(router, xdg))
+    try:
+        session.wait_for(lambda s: "openai/gpt-4o-mini" in s, what="the app to start")
+        session.keys("save me", "Enter")
+        session.wait_for(lambda s: "w0010" in s, what="the reply to start")
+        time.sleep(4.5)
+        os.kill(session.pid(), signal.SIGKILL)
+    finally:
+        session.close()
+    [summary] = SessionStore().summaries()
+    conv = SessionStore().load(summary.id)
+    assert conv.messages[0].content == "save me"
+    on_disk = conv.messages[1].content if len(conv.messages) > 1 else ""
+    assert words.startswith(on_disk), "what is on disk is exactly what was received"
+    # ~4.5 s of streaming at ~600 chars/s; autosave every 2 s keeps all but the last ~2 s.
+    assert len(on_disk) >= 600, f"only {len(on_disk)} characters survived kill -9"
+    print(f"\nkill -9 after ~4.5 s of streaming: {len(on_disk)} characters were on disk")

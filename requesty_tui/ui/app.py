@@ -21,11 +21,6 @@ from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.screens.session_browser import SessionBrowser
 
 
-def model_given(app: RequestyApp) -> bool:
-    """A model named on the command line or in the config wins over a resumed session's."""
-    return app.settings.model is not None
-
-
 class RequestyApp(App[None]):
     """Full-screen chat with the Requesty router."""
 
@@ -48,6 +43,7 @@ class RequestyApp(App[None]):
         self.settings = settings
         self.store = store or SessionStore()
         self.initial_conversation = conversation
+        self.explicit_model = model
         self.state = load_state()
         self.initial_model = model or settings.model or self.state.last_model or DEFAULT_MODEL
         self.models: list[ModelInfo] = []
@@ -64,8 +60,8 @@ class RequestyApp(App[None]):
 
     def on_mount(self) -> None:
         conversation = self.initial_conversation
-        if conversation is not None and model_given(self):
-            conversation.model = self.initial_model
+        if conversation is not None and self.explicit_model:
+            conversation.model = self.explicit_model  # --model wins over the session's
         model = conversation.model if conversation else self.initial_model
         self.push_screen(ChatScreen(model, conversation))
         self.load_models()

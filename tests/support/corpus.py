@@ -6,7 +6,7 @@ import random
 
 WORDS = """the model returns a stream of tokens which the client renders as markdown while the
 user keeps typing and scrolling through earlier parts of a long conversation about lifetimes
-borrowing async iterators caches latency throughput and careful error handling""".split()  # noqa: SIM905
+borrowing async iterators caches latency throughput and careful error handling""".split()
 
 
 def _sentence(rng: random.Random) -> str:

@@ -35,7 +35,8 @@ class TmuxSession:
         env_args: list[str] = []
         for key, value in env.items():
             env_args += ["-e", f"{key}={value}"]
-        command = " ".join([sys.executable, "-m", "requesty_tui", *args])
+        # exec: the pane's process is the app itself, so a test can signal it.
+        command = " ".join(["exec", sys.executable, "-m", "requesty_tui", *args])
         self._run(
             "new-session",
             "-d",
@@ -75,6 +76,9 @@ class TmuxSession:
                 return shown
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {what}; the screen was:\n{shown}")
+
+    def pid(self) -> int:
+        return int(self._run("list-panes", "-t", self.name, "-F", "#{pane_pid}").split()[0])
 
     def close(self) -> None:
         subprocess.run(

@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -26,6 +28,9 @@ from requesty_tui.atomic import write_atomic
 from requesty_tui.session_format import to_markdown
 from requesty_tui.store import SessionError, SessionStore, SessionSummary, format_updated
 
+DISPLAY_LIMIT = 1000
+"""Rows shown at once (newest first); searching reaches every session."""
+
 
 class SessionBrowser(ModalScreen[str | None]):
     """Returns the id of the session to resume, or None."""
@@ -35,15 +40,18 @@ class SessionBrowser(ModalScreen[str | None]):
         Binding("escape", "dismiss(None)", "Close", id="sessions.close"),
         Binding("down", "cursor(1)", show=False, priority=True),
         Binding("up", "cursor(-1)", show=False, priority=True),
-        Binding("ctrl+r", "rename", "Rename", id="sessions.rename"),
-        Binding("ctrl+d", "delete", "Delete", id="sessions.delete"),
-        Binding("ctrl+e", "export", "Export", id="sessions.export"),
+        # Priority: the filter box would take ctrl+d (delete right) and ctrl+e (line end).
+        Binding("ctrl+r", "rename", "Rename", id="sessions.rename", priority=True),
+        Binding("ctrl+d", "delete", "Delete", id="sessions.delete", priority=True),
+        Binding("ctrl+e", "export", "Export", id="sessions.export", priority=True),
     ]
 
     def __init__(self, store: SessionStore) -> None:
         super().__init__()
         self.store = store
         self.rows: list[SessionSummary] = []
+        self.indexing = True
+        """True until the index has caught up with the folder (done in a thread)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="browser"):
@@ -55,14 +63,32 @@ class SessionBrowser(ModalScreen[str | None]):
         self.query_one("#browser").border_title = "Conversations"
         table = self.query_one(DataTable)
         table.add_columns("Updated", "Title", "Model", "Msgs", "Cost")
-        self.reload(refresh=True)
+        self.reload()  # what the index knows: instant
         self.query_one(Input).focus()
+        self._catch_up()
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _catch_up(self) -> None:
+        """Read new and changed files into the index (slow only the first time)."""
+        store = SessionStore(self.store.folder, self.store.index_path)
+        try:
+            changed = store.refresh_index()
+        finally:
+            store.close()
+        self.app.call_from_thread(self._caught_up, changed)
+
+    def _caught_up(self, changed: int) -> None:
+        self.indexing = False
+        self.reload()
 
     def reload(self, refresh: bool = False) -> None:
         query = self.query_one(Input).value
         try:
-            self.rows = self.store.search(query, refresh=refresh)
-        except (OSError, SessionError) as exc:
+            if refresh:
+                self.store.refresh_index()
+            self.rows = self.store.search(query, refresh=False, limit=DISPLAY_LIMIT)
+            total = self.store.count()
+        except (OSError, SessionError, sqlite3.Error) as exc:
             self.rows = []
             self.query_one("#browser-status", Static).update(Text(f"Cannot list: {exc}"))
             return
@@ -87,9 +113,13 @@ class SessionBrowser(ModalScreen[str | None]):
                     "",
                 ]
             table.add_row(*cells, key=row.id)
-        shown = f"{len(self.rows)} conversation{'s' if len(self.rows) != 1 else ''}"
+        shown = f"{len(self.rows):,} conversation{'s' if len(self.rows) != 1 else ''}"
         if query.strip():
             shown += f" matching {query.strip()!r}"
+        if len(self.rows) >= DISPLAY_LIMIT:
+            shown = f"newest {DISPLAY_LIMIT:,} of {total:,} (type to search all)"
+        if self.indexing:
+            shown += " · indexing…"
         self.query_one("#browser-status", Static).update(
             Text(f"{shown} · Enter resume · ^r rename · ^d delete · ^e export")
         )

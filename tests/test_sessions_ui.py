@@ -1,0 +1,189 @@
+"""Autosave, the session browser (ctrl+o), resume: what the user sees and what is on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from requesty_tui import paths
+from requesty_tui.config import Settings
+from requesty_tui.domain import Conversation, Message, Usage
+from requesty_tui.store import SessionStore
+from requesty_tui.ui.app import RequestyApp
+from requesty_tui.ui.screens.chat import ChatScreen
+from requesty_tui.ui.screens.session_browser import Confirm, SessionBrowser, TextPrompt
+from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
+from tests.support.router_server import Reply, RouterServer
+from tests.support.ui import rendered_text, type_text, wait_for
+
+
+def saved(store: SessionStore) -> list[Conversation]:
+    return [store.load(s.id) for s in store.summaries() if s.readable]
+
+
+def seed(store: SessionStore, cid: str, title: str, words: str) -> Conversation:
+    conv = Conversation(id=cid, model="anthropic/claude-sonnet-4-5", title=title)
+    conv.messages = [
+        Message(role="user", content=f"Tell me about {words}"),
+        Message(
+            role="assistant",
+            content=f"# {title}\n\nAll about **{words}**.",
+            model="anthropic/claude-sonnet-4-5",
+            finish_reason="stop",
+            reasoning="think first",
+            usage=Usage(prompt_tokens=5, completion_tokens=7, cost=0.0125),
+        ),
+    ]
+    store.save(conv)
+    return conv
+
+
+async def test_autosave_after_prompt_and_reply(router: RouterServer, settings: Settings) -> None:
+    router.queue(Reply(text="Saved *reply*", model="openai/gpt-4o"))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        await type_text(pilot, "first prompt")
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: not screen.streaming and len(screen.conversation.messages) == 2
+        )
+    [conv] = saved(SessionStore())
+    assert conv.title == "first prompt"
+    assert [(m.role, m.content) for m in conv.messages] == [
+        ("user", "first prompt"),
+        ("assistant", "Saved *reply*"),
+    ]
+    assert conv.messages[1].model == "openai/gpt-4o"
+    assert conv.messages[1].usage is not None and conv.messages[1].usage.cost == 0.000096
+    text = next(paths.sessions_dir().glob("*.toml")).read_text()
+    assert "test-key-123" not in text, "the key is never written"
+
+
+async def test_long_stream_is_saved_while_it_runs(router: RouterServer, settings: Settings) -> None:
+    router.queue(Reply(text="chunk " * 1000, chunk_chars=6, delay=0.005))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        await type_text(pilot, "go")
+        await pilot.press("enter")
+
+        def partial_on_disk() -> bool:
+            convs = saved(SessionStore())
+            return bool(convs) and len(convs[0].messages) == 2 and screen.streaming
+
+        await wait_for(pilot, partial_on_disk, timeout=15, what="a partial save mid-stream")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.streaming)
+    [conv] = saved(SessionStore())
+    assert conv.messages[1].finish_reason == "cancelled"
+    assert conv.messages[1].content.startswith("chunk chunk")
+
+
+async def test_browse_filter_and_resume(router: RouterServer, settings: Settings) -> None:
+    store = SessionStore()
+    seed(store, "20261120-100000-aaaa", "Rust lifetimes", "borrowing")
+    seed(store, "20261121-100000-bbbb", "Pasta", "carbonara")
+    (store.folder / "20261122-000000-bad0.toml").write_text("not = [valid")
+    app = RequestyApp(settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+o")
+        browser = app.screen
+        assert isinstance(browser, SessionBrowser)
+        await wait_for(pilot, lambda: not browser.indexing, what="the index to catch up")
+        table = browser.query_one(DataTable)
+        assert table.row_count == 3
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[0] == "unreadable" and "not valid TOML" in first[1]
+        assert [str(c) for c in table.get_row_at(1)][1:4] == [
+            "Pasta",
+            "anthropic/claude-sonnet-4-5",
+            "2",
+        ]
+        assert "$0.0125" in [str(c) for c in table.get_row_at(1)]
+        await type_text(pilot, "borrow")
+        assert table.row_count == 1
+        assert str(table.get_row_at(0)[1]) == "Rust lifetimes"
+        await pilot.press("enter")
+        chat = app.screen
+        assert isinstance(chat, ChatScreen)
+        assert chat.conversation.id == "20261120-100000-aaaa"
+        assert chat.conversation.model == "anthropic/claude-sonnet-4-5", "the session's model"
+        user = chat.query_one(UserMessage)
+        assert "Tell me about borrowing" in str(user.content)
+        reply = chat.query_one(AssistantMessage)
+        shown = rendered_text(reply.body)
+        assert "All about borrowing." in shown and "**" not in shown
+        assert "$0.0125" in str(reply.header.content)
+        # It continues: the next prompt goes with the history, into the same file.
+        await type_text(pilot, "more")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(chat.conversation.messages) == 4)
+        sent = router.chat_requests()[0]["body"]["messages"]
+        assert [m["content"] for m in sent][:2] == [
+            "Tell me about borrowing",
+            "# Rust lifetimes\n\nAll about **borrowing**.",
+        ]
+    assert len(SessionStore().load("20261120-100000-aaaa").messages) == 4
+    assert (store.folder / "20261122-000000-bad0.toml").read_text() == "not = [valid"
+
+
+async def test_rename_delete_export(router: RouterServer, settings: Settings) -> None:
+    store = SessionStore()
+    seed(store, "20261120-100000-aaaa", "Old title", "naming")
+    seed(store, "20261121-100000-bbbb", "Doomed", "deletion")
+    app = RequestyApp(settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+o")
+        browser = app.screen
+        assert isinstance(browser, SessionBrowser)
+        await wait_for(pilot, lambda: not browser.indexing, what="the index to catch up")
+        table = browser.query_one(DataTable)
+        await pilot.press("down")  # the older one: "Old title"
+        await pilot.press("ctrl+r")
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        prompt.query_one(Input).value = ""
+        await type_text(pilot, "New title")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is browser)
+        assert "New title" in [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert SessionStore().load("20261120-100000-aaaa").title == "New title"
+        await pilot.press("ctrl+e")
+        exported = paths.data_dir() / "exports" / "20261120-100000-aaaa.md"
+        assert exported.read_text().startswith("# New title\n")
+        titles = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert titles == ["New title", "Doomed"], "the renamed one is now the newest"
+        table.move_cursor(row=1)
+        await pilot.press("ctrl+d")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("escape")
+        assert SessionStore().path_for("20261121-100000-bbbb").exists(), "no means no"
+        await pilot.press("ctrl+d")
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: app.screen is browser)
+        assert not SessionStore().path_for("20261121-100000-bbbb").exists()
+        assert table.row_count == 1
+
+
+async def test_resume_from_the_command_line_options(
+    router: RouterServer, settings: Settings, xdg: Path
+) -> None:
+    store = SessionStore()
+    conv = seed(store, "20261120-100000-aaaa", "Rust lifetimes", "borrowing")
+    app = RequestyApp(Settings(api_key="k", base_url=router.base_url), conversation=conv)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        chat = app.screen
+        assert isinstance(chat, ChatScreen)
+        assert chat.conversation.model == "anthropic/claude-sonnet-4-5", "the session's model"
+        assert len(chat.query(AssistantMessage)) == 1
+    app = RequestyApp(settings, conversation=SessionStore().load(conv.id), model="x/other")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        chat = app.screen
+        assert isinstance(chat, ChatScreen)
+        assert chat.conversation.model == "x/other", "--model wins"
