@@ -187,3 +187,13 @@ async def test_resume_from_the_command_line_options(
         chat = app.screen
         assert isinstance(chat, ChatScreen)
         assert chat.conversation.model == "x/other", "--model wins"
+
+
+async def test_palette_opens_the_browser(router: RouterServer, settings: Settings) -> None:
+    seed(SessionStore(), "20261120-100000-aaaa", "Rust lifetimes", "borrowing")
+    app = RequestyApp(settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "session: brow")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionBrowser), what="browser")

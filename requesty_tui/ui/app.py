@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from requesty_tui.client import RetryPolicy, RouterClient, RouterError
 from requesty_tui.config import DEFAULT_MODEL, Settings
@@ -69,6 +71,27 @@ class RequestyApp(App[None]):
     async def on_unmount(self) -> None:
         await self.client.aclose()
         self.store.close()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action in the palette, namespaced."""
+        chat = screen if isinstance(screen, ChatScreen) else None
+        if chat is not None:
+            yield SystemCommand(
+                "chat: new", "Start a new conversation (ctrl+n)", chat.action_new_chat
+            )
+            yield SystemCommand(
+                "model: pick", "Choose the model for this conversation (f2)", chat.action_pick_model
+            )
+            if chat.streaming:
+                yield SystemCommand(
+                    "chat: stop", "Stop the streaming reply (esc)", chat.action_stop
+                )
+        yield SystemCommand(
+            "session: browse",
+            "Open, search, rename, delete, export (ctrl+o)",
+            self.action_browse_sessions,
+        )
+        yield from super().get_system_commands(screen)
 
     # -- sessions ------------------------------------------------------------------------
 
