@@ -278,3 +278,24 @@ async def test_ui_stays_live_while_streaming(router: RouterServer, settings: Set
         assert len(router.chat_requests()) == 1
         await wait_for(pilot, lambda: not screen.streaming, timeout=30)
         assert screen.query_one(AssistantMessage).body.source == "streaming text " * 400
+
+
+async def test_reply_box_grows_with_every_last_line(
+    router: RouterServer, settings: Settings
+) -> None:
+    text = "# Table\n\n" + "\n".join(
+        ["| a | b |", "|---|---|"] + [f"| {i} | x |" for i in range(9)]
+    )
+    router.queue(Reply(text=text, chunk_chars=5, delay=0.02))
+    app = RequestyApp(settings)
+    async with app.run_test(size=(80, 40)) as pilot:
+        screen = chat(app)
+        await send(pilot, "table please")
+        await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
+        await pilot.pause()
+        reply = screen.query_one(AssistantMessage)
+        assert "8  x" in rendered_text(reply.body)
+        assert reply.body.size.height == reply.body._height()
+        # header line + body + top and bottom border: nothing hidden under the border
+        assert reply.region.height == 1 + reply.body._height() + 2
+        assert reply.body.region.height == reply.body._height()

@@ -159,11 +159,32 @@ class MarkdownView(Widget):
         self._render_new_blocks(width)
         self._render_tail(width)
         self.renders += 1
-        self.refresh(layout=self._height() != old_height)
+        if self._height() != old_height:
+            self._relayout()
+        else:
+            self.refresh()
+
+    def _relayout(self) -> None:
+        """A new height must reach every auto-height ancestor.
+
+        ``refresh(layout=True)`` only clears the parent's cached arrangement; the reply sits in
+        a message widget inside the conversation, whose cached arrangement would otherwise keep
+        the old height (seen in tmux: the last line of a reply hidden under its border).
+        """
+        node: Widget = self
+        while True:
+            node.refresh(layout=True)
+            parent = node.parent
+            if not isinstance(parent, Widget):
+                return
+            height = parent.styles.height
+            if height is not None and not height.is_auto:
+                return  # a fixed-height parent: its own parent's layout does not change
+            node = parent
 
     # -- rendering ----------------------------------------------------------------------------
 
-    def _invalidate(self) -> None:
+    def _invalidate(self, relayout: bool = True) -> None:
         self._block_lines = []
         self._rendered_blocks = 0
         self._tail_lines = []
@@ -172,7 +193,8 @@ class MarkdownView(Widget):
         if self._width:
             self._render_new_blocks(self._width)
             self._render_tail(self._width)
-        self.refresh(layout=True)
+        if relayout:
+            self._relayout()
 
     def _options(self, width: int) -> tuple[Console, ConsoleOptions]:
         console = self.app.console
@@ -250,7 +272,7 @@ class MarkdownView(Widget):
     def _ensure_width(self, width: int) -> None:
         if width != self._width:
             self._width = width
-            self._invalidate()
+            self._invalidate(relayout=False)  # called during layout: it is being done
 
     # -- Textual hooks --------------------------------------------------------------------------
 
