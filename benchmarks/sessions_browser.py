@@ -70,17 +70,22 @@ async def first_paint(store_folder: Path, index: Path) -> float:
     from requesty_tui.ui.screens.session_browser import SessionBrowser
 
     class Host(App[None]):
+        started = 0.0
+
         def on_mount(self) -> None:
             self.started = time.perf_counter()
             self.push_screen(SessionBrowser(SessionStore(store_folder, index)))
 
     app = Host()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
         browser = app.screen
-        assert isinstance(browser, SessionBrowser)
+        while not isinstance(browser, SessionBrowser) or not browser.painted_at:
+            await asyncio.sleep(0.001)
+            browser = app.screen
         assert len(browser.rows) > 0
-        return time.perf_counter() - app.started
+        painted = browser.painted_at - app.started
+        await pilot.pause()
+        return painted
 
 
 def main() -> None:

@@ -46,7 +46,7 @@ class Settings:
     """Attempts for a request answered 429/5xx before its first token."""
     retry_base_delay: float = 1.0
     """First backoff delay in seconds (doubled each attempt, with jitter)."""
-    theme: str = "textual-dark"
+    theme: str = "requesty-dark"
     """The colour theme."""
     clipboard: str = "auto"
     """auto | system | osc52."""
@@ -148,3 +148,29 @@ def load_settings(
         if value is not None:
             merged[key] = _check_url(value, "--base-url") if key == "base_url" else value
     return Settings(**merged)
+
+
+def remember_setting(key: str, value: str, path: Path | None = None) -> None:
+    """Set one top-level string setting in ``config.toml``, keeping the rest of the file
+    (comments included) as the user wrote it."""
+    import json
+    import re
+
+    from requesty_tui.atomic import write_atomic
+
+    path = path or paths.config_file()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except FileNotFoundError:
+        lines = []
+    line = f"{key} = {json.dumps(value)}\n"
+    pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
+    for n, existing in enumerate(lines):
+        if existing.lstrip().startswith("["):
+            break  # only top-level keys, before the first table
+        if pattern.match(existing):
+            lines[n] = line
+            break
+    else:
+        lines.insert(0, line)
+    write_atomic(path, "".join(lines))

@@ -55,12 +55,20 @@ class SaveResult:
     """Set when the file had changed on disk since it was loaded: we saved a copy instead."""
 
 
+_INDEX_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
-    name TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, id TEXT, title TEXT, model TEXT,
-    updated TEXT, count INTEGER, cost REAL, error TEXT);
-CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(name UNINDEXED, body);
+    rowid INTEGER PRIMARY KEY, name TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, id TEXT,
+    title TEXT, model TEXT, updated TEXT, count INTEGER, cost REAL, error TEXT);
+CREATE INDEX IF NOT EXISTS files_updated ON files (updated);
+CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(body);
 """
+_INSERT_FILE = (
+    "INSERT INTO files (name, mtime_ns, size, id, title, model, updated, count, cost, error)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
+"""``texts.rowid`` is ``files.rowid``: rows are found and deleted by rowid (an FTS5 table has
+no fast lookup by any other column)."""
 
 
 class SessionStore:
@@ -165,6 +173,9 @@ class SessionStore:
     def _open_index(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.index_path, timeout=30)
         db.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a refreshing writer
+        if db.execute("PRAGMA user_version").fetchone()[0] != _INDEX_VERSION:
+            db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS texts;")
+            db.execute(f"PRAGMA user_version = {_INDEX_VERSION}")
         db.executescript(_SCHEMA)
         return db
 
@@ -194,15 +205,21 @@ class SessionStore:
         changed = [name for name, stat in on_disk.items() if indexed.get(name) != stat]
         with db:
             for name in gone:
-                db.execute("DELETE FROM files WHERE name = ?", (name,))
-                db.execute("DELETE FROM texts WHERE name = ?", (name,))
+                self._unindex(db, name)
         for start in range(0, len(changed), batch):
             with db:
                 for name in changed[start : start + batch]:
-                    db.execute("DELETE FROM files WHERE name = ?", (name,))
-                    db.execute("DELETE FROM texts WHERE name = ?", (name,))
+                    if name in indexed:
+                        self._unindex(db, name)
                     self._index_file(db, name, on_disk[name])
         return len(changed)
+
+    @staticmethod
+    def _unindex(db: sqlite3.Connection, name: str) -> None:
+        row = db.execute("SELECT rowid FROM files WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            db.execute("DELETE FROM texts WHERE rowid = ?", (row[0],))
+            db.execute("DELETE FROM files WHERE rowid = ?", (row[0],))
 
     def count(self) -> int:
         """Sessions in the index (without refreshing it)."""
@@ -216,13 +233,13 @@ class SessionStore:
         except SessionError as exc:
             reason = str(exc).removeprefix(f"{path}: ")
             db.execute(
-                "INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+                _INSERT_FILE,
                 (name, *stat, path.stem, "", "", "", 0, None, reason),
             )
             return
         costs = [m.usage.cost for m in conv.messages if m.usage and m.usage.cost is not None]
         db.execute(
-            "INSERT INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+            _INSERT_FILE,
             (
                 name,
                 *stat,
@@ -236,7 +253,8 @@ class SessionStore:
             ),
         )
         body = "\n".join([conv.title, *(m.content for m in conv.messages)])
-        db.execute("INSERT INTO texts (name, body) VALUES (?, ?)", (name, body))
+        rowid = db.execute("SELECT rowid FROM files WHERE name = ?", (name,)).fetchone()[0]
+        db.execute("INSERT INTO texts (rowid, body) VALUES (?, ?)", (rowid, body))
 
     def _summaries(
         self, where: str = "", args: tuple[object, ...] = (), limit: int = -1
@@ -277,7 +295,7 @@ class SessionStore:
             return self._summaries(limit=limit)
         match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
         return self._summaries(
-            "WHERE name IN (SELECT name FROM texts WHERE texts MATCH ?)", (match,), limit
+            "WHERE rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)", (match,), limit
         )
 
 

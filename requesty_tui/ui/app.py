@@ -3,24 +3,63 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+from textual.theme import Theme
 
 from requesty_tui.client import RetryPolicy, RouterClient, RouterError
-from requesty_tui.config import DEFAULT_MODEL, Settings
+from requesty_tui.config import DEFAULT_MODEL, Settings, remember_setting
 from requesty_tui.domain import Conversation, ModelInfo
 from requesty_tui.models_cache import load_cached_models, save_models
 from requesty_tui.state import load_state, save_state
 from requesty_tui.store import SessionError, SessionStore
+from requesty_tui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.screens.session_browser import SessionBrowser
+from requesty_tui.ui.widgets.markdown_view import MarkdownView
+
+
+class ThemePicker(Provider):
+    """Every registered theme; the App previews the highlighted one."""
+
+    def _commands(self) -> list[tuple[str, str]]:
+        current = self.app.theme
+        return [
+            (name, "current" if name == current else "")
+            for name in sorted(self.app.available_themes)
+        ]
+
+    async def discover(self) -> Hits:
+        for name, help_text in self._commands():
+            yield DiscoveryHit(name, self._setter(name), help=help_text or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(name),
+                    self._setter(name),
+                    text=name,
+                    help=help_text or None,
+                )
+
+    def _setter(self, name: str):  # type: ignore[no-untyped-def]
+        def apply() -> None:
+            self.app.theme = name
+
+        return apply
 
 
 class RequestyApp(App[None]):
@@ -45,6 +84,8 @@ class RequestyApp(App[None]):
         self.settings = settings
         self.store = store or SessionStore()
         self.initial_conversation = conversation
+        self.code_themes: dict[str, str] = {}
+        self._previewing_from: str | None = None
         self.explicit_model = model
         self.state = load_state()
         self.initial_model = model or settings.model or self.state.last_model or DEFAULT_MODEL
@@ -60,7 +101,78 @@ class RequestyApp(App[None]):
             ),
         )
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(APP_VARIABLES)
+
+    def _setup_themes(self) -> None:
+        """Register the bundled and user themes; report broken files; apply the setting."""
+        loaded, problems = load_themes()
+        for item in loaded:
+            self.register_theme(item.theme)
+            self.code_themes[item.theme.name] = item.code_theme
+        for problem in problems:
+            self.notify(
+                str(problem), title="Theme skipped", severity="warning", timeout=10, markup=False
+            )
+        wanted = self.settings.theme
+        if wanted not in self.available_themes:
+            self.notify(
+                f"Theme {wanted!r} is not known; using {DEFAULT_THEME}. Pick one with "
+                "ctrl+p → theme.",
+                severity="warning",
+                markup=False,
+            )
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    @property
+    def code_theme(self) -> str:
+        """The Pygments style for code blocks in the current theme."""
+        name = self.current_theme.name
+        return self.code_themes.get(name, "monokai" if self.current_theme.dark else "friendly")
+
+    def _theme_changed(self, theme: Theme) -> None:
+        for view in self.screen.query(MarkdownView):
+            view.set_code_theme(self.code_theme)
+        if self._previewing_from is None and theme.name != self.settings.theme:
+            self.settings = dataclasses.replace(self.settings, theme=theme.name)
+            try:
+                remember_setting("theme", theme.name)
+            except OSError as exc:
+                self.notify(
+                    f"Could not save the theme in config.toml: {exc}",
+                    severity="warning",
+                    markup=False,
+                )
+
+    def action_pick_theme(self) -> None:
+        """The theme picker: moving through the list previews each theme."""
+        self._previewing_from = self.theme
+        self.push_screen(CommandPalette(providers=[ThemePicker], placeholder="Theme…"))
+
+    @on(CommandPalette.OptionHighlighted)
+    def _preview_theme(self, event: CommandPalette.OptionHighlighted) -> None:
+        if self._previewing_from is None:
+            return
+        option = event.highlighted_event.option
+        hit = getattr(option, "hit", None)
+        name = str(getattr(hit.text, "plain", hit.text)) if hit is not None else ""
+        if name in self.available_themes:
+            self.theme = name
+
+    @on(CommandPalette.Closed)
+    def _theme_picked(self, event: CommandPalette.Closed) -> None:
+        original, self._previewing_from = self._previewing_from, None
+        if original is None:
+            return
+        if not event.option_selected:
+            self.theme = original
+        else:
+            self._theme_changed(self.current_theme)
+
     def on_mount(self) -> None:
+        self._setup_themes()
         conversation = self.initial_conversation
         if conversation is not None and self.explicit_model:
             conversation.model = self.explicit_model  # --model wins over the session's
@@ -91,7 +203,12 @@ class RequestyApp(App[None]):
             "Open, search, rename, delete, export (ctrl+o)",
             self.action_browse_sessions,
         )
-        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "theme: pick", "Preview and choose a colour theme", self.action_pick_theme
+        )
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":  # ours previews and remembers
+                yield command
 
     # -- sessions ------------------------------------------------------------------------
 

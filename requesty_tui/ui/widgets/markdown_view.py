@@ -277,6 +277,7 @@ class MarkdownView(Widget):
     # -- Textual hooks --------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._code_theme = str(getattr(self.app, "code_theme", self._code_theme))
         if self._pending:
             self._start_timer()
 
