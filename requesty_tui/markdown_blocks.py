@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
@@ -175,3 +176,21 @@ def split_blocks(text: str) -> list[str]:
     splitter.feed(text)
     splitter.close()
     return splitter.finished
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """A fenced or indented code block: its language (may be empty) and code, no fences."""
+
+    language: str
+    code: str
+
+
+def code_blocks(text: str) -> list[CodeBlock]:
+    """Every code block in ``text``, in order (for copying one without its fences)."""
+    blocks = []
+    for token in MarkdownIt().enable("table").parse(text):
+        if token.type in ("fence", "code_block"):
+            language = token.info.strip().split(" ")[0] if token.info else ""
+            blocks.append(CodeBlock(language, token.content))
+    return blocks

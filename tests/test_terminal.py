@@ -78,3 +78,49 @@ def test_kill_9_mid_reply_loses_at_most_a_few_seconds(router: RouterServer, xdg:
     # ~4.5 s of streaming at ~600 chars/s; autosave every 2 s keeps all but the last ~2 s.
     assert len(on_disk) >= 600, f"only {len(on_disk)} characters survived kill -9"
     print(f"\nkill -9 after ~4.5 s of streaming: {len(on_disk)} characters were on disk")
+
+
+def test_copy_reaches_tmux_through_osc52(router: RouterServer, xdg: Path) -> None:
+    from requesty_tui import paths
+
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('clipboard = "osc52"\n')
+    reply = "Copy *me*: `x = 1` ✓"
+    router.queue(Reply(text=reply))
+    session = TmuxSession([], terminal_env(router, xdg))
+    try:
+        session.tmux("set-option", "-s", "set-clipboard", "on")
+        session.wait_for(lambda s: "openai/gpt-4o-mini" in s, what="the app to start")
+        session.keys("hi", "Enter")
+        session.wait_for(lambda s: "1 reply" in s, what="the reply")
+        session.keys("C-y")
+        session.wait_for(lambda s: "OSC 52" in s, what="the copy notice")
+        assert session.tmux("show-buffer") == reply
+        # Up in the empty box brings the last prompt back, in a real terminal too.
+        session.keys("Up")
+        session.wait_for(lambda s: "│ hi " in s, what="the recalled prompt")
+    finally:
+        session.close()
+
+
+def test_model_text_cannot_touch_the_terminal(router: RouterServer, xdg: Path) -> None:
+    """A reply full of escape sequences leaves the title and clipboard alone."""
+    evil = (
+        "\x1b]0;PWNED-TITLE\x07\x1b]52;c;UFdORUQ=\x07\x1b[2J\x1b[31mred\x1b[0m "
+        "\x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\ done"
+    )
+    router.queue(Reply(text=evil))
+    session = TmuxSession([], terminal_env(router, xdg))
+    try:
+        session.tmux("set-option", "-s", "set-clipboard", "on")
+        session.wait_for(lambda s: "openai/gpt-4o-mini" in s, what="the app to start")
+        session.keys("hi", "Enter")
+        shown = session.wait_for(lambda s: "done" in s, what="the reply")
+        assert "␛]0;PWNED-TITLE" in shown, "escape sequences are shown as text"
+        title = session.tmux("display-message", "-p", "#{pane_title}")
+        assert "PWNED" not in title
+        buffers = session.tmux("list-buffers")
+        assert "PWNED" not in buffers and "UFdORUQ" not in buffers
+    finally:
+        session.close()

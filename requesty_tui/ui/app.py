@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from requesty_tui.client import RetryPolicy, RouterClient, RouterError
+from requesty_tui.clipboard import copy_text
 from requesty_tui.config import DEFAULT_MODEL, Settings, remember_setting
 from requesty_tui.domain import Conversation, ModelInfo
 from requesty_tui.models_cache import load_cached_models, save_models
@@ -70,6 +71,7 @@ class RequestyApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("ctrl+o", "browse_sessions", "Sessions", id="app.sessions"),
+        Binding("f1", "toggle_help", "Help", id="app.help"),
     ]
 
     def __init__(
@@ -85,6 +87,8 @@ class RequestyApp(App[None]):
         self.store = store or SessionStore()
         self.initial_conversation = conversation
         self.code_themes: dict[str, str] = {}
+        if settings.keys:
+            self.set_keymap(dict(settings.keys))
         self._previewing_from: str | None = None
         self.explicit_model = model
         self.state = load_state()
@@ -100,6 +104,19 @@ class RequestyApp(App[None]):
                 max_attempts=settings.max_attempts, base_delay=settings.retry_base_delay
             ),
         )
+
+    def action_toggle_help(self) -> None:
+        """F1: the keys of whatever has focus, and the app's."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def copy_out(self, text: str, what: str) -> None:
+        """Copy and say how (system clipboard, terminal, or saved to a file)."""
+        result = copy_text(self, text, what, self.settings.clipboard)
+        ok = result.route in ("system", "terminal")
+        self.notify(result.message, severity="information" if ok else "warning", markup=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLES)

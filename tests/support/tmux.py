@@ -29,7 +29,7 @@ class TmuxSession:
     def __init__(
         self, args: list[str], env: dict[str, str], width: int = 100, height: int = 30
     ) -> None:
-        self.tmux = require_tmux()
+        self._tmux = require_tmux()
         self.socket = f"rqtui-{uuid.uuid4().hex[:8]}"
         self.name = "main"
         env_args: list[str] = []
@@ -52,12 +52,16 @@ class TmuxSession:
 
     def _run(self, *args: str) -> str:
         return subprocess.run(
-            [self.tmux, "-L", self.socket, *args],
+            [self._tmux, "-L", self.socket, *args],
             capture_output=True,
             text=True,
             check=True,
             timeout=20,
         ).stdout
+
+    def tmux(self, *args: str) -> str:
+        """Any tmux command on this session's server (e.g. ``show-buffer``)."""
+        return self._run(*args)
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         self._run("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
@@ -82,5 +86,5 @@ class TmuxSession:
 
     def close(self) -> None:
         subprocess.run(
-            [self.tmux, "-L", self.socket, "kill-server"], capture_output=True, timeout=20
+            [self._tmux, "-L", self.socket, "kill-server"], capture_output=True, timeout=20
         )

@@ -89,6 +89,8 @@ class ChatScreen(Screen[None]):
         Binding("escape", "stop", "Stop", id="chat.stop"),
         Binding("f2", "pick_model", "Model", id="chat.model"),
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new"),
+        # Priority: the input box would take ctrl+y as redo.
+        Binding("ctrl+y", "copy", "Copy", id="chat.copy", priority=True),
     ]
 
     def __init__(self, model: str, conversation: Conversation | None = None) -> None:
@@ -125,6 +127,9 @@ class ChatScreen(Screen[None]):
         view = self.query_one(ConversationView)
         await view.mount_all(widgets)
         view.anchor()
+        users = [m for m in self.conversation.messages if m.role == "user"]
+        if users:
+            self.query_one(PromptInput).last_sent = users[-1].content
 
     # -- saving -----------------------------------------------------------------------------
 
@@ -183,6 +188,18 @@ class ChatScreen(Screen[None]):
             return self.streaming
         return True
 
+    def action_copy(self) -> None:
+        """Copy the focused message, else the last reply."""
+        focused = self.focused
+        if isinstance(focused, UserMessage | AssistantMessage):
+            focused.action_copy()
+            return
+        replies = self.query(AssistantMessage)
+        if not replies:
+            self.notify("Nothing to copy yet.", severity="warning")
+            return
+        replies.last().action_copy()
+
     def action_stop(self) -> None:
         self.workers.cancel_group(self, "reply")
 
@@ -222,6 +239,7 @@ class ChatScreen(Screen[None]):
                 "A reply is still streaming: press Esc to stop it first.", severity="warning"
             )
             return
+        event.input.last_sent = text
         prompt = Message(role="user", content=text)
         self.conversation.messages.append(prompt)
         if not self.conversation.title:

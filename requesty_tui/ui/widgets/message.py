@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
 from requesty_tui.domain import Message, Usage
-from requesty_tui.markdown_blocks import make_safe
+from requesty_tui.markdown_blocks import code_blocks, make_safe
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 
 
@@ -32,8 +33,24 @@ def usage_summary(usage: Usage | None) -> str:
     return " · ".join(parts)
 
 
+def _copy_out(widget: Static | Vertical, text: str, what: str) -> None:
+    copy = getattr(widget.app, "copy_out", None)
+    if copy is not None:
+        copy(text, what)
+
+
 class UserMessage(Static, can_focus=True):
-    """What the user sent (plain text, shown as typed)."""
+    """What the user sent (plain text, shown as typed).
+
+    | key | action |
+    | --- | --- |
+    | y | copy this message |
+    """
+
+    BINDINGS = [Binding("y", "copy", "Copy", id="message.copy")]
+
+    def action_copy(self) -> None:
+        _copy_out(self, self.message.content, "your message")
 
     def __init__(self, message: Message) -> None:
         super().__init__(Content(make_safe(message.content)), markup=False)
@@ -47,7 +64,36 @@ class UserMessage(Static, can_focus=True):
 
 
 class AssistantMessage(Vertical, can_focus=True):
-    """A reply: a header line (model, state, usage) over the Markdown body."""
+    """A reply: a header line (model, state, usage) over the Markdown body.
+
+    | key | action |
+    | --- | --- |
+    | y | copy the reply (its Markdown source) |
+    | c | copy a code block, without fences (again: the next block) |
+    """
+
+    BINDINGS = [
+        Binding("y", "copy", "Copy", id="reply.copy"),
+        Binding("c", "copy_code", "Copy code", id="reply.copy_code"),
+    ]
+    _next_block = 0
+
+    def action_copy(self) -> None:
+        _copy_out(self, self.text, "the reply")
+
+    def action_copy_code(self) -> None:
+        blocks = code_blocks(self.text)
+        if not blocks:
+            self.notify("This reply has no code block.", severity="warning")
+            return
+        index = self._next_block % len(blocks)
+        self._next_block = index + 1
+        block = blocks[index]
+        lines = block.code.count("\n") or 1
+        lang = f"{block.language}, " if block.language else ""
+        _copy_out(
+            self, block.code, f"code block {index + 1} of {len(blocks)} ({lang}{lines} lines)"
+        )
 
     def __init__(self, model: str, message: Message | None = None) -> None:
         super().__init__()

@@ -4,6 +4,7 @@
 | --- | --- |
 | enter | send |
 | ctrl+j, shift+enter | new line (ctrl+j works in every terminal) |
+| up (in an empty box) | bring back the last message sent, to edit it |
 
 Enter is handled in the widget's own key handler, not by a priority binding: the App runs
 priority bindings as soon as a key arrives, ahead of the keys still queued for this widget, so
@@ -44,6 +45,16 @@ class PromptInput(TextArea):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.placeholder = "Message — Enter to send, ctrl+j for a new line"
+        self.last_sent = ""
+        """What Up in an empty box brings back."""
+
+    def on_mount(self) -> None:
+        # Keys remapped in config.toml ([keys] input.send / input.newline) apply here too.
+        keys = getattr(getattr(self.app, "settings", None), "keys", {})
+        if "input.send" in keys:
+            self.SUBMIT_KEYS = frozenset(k.strip() for k in keys["input.send"].split(","))
+        if "input.newline" in keys:
+            self.NEWLINE_KEYS = frozenset(k.strip() for k in keys["input.newline"].split(","))
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key in self.SUBMIT_KEYS:
@@ -54,6 +65,11 @@ class PromptInput(TextArea):
             event.stop()
             event.prevent_default()
             self.action_newline()
+        elif event.key == "up" and not self.text and self.last_sent:
+            event.stop()
+            event.prevent_default()
+            self.load_text(self.last_sent)
+            self.move_cursor(self.document.end)
         else:
             await super()._on_key(event)
 

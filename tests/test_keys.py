@@ -1,0 +1,61 @@
+"""Keys: remapping from config.toml, F1 help, Up recalls the last prompt, tab reaches messages."""
+
+from __future__ import annotations
+
+from requesty_tui.config import Settings
+from requesty_tui.ui.app import RequestyApp
+from requesty_tui.ui.screens.chat import ChatScreen
+from requesty_tui.ui.screens.model_picker import ModelPicker
+from requesty_tui.ui.widgets.message import AssistantMessage
+from requesty_tui.ui.widgets.prompt_input import PromptInput
+from tests.support.router_server import RouterServer
+from tests.support.ui import type_text, wait_for
+
+
+async def test_remapped_keys(router: RouterServer, settings: Settings) -> None:
+    keys = {"chat.model": "f3", "input.send": "ctrl+s"}
+    app = RequestyApp(settings.with_overrides(keys=keys))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        await pilot.press("f2")
+        assert app.screen is screen, "f2 no longer opens the picker"
+        await pilot.press("f3")
+        assert isinstance(app.screen, ModelPicker)
+        await pilot.press("escape")
+        await type_text(pilot, "hi")
+        await pilot.press("enter")
+        assert screen.query_one(PromptInput).text == "hi\n", "enter is a newline now"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: router.chat_requests(), what="the send")
+
+
+async def test_f1_shows_the_keys_of_the_focused_area(
+    router: RouterServer, settings: Settings
+) -> None:
+    app = RequestyApp(settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        panel = app.screen.query_one("HelpPanel")
+        assert panel is not None
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")
+
+
+async def test_up_recalls_and_tab_reaches_the_reply(
+    router: RouterServer, settings: Settings
+) -> None:
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        await type_text(pilot, "first")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
+        await pilot.press("up")
+        prompt = screen.query_one(PromptInput)
+        assert prompt.text == "first"
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, AssistantMessage)
