@@ -59,3 +59,22 @@ async def test_up_recalls_and_tab_reaches_the_reply(
         assert prompt.text == "first"
         await pilot.press("shift+tab")
         assert isinstance(app.focused, AssistantMessage)
+
+
+async def test_small_terminal_and_the_mouse(router: RouterServer, settings: Settings) -> None:
+    app = RequestyApp(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        await type_text(pilot, "tiny")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
+        prompt = screen.query_one(PromptInput)
+        reply = screen.query_one(AssistantMessage)
+        for widget in (prompt, reply):
+            assert screen.region.contains_region(widget.region), widget
+        assert await pilot.click("#topbar")
+        assert isinstance(app.screen, ModelPicker), "the model bar opens the picker"
+        await pilot.press("escape")
+        assert await pilot.click(AssistantMessage)
+        assert app.focused is reply, "a click focuses a message"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -210,6 +210,10 @@ class ChatScreen(Screen[None]):
         for worker in workers:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await worker.wait()
+
+    @on(events.Click, "#topbar")
+    def _topbar_clicked(self) -> None:
+        self.action_pick_model()
 
     def action_pick_model(self) -> None:
         self.rapp.open_model_picker(self.conversation.model, self.set_model)
