@@ -197,3 +197,34 @@ async def test_palette_opens_the_browser(router: RouterServer, settings: Setting
         await type_text(pilot, "session: brow")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, SessionBrowser), what="browser")
+
+
+async def test_long_conversation_opens_windowed_and_all_stays_reachable(
+    router: RouterServer, settings: Settings
+) -> None:
+    from requesty_tui.ui.widgets.conversation import WINDOW, ConversationView
+
+    conv = Conversation(id="20261120-100000-long", model="openai/gpt-4o-mini", title="Long")
+    for i in range(60):
+        conv.messages.append(Message(role="user", content=f"question {i}"))
+        conv.messages.append(
+            Message(role="assistant", content=f"**answer {i}**", finish_reason="stop")
+        )
+    app = RequestyApp(settings, conversation=conv)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        chat = app.screen
+        assert isinstance(chat, ChatScreen)
+        view = chat.query_one(ConversationView)
+        assert len(chat.query(UserMessage)) + len(chat.query(AssistantMessage)) == WINDOW
+        assert "96 earlier messages" in str(chat.query_one("#earlier").content)
+        last = chat.query(AssistantMessage).last()
+        assert "answer 59" in rendered_text(last.body)
+        while view.hidden_count:
+            view.scroll_home(animate=False)
+            await wait_for(pilot, lambda: not view._loading)
+            await pilot.pause()
+        first = chat.query(UserMessage).first()
+        assert "question 0" in str(first.content)
+        assert len(chat.query(UserMessage)) == 60
+        assert not chat.query("#earlier")

@@ -116,17 +116,16 @@ class ChatScreen(Screen[None]):
         self.refresh_bars()
 
     async def _show_history(self) -> None:
-        """A resumed conversation, as it was: every turn, rendered."""
-        widgets: list[Widget] = []
-        for message in self.conversation.messages:
+        """A resumed conversation, as it was: the latest turns now, earlier ones on demand."""
+        default_model = self.conversation.model
+
+        def make(message: Message) -> Widget:
             if message.role == "assistant":
-                model = message.model or self.conversation.model
-                widgets.append(AssistantMessage(model, message))
-            elif message.role == "user":
-                widgets.append(UserMessage(message))
-        view = self.query_one(ConversationView)
-        await view.mount_all(widgets)
-        view.anchor()
+                return AssistantMessage(message.model or default_model, message)
+            return UserMessage(message)
+
+        shown = [m for m in self.conversation.messages if m.role in ("user", "assistant")]
+        await self.query_one(ConversationView).show_history(shown, make)
         users = [m for m in self.conversation.messages if m.role == "user"]
         if users:
             self.query_one(PromptInput).last_sent = users[-1].content

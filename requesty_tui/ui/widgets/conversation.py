@@ -1,15 +1,105 @@
-"""The scrolling conversation pane."""
+"""The scrolling conversation pane, windowed: a long history mounts only its latest turns.
+
+Mounting and rendering every message of a 1,000-message conversation would take many seconds;
+the pane shows the last :data:`WINDOW` messages and brings earlier ones in, a window at a time,
+when the user scrolls to the top (or clicks the marker). Every message stays reachable.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
+from textual import events
 from textual.containers import VerticalScroll
 from textual.widget import Widget
+from textual.widgets import Static
+
+from requesty_tui.domain import Message
+
+WINDOW = 24
+"""Messages mounted at a time when opening a long conversation."""
+
+
+class EarlierMarker(Static):
+    """ "▲ 970 earlier messages": click (or scroll to the top) to show more."""
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        parent = self.parent
+        if isinstance(parent, ConversationView):
+            parent.run_worker(parent.show_earlier(), exclusive=True, group="earlier")
 
 
 class ConversationView(VerticalScroll, can_focus=False):
     """Holds the message widgets and sticks to the bottom while the user has not scrolled up."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._hidden: list[Message] = []
+        self._make: Callable[[Message], Widget] | None = None
+        self._marker: EarlierMarker | None = None
+        self._loading = False
+
+    @property
+    def hidden_count(self) -> int:
+        """Earlier messages not mounted yet."""
+        return len(self._hidden)
+
     async def add(self, widget: Widget) -> Widget:
         await self.mount(widget)
         self.anchor()
         return widget
+
+    async def show_history(
+        self, messages: Sequence[Message], make: Callable[[Message], Widget]
+    ) -> None:
+        """Mount the last window of ``messages``; keep the rest for :meth:`show_earlier`."""
+        self._make = make
+        self._hidden = list(messages[:-WINDOW]) if len(messages) > WINDOW else []
+        shown = messages[-WINDOW:]
+        widgets = [make(m) for m in shown]
+        if self._hidden:
+            self._marker = EarlierMarker(id="earlier")
+            self._update_marker()
+            widgets.insert(0, self._marker)
+        await self.mount_all(widgets)
+        self.anchor()
+
+    def _update_marker(self) -> None:
+        if self._marker is not None:
+            n = len(self._hidden)
+            self._marker.update(
+                Text(
+                    f"▲ {n:,} earlier message{'s' if n != 1 else ''} — "
+                    "scroll up or click to show them",
+                    style="dim",
+                )
+            )
+
+    async def show_earlier(self) -> None:
+        """Mount the previous window above the first shown message, keeping the view still."""
+        if not self._hidden or self._make is None or self._loading or self._marker is None:
+            return
+        self._loading = True
+        try:
+            batch, self._hidden = self._hidden[-WINDOW:], self._hidden[:-WINDOW]
+            widgets = [self._make(m) for m in batch]
+            before = self.max_scroll_y
+            await self.mount_all(widgets, after=self._marker)
+            if not self._hidden:
+                await self._marker.remove()
+                self._marker = None
+            else:
+                self._update_marker()
+            self.call_after_refresh(self._keep_position, before)
+        finally:
+            self._loading = False
+
+    def _keep_position(self, before: float) -> None:
+        self.scroll_to(y=self.scroll_y + (self.max_scroll_y - before), animate=False)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if new <= 0 < old and self._hidden and not self._loading:
+            self.run_worker(self.show_earlier(), exclusive=True, group="earlier")
