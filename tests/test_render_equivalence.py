@@ -25,10 +25,12 @@ async def render_at_once(text: str, width: int) -> list[list[tuple[str, object]]
     class Host(App[None]):
         def compose(self) -> ComposeResult:
             with VerticalScroll():
-                yield MarkdownView(text)
+                view = MarkdownView(text)
+                view.styles.width = width
+                yield view
 
     app = Host()
-    async with app.run_test(size=(width, 40)) as pilot:
+    async with app.run_test(size=(width + 10, 40)) as pilot:
         await pilot.pause()
         view = app.query_one(MarkdownView)
         view.set_code_theme("monokai")
@@ -66,7 +68,7 @@ async def test_streamed_equals_rendered_at_once(
         streamed = segments(body)
         width = body.size.width
     # The same width, in a bare host app: same lines, same styles.
-    at_once = await render_at_once(text, width + 2)
+    at_once = await render_at_once(text, width)
     assert [("".join(t for t, _ in line)) for line in streamed] == [
         "".join(t for t, _ in line) for line in at_once
     ]
