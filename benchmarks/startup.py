@@ -1,0 +1,79 @@
+"""Start-up: process exec -> first frame of the chat screen, and the import time of our package.
+
+Each run is a fresh interpreter (headless driver; a real terminal adds only output).
+
+    python benchmarks/startup.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from _harness import ROOT, median
+
+CHILD = r"""
+import time
+t0 = time.perf_counter()
+import sys, json, os
+sys.path.insert(0, os.environ["ROOT"])
+from requesty_tui.config import Settings
+from requesty_tui.ui.app import RequestyApp
+imported = time.perf_counter() - t0
+
+class Timed(RequestyApp):
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(self._first_frame)
+
+    def _first_frame(self):
+        self.call_after_refresh(self._done)
+
+    def _done(self):
+        print(json.dumps({"frame_at": time.time(), "imported": imported}), flush=True)
+        self.exit()
+
+Timed(Settings(api_key="k", base_url="http://127.0.0.1:9/v1")).run(headless=True)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    firsts, imports = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "ROOT": str(ROOT),
+            "XDG_DATA_HOME": tmp,
+            "XDG_CACHE_HOME": tmp,
+            "XDG_CONFIG_HOME": tmp,
+        }
+        for _ in range(args.runs):
+            started = time.time()
+            out = subprocess.run(
+                [sys.executable, "-c", CHILD],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=tmp,
+            ).stdout
+            data = json.loads(out.strip().splitlines()[-1])
+            firsts.append(data["frame_at"] - started)
+            imports.append(data["imported"])
+    print(
+        f"exec -> first frame: median {median(firsts):.2f} s "
+        f"(runs: {', '.join(f'{v:.2f}' for v in firsts)})"
+    )
+    print(f"import of requesty_tui.ui.app (Textual included): median {median(imports):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
