@@ -27,6 +27,8 @@ from requesty_tui.ui.app import RequestyApp
 imported = time.perf_counter() - t0
 
 class Timed(RequestyApp):
+    CSS_PATH = os.path.join(os.environ["ROOT"], "requesty_tui", "ui", "app.tcss")
+
     def on_mount(self):
         super().on_mount()
         self.call_after_refresh(self._first_frame)
@@ -55,10 +57,13 @@ def main() -> None:
             "XDG_CACHE_HOME": tmp,
             "XDG_CONFIG_HOME": tmp,
         }
+        child = os.path.join(tmp, "child.py")  # a file: Textual resolves CSS_PATH from it
+        with open(child, "w", encoding="utf-8") as handle:
+            handle.write(CHILD)
         for _ in range(args.runs):
             started = time.time()
             out = subprocess.run(
-                [sys.executable, "-c", CHILD],
+                [sys.executable, child],
                 env=env,
                 capture_output=True,
                 text=True,

@@ -295,7 +295,7 @@ async def test_reply_box_grows_with_every_last_line(
         await pilot.pause()
         reply = screen.query_one(AssistantMessage)
         assert "8  x" in rendered_text(reply.body)
-        assert reply.body.size.height == reply.body._height()
+        assert reply.body.size.height == reply.body.line_count()
         # header line + body + top and bottom border: nothing hidden under the border
-        assert reply.region.height == 1 + reply.body._height() + 2
-        assert reply.body.region.height == reply.body._height()
+        assert reply.region.height == 1 + reply.body.line_count() + 2
+        assert reply.body.region.height == reply.body.line_count()

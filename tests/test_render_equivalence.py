@@ -18,7 +18,9 @@ from tests.support.ui import type_text, wait_for
 
 
 def segments(view: MarkdownView) -> list[list[tuple[str, object]]]:
-    return [[(seg.text, seg.style) for seg in view.render_line(y)] for y in range(view._height())]
+    return [
+        [(seg.text, seg.style) for seg in view.render_line(y)] for y in range(view.line_count())
+    ]
 
 
 async def render_at_once(text: str, width: int) -> list[list[tuple[str, object]]]:

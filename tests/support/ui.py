@@ -28,7 +28,7 @@ async def wait_for(
 
 def rendered_text(view: MarkdownView) -> str:
     """What the Markdown view shows, line by line, as plain text."""
-    return "\n".join(view.render_line(y).text.rstrip() for y in range(view._height()))
+    return "\n".join(view.render_line(y).text.rstrip() for y in range(view.line_count()))
 
 
 async def type_text(pilot: Pilot[object], text: str) -> None:

@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
 
 from requesty_tui.domain import ModelInfo
 from requesty_tui.model_filter import describe, filter_models
@@ -38,6 +37,7 @@ class ModelPicker(ModalScreen[str | None]):
         self.current = current
         self.status = status
         self._shown: list[ModelInfo] = []
+        self._labels: dict[str, Text] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -54,20 +54,26 @@ class ModelPicker(ModalScreen[str | None]):
         """The list arrived or was refreshed while the picker is open."""
         self.models = models
         self.status = status
+        self._labels.clear()
         self._apply_filter(self.query_one(Input).value)
 
-    def _apply_filter(self, query: str) -> None:
-        shown = filter_models(self.models, query)
-        self._shown = shown
-        options = []
-        for model in shown:
+    def _label(self, model: ModelInfo) -> Text:
+        """The option's text, built once per model (filtering re-uses it on every key)."""
+        label = self._labels.get(model.id)
+        if label is None:
             label = Text(model.id, style="bold" if model.id == self.current else "")
             if model.is_policy:
                 label = Text("◆ ") + label
             facts = describe(model)
             if facts:
                 label.append(f"  {facts}", style="dim")
-            options.append(Option(label, id=model.id))
+            self._labels[model.id] = label
+        return label
+
+    def _apply_filter(self, query: str) -> None:
+        shown = filter_models(self.models, query)
+        self._shown = shown
+        options = [self._label(model) for model in shown]
         option_list = self.query_one(OptionList)
         option_list.set_options(options)
         if options:
@@ -101,4 +107,5 @@ class ModelPicker(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        if 0 <= event.option_index < len(self._shown):
+            self.dismiss(self._shown[event.option_index].id)

@@ -88,11 +88,14 @@ class MarkdownView(Widget):
         self._text_complete = False
         self.renders = 0
         """How many times the tail was rendered (the benchmark reads it)."""
+        self._lazy = False
+        """A complete text not rendered yet: its height is estimated until it is on screen."""
         if text:
             self._splitter.feed(make_safe(text))
             self._source.append(text)
             self._splitter.close()
             self._text_complete = True
+            self._lazy = True
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -130,7 +133,8 @@ class MarkdownView(Widget):
     def set_code_theme(self, theme: str) -> None:
         if theme != self._code_theme:
             self._code_theme = theme
-            self._invalidate()
+            if not self._lazy:
+                self._invalidate()
 
     # -- streaming --------------------------------------------------------------------------
 
@@ -272,7 +276,31 @@ class MarkdownView(Widget):
     def _ensure_width(self, width: int) -> None:
         if width != self._width:
             self._width = width
-            self._invalidate(relayout=False)  # called during layout: it is being done
+            if not self._lazy:
+                self._invalidate(relayout=False)  # called during layout: it is being done
+
+    def _estimate(self, width: int) -> int:
+        """Lines the finished blocks will take, without rendering them (off-screen history)."""
+        lines = 0
+        for block in self._splitter.finished:
+            for line in block.split("\n"):
+                lines += 1 + len(line) // max(1, width - 4)
+            lines += 1  # the gap between blocks
+        return max(1, lines - 1)
+
+    def _realize(self) -> None:
+        """Render a lazy view for real (it is being drawn)."""
+        if self._lazy and self._width:
+            self._lazy = False
+            estimated = self._estimate(self._width)
+            self._invalidate(relayout=False)
+            if self._height() != estimated:
+                self.call_after_refresh(self._relayout)
+
+    def line_count(self) -> int:
+        """Rendered lines (renders a lazy view first)."""
+        self._realize()
+        return self._height()
 
     # -- Textual hooks --------------------------------------------------------------------------
 
@@ -286,9 +314,12 @@ class MarkdownView(Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._ensure_width(width)
+        if self._lazy:
+            return self._estimate(width)
         return self._height()
 
     def render_line(self, y: int) -> Strip:
+        self._realize()
         blocks = self._block_lines
         if y < len(blocks):
             strip = blocks[y]
