@@ -54,7 +54,7 @@ def build(messages: int) -> tuple[str, int]:
     from requesty_tui.store import SessionStore
     from tests.support.corpus import markdown_document
 
-    text = markdown_document(2_200_000, seed=11)
+    text = markdown_document(messages * 4_100, seed=11)  # ~2 MB for 1,000 messages
     chunk = len(text) // messages
     conv = Conversation(id="20261126-000000-long", model="openai/gpt-4o-mini", title="Long")
     for i in range(messages):
