@@ -58,7 +58,10 @@ def read_x_clipboard() -> str:
     ).stdout
 
 
-async def reply_then(router: RouterServer, settings: Settings, keys: list[str]) -> RequestyApp:
+async def reply_then(
+    router: RouterServer, settings: Settings, keys: list[str], focus_reply: bool = False
+) -> RequestyApp:
+    """Get one reply, then press ``keys`` (with the reply focused, if asked)."""
     router.queue(Reply(text=REPLY))
     app = RequestyApp(settings)
     async with app.run_test(notifications=True) as pilot:
@@ -67,6 +70,8 @@ async def reply_then(router: RouterServer, settings: Settings, keys: list[str]) 
         await type_text(pilot, "code please")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
+        if focus_reply:
+            screen.query_one(AssistantMessage).focus()
         await pilot.press(*keys)
         await pilot.pause()
     return app
@@ -83,19 +88,9 @@ async def test_ctrl_y_copies_the_markdown_source_to_the_x_clipboard(
 async def test_code_block_without_fences(
     router: RouterServer, settings: Settings, xvfb: str
 ) -> None:
-    router.queue(Reply(text=REPLY))
-    app = RequestyApp(settings)
-    async with app.run_test(notifications=True) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ChatScreen)
-        await type_text(pilot, "code please")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
-        screen.query_one(AssistantMessage).focus()
-        await pilot.press("c")
-        await pilot.pause()
-        assert read_x_clipboard() == "print('hi')  # \"quoted\" \\\\ back\n"
-        assert any("code block 1 of 1 (python, 1 lines)" in n.message for n in app._notifications)
+    app = await reply_then(router, settings, ["c"], focus_reply=True)
+    assert read_x_clipboard() == "print('hi')  # \"quoted\" \\\\ back\n"
+    assert any("code block 1 of 1 (python, 1 lines)" in n.message for n in app._notifications)
 
 
 async def test_without_a_system_clipboard_osc52_is_used(
