@@ -114,20 +114,34 @@ class RouterClient:
         self.api_key = api_key or None
         self.stall_timeout = stall_timeout
         self.retry = retry or RetryPolicy()
-        self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(
-                connect=connect_timeout, read=stall_timeout, write=30.0, pool=connect_timeout
-            ),
-            follow_redirects=False,
-            headers={
-                "User-Agent": f"requesty-tui/{__version__}",
-                "HTTP-Referer": app_url,
-                "X-Title": app_title,
-            },
-        )
+        self.connect_timeout = connect_timeout
+        self._headers = {
+            "User-Agent": f"requesty-tui/{__version__}",
+            "HTTP-Referer": app_url,
+            "X-Title": app_title,
+        }
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """Made on first use: building one (TLS context, CA bundle) costs ~0.1 s at start-up."""
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(
+                    connect=self.connect_timeout,
+                    read=self.stall_timeout,
+                    write=30.0,
+                    pool=self.connect_timeout,
+                ),
+                follow_redirects=False,
+                headers=self._headers,
+            )
+        return self._client
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
     async def __aenter__(self) -> RouterClient:
         return self

@@ -195,7 +195,7 @@ class RequestyApp(App[None]):
             conversation.model = self.explicit_model  # --model wins over the session's
         model = conversation.model if conversation else self.initial_model
         self.push_screen(ChatScreen(model, conversation))
-        self.load_models()
+        self.call_after_refresh(self.load_models)  # after the first frame
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
