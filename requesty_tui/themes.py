@@ -80,7 +80,7 @@ def parse_theme(text: str, path: Path) -> LoadedTheme:
     if not isinstance(variables, dict):
         raise ValueError("[variables] must be a table")
     for key, value in variables.items():
-        if key in APP_VARIABLES:
+        if key in APP_VARIABLES or key == "chat-code-background":
             _check_color(key, value)
     dark = data.get("dark", True)
     if not isinstance(dark, bool):

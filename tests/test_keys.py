@@ -78,3 +78,27 @@ async def test_small_terminal_and_the_mouse(router: RouterServer, settings: Sett
         await pilot.press("escape")
         assert await pilot.click(AssistantMessage)
         assert app.focused is reply, "a click focuses a message"
+
+
+async def test_shift_enter_and_paste_keep_one_message(
+    router: RouterServer, settings: Settings
+) -> None:
+    from textual import events
+
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        prompt = screen.query_one(PromptInput)
+        await type_text(pilot, "a")
+        await pilot.press("shift+enter")  # what kitty-protocol terminals send
+        await type_text(pilot, "b")
+        app.post_message(events.Paste("pasted line 1\npasted line 2"))  # as the driver does
+        await pilot.pause()
+        assert prompt.text == "a\nbpasted line 1\npasted line 2"
+        assert router.chat_requests() == [], "a paste never sends"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: router.chat_requests(), what="the send")
+        assert router.chat_requests()[0]["body"]["messages"][-1]["content"] == (
+            "a\nbpasted line 1\npasted line 2"
+        )

@@ -228,3 +228,29 @@ async def test_long_conversation_opens_windowed_and_all_stays_reachable(
         assert "question 0" in str(first.content)
         assert len(chat.query(UserMessage)) == 60
         assert not chat.query("#earlier")
+
+
+async def test_palette_opens_a_session_and_exports_the_chat(
+    router: RouterServer, settings: Settings
+) -> None:
+    store = SessionStore()
+    seed(store, "20261120-100000-aaaa", "Quokka facts", "quokkas")
+    store.summaries()  # the palette reads the index as it is
+    app = RequestyApp(settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "session: open quokka")
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ChatScreen)
+                and app.screen.conversation.id == "20261120-100000-aaaa"
+            ),
+        )
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "chat: export")
+        await pilot.press("enter")
+        exported = paths.data_dir() / "exports" / "20261120-100000-aaaa.md"
+        await wait_for(pilot, exported.exists, what="the export")
+        assert exported.read_text().startswith("# Quokka facts\n")

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from textual import on, work
@@ -149,9 +150,14 @@ class RequestyApp(App[None]):
         name = self.current_theme.name
         return self.code_themes.get(name, "monokai" if self.current_theme.dark else "friendly")
 
+    @property
+    def code_background(self) -> str | None:
+        """The theme's ``chat-code-background``, if it sets one (else the Pygments style's)."""
+        return self.current_theme.variables.get("chat-code-background")
+
     def _theme_changed(self, theme: Theme) -> None:
         for view in self.screen.query(MarkdownView):
-            view.set_code_theme(self.code_theme)
+            view.set_code_theme(self.code_theme, self.code_background)
         if self._previewing_from is None and theme.name != self.settings.theme:
             self.settings = dataclasses.replace(self.settings, theme=theme.name)
             try:
@@ -211,6 +217,10 @@ class RequestyApp(App[None]):
             yield SystemCommand(
                 "model: pick", "Choose the model for this conversation (f2)", chat.action_pick_model
             )
+            if chat.conversation.messages:
+                yield SystemCommand(
+                    "chat: export", "Save this conversation as Markdown", chat.action_export
+                )
             if chat.streaming:
                 yield SystemCommand(
                     "chat: stop", "Stop the streaming reply (esc)", chat.action_stop
@@ -223,6 +233,17 @@ class RequestyApp(App[None]):
         yield SystemCommand(
             "theme: pick", "Preview and choose a colour theme", self.action_pick_theme
         )
+        try:
+            recent = self.store.search("", refresh=False, limit=20)
+        except Exception:  # the palette must open even if the index is unusable
+            recent = []
+        for row in recent:
+            if row.readable:
+                yield SystemCommand(
+                    f"session: open {row.title or row.id}",
+                    f"{row.model} · {row.message_count} messages",
+                    partial(self.resume, row.id),
+                )
         for command in super().get_system_commands(screen):
             if command.title != "Theme":  # ours previews and remembers
                 yield command

@@ -46,6 +46,7 @@ from requesty_tui.domain import (
     make_title,
     new_conversation_id,
 )
+from requesty_tui.store import export_markdown
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
@@ -198,6 +199,15 @@ class ChatScreen(Screen[None]):
             self.notify("Nothing to copy yet.", severity="warning")
             return
         replies.last().action_copy()
+
+    def action_export(self) -> None:
+        """Save this conversation as Markdown and say where."""
+        try:
+            target = export_markdown(self.conversation)
+        except OSError as exc:
+            self.notify(f"Export failed: {exc}", severity="error", markup=False)
+            return
+        self.notify(f"Exported to {target}", markup=False)
 
     def action_stop(self) -> None:
         self.workers.cancel_group(self, "reply")

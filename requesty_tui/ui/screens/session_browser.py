@@ -24,10 +24,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from requesty_tui import paths
-from requesty_tui.atomic import write_atomic
-from requesty_tui.session_format import to_markdown
-from requesty_tui.store import SessionError, SessionStore, SessionSummary, format_updated
+from requesty_tui.store import (
+    SessionError,
+    SessionStore,
+    SessionSummary,
+    export_markdown,
+    format_updated,
+)
 
 DISPLAY_LIMIT = 500
 """Rows shown at once (newest first); searching reaches every session."""
@@ -201,9 +204,7 @@ class SessionBrowser(ModalScreen[str | None]):
         if row is None or not row.readable:
             return
         try:
-            conv = self.store.load(row.id)
-            target = paths.data_dir() / "exports" / f"{row.id}.md"
-            write_atomic(target, to_markdown(conv), mode=0o600)
+            target = export_markdown(self.store.load(row.id))
         except (OSError, SessionError) as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
