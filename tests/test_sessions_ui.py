@@ -254,3 +254,19 @@ async def test_palette_opens_a_session_and_exports_the_chat(
         exported = paths.data_dir() / "exports" / "20261120-100000-aaaa.md"
         await wait_for(pilot, exported.exists, what="the export")
         assert exported.read_text().startswith("# Quokka facts\n")
+
+
+async def test_a_reply_cut_by_a_crash_is_marked_when_resumed(
+    router: RouterServer, settings: Settings
+) -> None:
+    conv = Conversation(id="20261120-100000-kill", model="openai/gpt-4o-mini", title="Killed")
+    conv.messages = [
+        Message(role="user", content="go"),
+        Message(role="assistant", content="half a repl"),
+    ]  # no finish_reason
+    app = RequestyApp(settings, conversation=conv)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        reply = app.screen.query_one(AssistantMessage)
+        assert "interrupted" in str(reply.header.content)
+        assert "half a repl" in rendered_text(reply.body)

@@ -77,6 +77,7 @@ def test_kill_9_mid_reply_loses_at_most_a_few_seconds(router: RouterServer, xdg:
     assert words.startswith(on_disk), "what is on disk is exactly what was received"
     # ~4.5 s of streaming at ~600 chars/s; autosave every 2 s keeps all but the last ~2 s.
     assert len(on_disk) >= 600, f"only {len(on_disk)} characters survived kill -9"
+    assert conv.messages[1].finish_reason is None, "saved mid-stream, never finished"
     print(f"\nkill -9 after ~4.5 s of streaming: {len(on_disk)} characters were on disk")
 
 

@@ -109,6 +109,10 @@ class AssistantMessage(Vertical, can_focus=True):
             self._state = _state_label(message.finish_reason)
             if message.finish_reason in ("cancelled", "error"):
                 self.add_class(f"-{message.finish_reason}")
+            elif message.finish_reason is None:
+                # Saved mid-stream and never finished: the app was killed or crashed.
+                self._state = "interrupted (the app stopped mid-reply)"
+                self.add_class("-error")
 
     def compose(self) -> ComposeResult:
         yield self.header
