@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from requesty_tui import __version__
 from requesty_tui.config import DEFAULT_MODEL, ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from requesty_tui.domain import Conversation
 
 EXIT_USAGE = 2
 
@@ -72,12 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return _sessions(sys.stdout)
     conversation = None
     if args.resume:
-        from requesty_tui.store import SessionError, SessionStore
-
-        try:
-            conversation = SessionStore().load(_resolve_id(args.resume))
-        except (SessionError, LookupError) as exc:
-            print(f"requesty-tui: {exc}", file=sys.stderr)
+        conversation = _load_session(args.resume)
+        if conversation is None:
             return EXIT_USAGE
     from requesty_tui.ui.app import RequestyApp
 
@@ -85,20 +84,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _resolve_id(session_id: str) -> str:
-    """'latest' is the most recently updated readable session."""
-    if session_id != "latest":
-        return session_id
-    from requesty_tui.store import SessionStore
+def _load_session(session_id: str) -> Conversation | None:
+    """A saved conversation by id or 'latest'; None, with the reason on stderr, if none."""
+    from requesty_tui.store import SessionError, SessionStore
 
     store = SessionStore()
     try:
-        latest = store.latest()
+        if session_id == "latest":
+            latest = store.latest()
+            if latest is None:
+                raise SessionError("there are no saved conversations yet")
+            session_id = latest.id
+        return store.load(session_id)
+    except SessionError as exc:
+        print(f"requesty-tui: {exc}", file=sys.stderr)
+        return None
     finally:
         store.close()
-    if latest is None:
-        raise LookupError("there are no saved conversations yet")
-    return latest.id
 
 
 def _sessions(out: TextIO) -> int:
@@ -123,12 +125,9 @@ def _sessions(out: TextIO) -> int:
 
 def _export(session_id: str, out: TextIO) -> int:
     from requesty_tui.session_format import to_markdown
-    from requesty_tui.store import SessionError, SessionStore
 
-    try:
-        conversation = SessionStore().load(_resolve_id(session_id))
-    except (SessionError, LookupError) as exc:
-        print(f"requesty-tui: {exc}", file=sys.stderr)
+    conversation = _load_session(session_id)
+    if conversation is None:
         return EXIT_USAGE
     out.write(to_markdown(conversation))
     return 0

@@ -14,21 +14,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
 from requesty_tui.domain import ModelInfo
 from requesty_tui.model_filter import describe, filter_models
+from requesty_tui.ui.screens.filter_list import LIST_BINDINGS, FilterListScreen
 
 
-class ModelPicker(ModalScreen[str | None]):
+class ModelPicker(FilterListScreen[str | None]):
     """Returns the chosen model id, or None."""
 
     CSS_PATH = "model_picker.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="picker.close"),
-        Binding("down", "cursor(1)", show=False, priority=True),
-        Binding("up", "cursor(-1)", show=False, priority=True),
+        *LIST_BINDINGS,
     ]
 
     def __init__(self, models: list[ModelInfo], current: str, status: str = "") -> None:
@@ -89,13 +88,6 @@ class ModelPicker(ModalScreen[str | None]):
     @on(Input.Changed, "#picker-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self._apply_filter(event.value)
-
-    def action_cursor(self, step: int) -> None:
-        option_list = self.query_one(OptionList)
-        if step > 0:
-            option_list.action_cursor_down()
-        else:
-            option_list.action_cursor_up()
 
     @on(Input.Submitted, "#picker-filter")
     def _submitted(self, event: Input.Submitted) -> None:

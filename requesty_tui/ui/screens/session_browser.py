@@ -31,19 +31,19 @@ from requesty_tui.store import (
     export_markdown,
     format_updated,
 )
+from requesty_tui.ui.screens.filter_list import LIST_BINDINGS, FilterListScreen
 
 DISPLAY_LIMIT = 500
 """Rows shown at once (newest first); searching reaches every session."""
 
 
-class SessionBrowser(ModalScreen[str | None]):
+class SessionBrowser(FilterListScreen[str | None]):
     """Returns the id of the session to resume, or None."""
 
     CSS_PATH = "session_browser.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="sessions.close"),
-        Binding("down", "cursor(1)", show=False, priority=True),
-        Binding("up", "cursor(-1)", show=False, priority=True),
+        *LIST_BINDINGS,
         # Priority: the filter box would take ctrl+d (delete right) and ctrl+e (line end).
         Binding("ctrl+r", "rename", "Rename", id="sessions.rename", priority=True),
         Binding("ctrl+d", "delete", "Delete", id="sessions.delete", priority=True),
@@ -143,13 +143,6 @@ class SessionBrowser(ModalScreen[str | None]):
     @on(Input.Changed, "#browser-filter")
     def _filter(self) -> None:
         self.reload()
-
-    def action_cursor(self, step: int) -> None:
-        table = self.query_one(DataTable)
-        if step > 0:
-            table.action_cursor_down()
-        else:
-            table.action_cursor_up()
 
     @on(Input.Submitted, "#browser-filter")
     @on(DataTable.RowSelected)
