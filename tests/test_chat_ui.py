@@ -9,23 +9,11 @@ from textual.widgets import Input, OptionList
 
 from requesty_tui.config import Settings
 from requesty_tui.ui.app import RequestyApp
-from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 from tests.support.router_server import Reply, RouterServer
-from tests.support.ui import rendered_text, type_text, wait_for
-
-
-def chat(app: RequestyApp) -> ChatScreen:
-    screen = app.screen
-    assert isinstance(screen, ChatScreen)
-    return screen
-
-
-async def send(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    await type_text(pilot, text)
-    await pilot.press("enter")
+from tests.support.ui import chat_screen, rendered_text, send, type_text, wait_for
 
 
 async def test_reply_streams_in_before_the_end(router: RouterServer, settings: Settings) -> None:
@@ -35,7 +23,7 @@ async def test_reply_streams_in_before_the_end(router: RouterServer, settings: S
     app = RequestyApp(settings)
     async with app.run_test(size=(100, 30)) as pilot:
         await send(pilot, "Hello\nworld")
-        screen = chat(app)
+        screen = chat_screen(app)
         reply = screen.query_one(AssistantMessage)
         await wait_for(pilot, lambda: "word10" in rendered_text(reply.body), what="first words")
         assert screen.streaming, "text is on screen while the stream is still running"
@@ -58,7 +46,7 @@ async def test_multi_turn_sends_the_whole_conversation(
     router.queue(Reply(text="First answer"), Reply(text="Second answer"))
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         await send(pilot, "one")
         await wait_for(pilot, lambda: len(router.chat_requests()) == 1 and not screen.streaming)
         await send(pilot, "two")
@@ -77,7 +65,7 @@ async def test_escape_stops_and_keeps_partial_text(
     router.queue(Reply(text="abcdefghij" * 200, chunk_chars=5, delay=0.02))
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         await send(pilot, "go")
         reply = screen.query_one(AssistantMessage)
         await wait_for(pilot, lambda: len(reply.body.source) >= 50, what="some text")
@@ -114,7 +102,7 @@ async def test_failures_show_a_message_and_keep_the_text(
     router.queue(reply)
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         await send(pilot, "keep me")
         await wait_for(pilot, lambda: screen.query(Notice), what="the error notice")
         notice = str(screen.query_one(Notice).content)
@@ -132,7 +120,7 @@ async def test_retries_5xx_before_first_token(router: RouterServer, settings: Se
     router.queue(Reply(status=503), Reply(status=429), Reply(text="finally"))
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         await send(pilot, "hi")
         await wait_for(
             pilot,
@@ -149,7 +137,7 @@ async def test_cut_mid_stream_keeps_partial_reply(router: RouterServer, settings
     router.queue(Reply(text="partial answer that never ends", chunk_chars=4, cut_after=3))
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         await send(pilot, "hi")
         await wait_for(pilot, lambda: screen.query(Notice), what="the error notice")
         reply = screen.query_one(AssistantMessage)
@@ -162,7 +150,7 @@ async def test_cut_mid_stream_keeps_partial_reply(router: RouterServer, settings
 async def test_no_key_says_how_to_set_it(router: RouterServer, settings: Settings) -> None:
     app = RequestyApp(Settings(base_url=settings.base_url))
     async with app.run_test() as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         await send(pilot, "hello")
         await wait_for(pilot, lambda: screen.query(Notice))
         assert "REQUESTY_API_KEY" in str(screen.query_one(Notice).content)
@@ -173,7 +161,7 @@ async def test_no_key_says_how_to_set_it(router: RouterServer, settings: Setting
 async def test_connection_refused_is_explained(settings: Settings) -> None:
     app = RequestyApp(Settings(api_key="k", base_url="http://127.0.0.1:9/v1"))
     async with app.run_test() as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         await send(pilot, "hello")
         await wait_for(pilot, lambda: screen.query(Notice))
         assert "refused" in str(screen.query_one(Notice).content)
@@ -196,7 +184,7 @@ async def test_model_picker_filters_and_remembers(router: RouterServer, settings
         assert options.option_count == 1
         assert "$3.00/$15.00 per M" in str(options.get_option_at_index(0).prompt)
         await pilot.press("enter")
-        screen = chat(app)
+        screen = chat_screen(app)
         assert screen.conversation.model == "anthropic/claude-sonnet-4-5"
     again = RequestyApp(dataclasses.replace(settings, model=None))
     assert again.initial_model == "anthropic/claude-sonnet-4-5", "the last model is remembered"
@@ -217,7 +205,7 @@ async def test_model_list_unavailable_still_accepts_typed_id(
         await type_text(pilot, "mistral/mistral-large")
         assert picker.query_one(Input).value == "mistral/mistral-large"
         await pilot.press("enter")
-        assert chat(app).conversation.model == "mistral/mistral-large"
+        assert chat_screen(app).conversation.model == "mistral/mistral-large"
 
 
 async def test_model_text_is_never_markup(router: RouterServer, settings: Settings) -> None:
@@ -225,7 +213,7 @@ async def test_model_text_is_never_markup(router: RouterServer, settings: Settin
     router.queue(Reply(text=evil, model="[red]x[/red]"))
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         await send(pilot, "[b]me[/b]")
         await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
         reply = screen.query_one(AssistantMessage)
@@ -242,7 +230,7 @@ async def test_keys_typed_right_before_enter_are_not_lost(
 ) -> None:
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         # (The tmux test sends the same as one burst, which is where a race would show.)
         await pilot.press(*"abc", "ctrl+j", *"defgh", "enter", *"next")
         await wait_for(pilot, lambda: router.chat_requests(), what="the request")
@@ -255,7 +243,7 @@ async def test_ui_stays_live_while_streaming(router: RouterServer, settings: Set
     router.queue(Reply(text="streaming text " * 400, chunk_chars=6, delay=0.01))
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         await send(pilot, "long one")
         await wait_for(
             pilot,
@@ -289,7 +277,7 @@ async def test_reply_box_grows_with_every_last_line(
     router.queue(Reply(text=text, chunk_chars=5, delay=0.02))
     app = RequestyApp(settings)
     async with app.run_test(size=(80, 40)) as pilot:
-        screen = chat(app)
+        screen = chat_screen(app)
         await send(pilot, "table please")
         await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
         await pilot.pause()

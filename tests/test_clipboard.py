@@ -13,10 +13,9 @@ import pytest
 
 from requesty_tui.config import Settings
 from requesty_tui.ui.app import RequestyApp
-from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.widgets.message import AssistantMessage
 from tests.support.router_server import Reply, RouterServer
-from tests.support.ui import type_text, wait_for
+from tests.support.ui import send_and_wait
 
 REPLY = "Use **this**:\n\n```python\nprint('hi')  # \"quoted\" \\\\ back\n```\n\nand `that`.\n"
 
@@ -65,11 +64,7 @@ async def reply_then(
     router.queue(Reply(text=REPLY))
     app = RequestyApp(settings)
     async with app.run_test(notifications=True) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ChatScreen)
-        await type_text(pilot, "code please")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
+        screen = await send_and_wait(pilot, "code please")
         if focus_reply:
             screen.query_one(AssistantMessage).focus()
         await pilot.press(*keys)

@@ -9,7 +9,7 @@ from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.widgets.message import AssistantMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 from tests.support.router_server import RouterServer
-from tests.support.ui import type_text, wait_for
+from tests.support.ui import send_and_wait, type_text, wait_for
 
 
 async def test_remapped_keys(router: RouterServer, settings: Settings) -> None:
@@ -49,11 +49,7 @@ async def test_up_recalls_and_tab_reaches_the_reply(
 ) -> None:
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        screen = app.screen
-        assert isinstance(screen, ChatScreen)
-        await type_text(pilot, "first")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
+        screen = await send_and_wait(pilot, "first")
         await pilot.press("up")
         prompt = screen.query_one(PromptInput)
         assert prompt.text == "first"
@@ -64,11 +60,7 @@ async def test_up_recalls_and_tab_reaches_the_reply(
 async def test_small_terminal_and_the_mouse(router: RouterServer, settings: Settings) -> None:
     app = RequestyApp(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ChatScreen)
-        await type_text(pilot, "tiny")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
+        screen = await send_and_wait(pilot, "tiny")
         prompt = screen.query_one(PromptInput)
         reply = screen.query_one(AssistantMessage)
         for widget in (prompt, reply):

@@ -15,7 +15,7 @@ from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.session_browser import Confirm, SessionBrowser, TextPrompt
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
 from tests.support.router_server import Reply, RouterServer
-from tests.support.ui import rendered_text, type_text, wait_for
+from tests.support.ui import open_browser, rendered_text, type_text, wait_for
 
 
 def saved(store: SessionStore) -> list[Conversation]:
@@ -90,10 +90,7 @@ async def test_browse_filter_and_resume(router: RouterServer, settings: Settings
     (store.folder / "20261122-000000-bad0.toml").write_text("not = [valid")
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("ctrl+o")
-        browser = app.screen
-        assert isinstance(browser, SessionBrowser)
-        await wait_for(pilot, lambda: not browser.indexing, what="the index to catch up")
+        browser = await open_browser(pilot)
         table = browser.query_one(DataTable)
         assert table.row_count == 3
         first = [str(c) for c in table.get_row_at(0)]
@@ -137,10 +134,7 @@ async def test_rename_delete_export(router: RouterServer, settings: Settings) ->
     seed(store, "20261121-100000-bbbb", "Doomed", "deletion")
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("ctrl+o")
-        browser = app.screen
-        assert isinstance(browser, SessionBrowser)
-        await wait_for(pilot, lambda: not browser.indexing, what="the index to catch up")
+        browser = await open_browser(pilot)
         table = browser.query_one(DataTable)
         await pilot.press("down")  # the older one: "Old title"
         await pilot.press("ctrl+r")

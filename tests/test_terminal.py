@@ -25,7 +25,7 @@ def test_chat_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
     router.queue(Reply(text=f"Here it comes: {words} **END**", chunk_chars=4, delay=0.05))
     session = TmuxSession([], terminal_env(router, xdg))
     try:
-        session.wait_for(lambda s: "openai/gpt-4o-mini" in s, what="the app to start")
+        session.wait_started()
         # One burst, as a fast typist or a paste delivers it: Enter must not overtake the text.
         session.keys("Hello from tmux", "C-j", "second line", "Enter")
         mid = session.wait_for(lambda s: "tok5" in s, what="the first tokens")
@@ -63,7 +63,7 @@ def test_kill_9_mid_reply_loses_at_most_a_few_seconds(router: RouterServer, xdg:
     router.queue(Reply(text=words, chunk_chars=6, delay=0.01))  # ~600 characters a second
     session = TmuxSession([], terminal_env(router, xdg))
     try:
-        session.wait_for(lambda s: "openai/gpt-4o-mini" in s, what="the app to start")
+        session.wait_started()
         session.keys("save me", "Enter")
         session.wait_for(lambda s: "w0010" in s, what="the reply to start")
         time.sleep(4.5)
@@ -92,7 +92,7 @@ def test_copy_reaches_tmux_through_osc52(router: RouterServer, xdg: Path) -> Non
     session = TmuxSession([], terminal_env(router, xdg))
     try:
         session.tmux("set-option", "-s", "set-clipboard", "on")
-        session.wait_for(lambda s: "openai/gpt-4o-mini" in s, what="the app to start")
+        session.wait_started()
         session.keys("hi", "Enter")
         session.wait_for(lambda s: "1 reply" in s, what="the reply")
         session.keys("C-y")
@@ -115,7 +115,7 @@ def test_model_text_cannot_touch_the_terminal(router: RouterServer, xdg: Path) -
     session = TmuxSession([], terminal_env(router, xdg))
     try:
         session.tmux("set-option", "-s", "set-clipboard", "on")
-        session.wait_for(lambda s: "openai/gpt-4o-mini" in s, what="the app to start")
+        session.wait_started()
         session.keys("hi", "Enter")
         shown = session.wait_for(lambda s: "done" in s, what="the reply")
         assert "␛]0;PWNED-TITLE" in shown, "escape sequences are shown as text"

@@ -81,6 +81,10 @@ class TmuxSession:
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {what}; the screen was:\n{shown}")
 
+    def wait_started(self, marker: str = "openai/gpt-4o-mini") -> str:
+        """Wait for the chat screen (its model bar) to be on screen."""
+        return self.wait_for(lambda s: marker in s, what="the app to start")
+
     def pid(self) -> int:
         return int(self._run("list-panes", "-t", self.name, "-F", "#{pane_pid}").split()[0])
 

@@ -6,8 +6,11 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from textual.app import App
 from textual.pilot import Pilot
 
+from requesty_tui.ui.screens.chat import ChatScreen
+from requesty_tui.ui.screens.session_browser import SessionBrowser
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 
 
@@ -37,3 +40,34 @@ async def type_text(pilot: Pilot[object], text: str) -> None:
     for char in text:
         keys.append("ctrl+j" if char == "\n" else char)
     await pilot.press(*keys)
+
+
+def chat_screen(app: App[object]) -> ChatScreen:
+    screen = app.screen
+    assert isinstance(screen, ChatScreen)
+    return screen
+
+
+async def send(pilot: Pilot[object], text: str) -> None:
+    """Type ``text`` into the input and press Enter."""
+    await type_text(pilot, text)
+    await pilot.press("enter")
+
+
+async def send_and_wait(pilot: Pilot[object], text: str) -> ChatScreen:
+    """Send ``text`` and wait until the reply is over and recorded."""
+    screen = chat_screen(pilot.app)
+    await send(pilot, text)
+    await wait_for(
+        pilot, lambda: not screen.streaming and screen.conversation.messages, what="the reply"
+    )
+    return screen
+
+
+async def open_browser(pilot: Pilot[object]) -> SessionBrowser:
+    """ctrl+o, then wait until the browser's index has caught up with the folder."""
+    await pilot.press("ctrl+o")
+    browser = pilot.app.screen
+    assert isinstance(browser, SessionBrowser)
+    await wait_for(pilot, lambda: not browser.indexing, what="the index to catch up")
+    return browser
