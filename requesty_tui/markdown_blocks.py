@@ -13,8 +13,10 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
 _BLANK_PREFIX = re.compile(r"(?:[ \t]*\n)+")
@@ -43,6 +45,8 @@ def make_safe(text: str) -> str:
 
 def new_parser() -> MarkdownIt:
     """The same dialect Rich renders (CommonMark + tables + strikethrough), blocks only."""
+    from markdown_it import MarkdownIt  # ~50 ms: imported when the first message is shown
+
     return MarkdownIt().enable("strikethrough").enable("table").disable("inline")
 
 
@@ -188,6 +192,8 @@ class CodeBlock:
 
 def code_blocks(text: str) -> list[CodeBlock]:
     """Every code block in ``text``, in order (for copying one without its fences)."""
+    from markdown_it import MarkdownIt
+
     blocks = []
     for token in MarkdownIt().enable("table").parse(text):
         if token.type in ("fence", "code_block"):

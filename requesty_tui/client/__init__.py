@@ -1,7 +1,12 @@
 """The HTTP side: talks to the router, yields typed events, raises typed errors.
 
-Never imports Textual (a test checks this).
+Never imports Textual (a test checks this). ``RouterClient`` (and with it httpx, ~50 ms) is
+imported on first use so that the first frame does not wait for it.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from requesty_tui.client.errors import RouterError
 from requesty_tui.client.events import (
@@ -13,7 +18,10 @@ from requesty_tui.client.events import (
     TextDelta,
     UsageReport,
 )
-from requesty_tui.client.router import ChatRequest, RetryPolicy, RouterClient
+from requesty_tui.client.request import ChatRequest, RetryPolicy
+
+if TYPE_CHECKING:
+    from requesty_tui.client.router import RouterClient
 
 __all__ = [
     "ChatRequest",
@@ -28,3 +36,11 @@ __all__ = [
     "TextDelta",
     "UsageReport",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RouterClient":
+        from requesty_tui.client.router import RouterClient
+
+        return RouterClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -16,7 +17,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.theme import Theme
 
-from requesty_tui.client import RetryPolicy, RouterClient, RouterError
+from requesty_tui.client import RetryPolicy, RouterError
 from requesty_tui.clipboard import copy_text
 from requesty_tui.config import DEFAULT_MODEL, Settings, remember_setting
 from requesty_tui.domain import Conversation, ModelInfo
@@ -28,6 +29,9 @@ from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.screens.session_browser import SessionBrowser
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
+
+if TYPE_CHECKING:
+    from requesty_tui.client.router import RouterClient
 
 
 class ThemePicker(Provider):
@@ -96,7 +100,14 @@ class RequestyApp(App[None]):
         self.initial_model = model or settings.model or self.state.last_model or DEFAULT_MODEL
         self.models: list[ModelInfo] = []
         self.models_status = "loading models…"
-        self.client = RouterClient(
+
+    @functools.cached_property
+    def client(self) -> RouterClient:
+        """Made on first use (after the first frame): importing httpx costs ~50 ms."""
+        from requesty_tui.client.router import RouterClient
+
+        settings = self.settings
+        return RouterClient(
             settings.base_url,
             settings.api_key,
             stall_timeout=settings.stall_timeout,
@@ -204,7 +215,8 @@ class RequestyApp(App[None]):
         self.call_after_refresh(self.load_models)  # after the first frame
 
     async def on_unmount(self) -> None:
-        await self.client.aclose()
+        if "client" in self.__dict__:
+            await self.client.aclose()
         self.store.close()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from requesty_tui.client import (
@@ -48,6 +48,7 @@ from requesty_tui.domain import (
 )
 from requesty_tui.store import export_markdown
 from requesty_tui.ui.widgets.conversation import ConversationView
+from requesty_tui.ui.widgets.key_bar import KeyBar
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 
@@ -108,7 +109,7 @@ class ChatScreen(Screen[None]):
         yield ConversationView(id="conversation")
         yield PromptInput(id="prompt")
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeyBar(id="keys")
 
     async def on_mount(self) -> None:
         if self.conversation.messages:

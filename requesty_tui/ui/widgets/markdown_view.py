@@ -11,14 +11,9 @@ from __future__ import annotations
 
 import time
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import CodeBlock
-from rich.markdown import Markdown as RichMarkdown
+from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
@@ -29,58 +24,6 @@ from requesty_tui.markdown_blocks import BlockSplitter, make_safe, new_parser
 
 FRAME = 1 / 30
 """The shortest gap between two renders of the tail while streaming."""
-
-
-class _CodeBlock(CodeBlock):
-    """Rich's code block, on the theme's ``chat-code-background`` when it sets one."""
-
-    background: str | None = None
-
-    @classmethod
-    def create(cls, markdown: RichMarkdown, token: Token) -> CodeBlock:
-        block = super().create(markdown, token)
-        block.background = getattr(markdown, "code_background", None)  # type: ignore[attr-defined]
-        return block
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        code = str(self.text).rstrip()
-        yield Syntax(
-            code,
-            self.lexer_name,
-            theme=self.theme,
-            word_wrap=True,
-            padding=1,
-            background_color=self.background,
-        )
-
-
-class _BlockMarkdown(RichMarkdown):
-    """Rich's Markdown, parsed with a shared parser (building one costs ~0.4 ms per block)."""
-
-    elements = {**RichMarkdown.elements, "fence": _CodeBlock, "code_block": _CodeBlock}
-
-    def __init__(
-        self, markup: str, parser: MarkdownIt, code_theme: str, code_background: str | None
-    ) -> None:
-        self.code_background = code_background
-        self.markup = markup
-        self.parsed = parser.parse(markup)
-        self.code_theme = code_theme
-        self.justify = None
-        self.style = "none"
-        self.hyperlinks = False  # show link targets as text: the user sees where a link goes
-        self.inline_code_lexer = None
-        self.inline_code_theme = code_theme
-
-
-_RICH_PARSER: MarkdownIt | None = None
-
-
-def _rich_parser() -> MarkdownIt:
-    global _RICH_PARSER
-    if _RICH_PARSER is None:
-        _RICH_PARSER = MarkdownIt().enable("strikethrough").enable("table")
-    return _RICH_PARSER
 
 
 class MarkdownView(Widget):
@@ -103,7 +46,10 @@ class MarkdownView(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._splitter = BlockSplitter(new_parser())
-        self._rich_parser = _rich_parser()
+        from requesty_tui.ui.widgets import markdown_render  # Rich Markdown + Pygments: lazy
+
+        self._render_module = markdown_render
+        self._rich_parser = markdown_render.rich_parser()
         self._pending: list[str] = []
         self._source: list[str] = []
         self._timer: Timer | None = None
@@ -239,7 +185,7 @@ class MarkdownView(Widget):
 
     def _render_markdown(self, source: str, width: int) -> list[Strip]:
         console, options = self._options(width)
-        markdown = _BlockMarkdown(
+        markdown = self._render_module.BlockMarkdown(
             source, self._rich_parser, self._code_theme, self._code_background
         )
         lines = console.render_lines(markdown, options, pad=False)
@@ -280,7 +226,7 @@ class MarkdownView(Widget):
         background = (
             Style(bgcolor=self._code_background)
             if self._code_background
-            else Syntax.get_theme(self._code_theme).get_background_style()
+            else self._render_module.Syntax.get_theme(self._code_theme).get_background_style()
         )
         blank = Strip([Segment(" " * width, background)], width)
         code_lines = tail.split("\n")[1:]  # drop the opening ``` line
