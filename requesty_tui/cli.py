@@ -147,19 +147,21 @@ def _ask(
 
 
 async def _ask_async(settings: Settings, prompt: str, system: str | None, out: TextIO) -> int:
-    from requesty_tui.client import (
-        ChatRequest,
-        RetryPolicy,
-        RouterClient,
-        RouterError,
-        StreamEnd,
-        TextDelta,
-    )
+    from requesty_tui.client import RetryPolicy, RouterClient, RouterError, StreamEnd, TextDelta
+    from requesty_tui.domain import Message
     from requesty_tui.markdown_blocks import make_safe
+    from requesty_tui.models_cache import load_cached_models
+    from requesty_tui.request_builder import build_request, new_conversation
 
-    messages = [{"role": "system", "content": system}] if system else []
-    messages.append({"role": "user", "content": prompt})
-    request = ChatRequest(model=settings.model or DEFAULT_MODEL, messages=messages)
+    # The same body as the TUI: configured defaults; the cached model list (if any) says
+    # whether the model takes a reasoning effort (no extra request for one prompt).
+    conversation = new_conversation(settings, settings.model or DEFAULT_MODEL)
+    if system:
+        conversation.system = system
+    conversation.messages.append(Message(role="user", content=prompt))
+    cached = load_cached_models(settings.base_url)
+    known = {m.id: m for m in cached.models} if cached else {}
+    request = build_request(conversation, known.get(conversation.model))
     ended_with_newline = True
     safe = make_safe if out.isatty() else (lambda text: text)
     async with RouterClient(

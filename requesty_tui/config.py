@@ -21,6 +21,16 @@ from requesty_tui import paths
 DEFAULT_BASE_URL = "https://router.requesty.ai/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
 
+REGIONS: dict[str, tuple[str, str]] = {
+    "global": (DEFAULT_BASE_URL, "https://api-v2.requesty.ai"),
+    # The EU management host is not documented; this follows the router's naming. Set
+    # ``manage_url`` if it differs.
+    "eu": ("https://router.eu.requesty.ai/v1", "https://api-v2.eu.requesty.ai"),
+}
+"""region -> (router base URL, management API host)."""
+
+REASONING_EFFORTS = ("none", "min", "low", "medium", "high", "max")
+
 
 class ConfigError(Exception):
     """A setting is wrong; the message says where and how to fix it."""
@@ -34,8 +44,13 @@ class Settings:
 
     api_key: str | None = field(default=None, repr=False)
     """The Requesty API key (REQUESTY_API_KEY). Never written to session files."""
+    region: str = "global"
+    """global | eu (REQUESTY_REGION): picks the router and management hosts."""
     base_url: str = DEFAULT_BASE_URL
-    """Any OpenAI-compatible endpoint (REQUESTY_BASE_URL)."""
+    """Any OpenAI-compatible endpoint (REQUESTY_BASE_URL); defaults to the region's router."""
+    manage_url: str | None = None
+    """The management API host (spend); defaults to the region's, or to the base URL's host
+    when the base URL is not a Requesty router (a proxy or a local test server)."""
     model: str | None = None
     """The model of a new chat; None means the last one used, else the built-in default."""
     stall_timeout: float = 60.0
@@ -52,6 +67,28 @@ class Settings:
     """auto | system | osc52."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id → keys, fed to App.set_keymap."""
+    system_prompt: str | None = None
+    """The system prompt of a new chat (each chat can change its own)."""
+    reasoning_effort: str | None = None
+    """none|min|low|medium|high|max or a token budget ("10000"); sent to reasoning models only."""
+    temperature: float | None = None
+    max_tokens: int | None = None
+    tags: tuple[str, ...] = ()
+    """Request metadata: the router's dashboard groups requests by tag."""
+    user_id: str | None = None
+    auto_cache: bool | None = None
+    """Provider prompt caching (the router's ``auto_cache``); None leaves the router's default."""
+
+    @property
+    def manage_host(self) -> str:
+        """Where ``/v1/manage/...`` lives for this configuration."""
+        if self.manage_url:
+            return self.manage_url
+        for router, manage in REGIONS.values():
+            if self.base_url == router:
+                return manage
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     def with_overrides(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -68,8 +105,28 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "theme": (str,),
     "clipboard": (str,),
     "keys": (dict,),
+    "region": (str,),
+    "manage_url": (str,),
+    "system_prompt": (str,),
+    "reasoning_effort": (str,),
+    "temperature": (int, float),
+    "max_tokens": (int,),
+    "tags": (list,),
+    "user_id": (str,),
+    "auto_cache": (bool,),
 }
-_CHOICES = {"clipboard": ("auto", "system", "osc52")}
+_CHOICES = {"clipboard": ("auto", "system", "osc52"), "region": tuple(REGIONS)}
+
+
+def check_reasoning_effort(value: str, where: str) -> str:
+    """A named effort or a positive token budget, as the router takes it."""
+    value = value.strip().lower()
+    if value in REASONING_EFFORTS or (value.isdigit() and int(value) > 0):
+        return value
+    raise ConfigError(
+        f"{where}: reasoning effort {value!r} must be one of {', '.join(REASONING_EFFORTS)} "
+        "or a token budget such as 10000"
+    )
 
 
 def _check_url(url: str, where: str) -> str:
@@ -93,7 +150,7 @@ def _validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
             tip = f"; did you mean {near[0]!r}?" if near else f"; valid keys: {valid}"
             raise ConfigError(f"{where}: unknown key {key!r}{tip}")
         types = _TYPES[key]
-        if isinstance(value, bool) or not isinstance(value, types):
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
             want = " or ".join(t.__name__ for t in types)
             raise ConfigError(f"{where}: {key} must be a {want}, not {type(value).__name__}")
         if key in _CHOICES and value not in _CHOICES[key]:
@@ -106,9 +163,20 @@ def _validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
             raise ConfigError(f"{where}: max_attempts must be at least 1")
         if isinstance(value, dict) and not all(isinstance(v, str) for v in value.values()):
             raise ConfigError(f"{where}: every entry of [keys] must be a string of keys")
-        if key == "base_url" and isinstance(value, str):
+        if key in ("base_url", "manage_url") and isinstance(value, str):
             value = _check_url(value, where)
-        out[key] = float(number) if number is not None and key != "max_attempts" else value
+        if key == "reasoning_effort":
+            value = check_reasoning_effort(value, where)
+        if key == "tags":
+            if not all(isinstance(tag, str) and tag.strip() for tag in value):
+                raise ConfigError(f"{where}: tags must be a list of non-empty strings")
+            value = tuple(tag.strip() for tag in value)
+        if key == "temperature" and not 0 <= value <= 2:
+            raise ConfigError(f"{where}: temperature must be between 0 and 2")
+        if key == "max_tokens" and value < 1:
+            raise ConfigError(f"{where}: max_tokens must be at least 1")
+        integer = key in ("max_attempts", "max_tokens")
+        out[key] = float(number) if number is not None and not integer else value
     return out
 
 
@@ -139,14 +207,18 @@ def load_settings(
         "REQUESTY_API_KEY": "api_key",
         "REQUESTY_BASE_URL": "base_url",
         "REQUESTY_MODEL": "model",
+        "REQUESTY_REGION": "region",
+        "REQUESTY_MANAGE_URL": "manage_url",
     }
     for var, key in env_map.items():
         if env.get(var):
             value = env[var].strip()
-            merged[key] = _check_url(value, var) if key == "base_url" else value
+            merged.update(_validate({key: value}, var))
     for key, value in (cli or {}).items():
         if value is not None:
-            merged[key] = _check_url(value, "--base-url") if key == "base_url" else value
+            merged.update(_validate({key: value}, f"--{key.replace('_', '-')}"))
+    if "base_url" not in merged:
+        merged["base_url"] = REGIONS[merged.get("region", "global")][0]
     return Settings(**merged)
 
 

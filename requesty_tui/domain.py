@@ -6,6 +6,7 @@ Textual or httpx.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -126,6 +127,32 @@ class Usage:
     caching_tokens: int | None = None
     cost: float | None = None
     """USD, as reported by the router; ``None`` when it did not say."""
+    estimated_cost: float | None = None
+    """USD from the model's list prices, kept only when the router gave no ``cost``."""
+
+    @property
+    def shown_cost(self) -> tuple[float, bool] | None:
+        """(USD, is_estimate): the router's figure when there is one, else the estimate."""
+        if self.cost is not None:
+            return self.cost, False
+        if self.estimated_cost is not None:
+            return self.estimated_cost, True
+        return None
+
+    def with_estimate(self, model: ModelInfo | None) -> Usage:
+        """Fill :attr:`estimated_cost` from list prices when the router did not report a cost."""
+        if self.cost is not None or model is None or self.prompt_tokens is None:
+            return self
+        if model.input_price is None or model.output_price is None:
+            return self
+        cached = min(self.cached_tokens or 0, self.prompt_tokens)
+        cached_price = model.cached_price if model.cached_price is not None else model.input_price
+        estimate = (
+            (self.prompt_tokens - cached) * model.input_price
+            + cached * cached_price
+            + (self.completion_tokens or 0) * model.output_price
+        )
+        return dataclasses.replace(self, estimated_cost=estimate)
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Usage:
@@ -138,6 +165,26 @@ class Usage:
             cached_tokens=_opt_int(details.get("cached_tokens")),
             caching_tokens=_opt_int(details.get("caching_tokens")),
             cost=_opt_float(data.get("cost")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpend:
+    """This API key's month so far, from the management API."""
+
+    monthly_spend: float | None = None
+    """USD."""
+    monthly_limit: float | None = None
+    """USD; None when the key has no limit."""
+    name: str | None = None
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> KeySpend:
+        """Decimals may arrive as JSON strings."""
+        return cls(
+            monthly_spend=_opt_float(data.get("monthly_spend")),
+            monthly_limit=_opt_float(data.get("monthly_limit")) or None,
+            name=_opt_str(data.get("name")),
         )
 
 
@@ -161,6 +208,32 @@ class Message:
 
 
 @dataclass(slots=True)
+class RequestOptions:
+    """Per-conversation generation settings and Requesty request metadata (saved with it)."""
+
+    reasoning_effort: str | None = None
+    """none|min|low|medium|high|max or a token budget; sent only to reasoning models."""
+    temperature: float | None = None
+    max_tokens: int | None = None
+    tags: list[str] = field(default_factory=list)
+    trace_id: str | None = None
+    """None: the conversation's id, so the router's dashboard groups the whole chat."""
+    user_id: str | None = None
+    auto_cache: bool | None = None
+
+    def requesty(self, conversation_id: str) -> dict[str, Any]:
+        """The ``requesty`` object of the request body."""
+        meta: dict[str, Any] = {"trace_id": self.trace_id or conversation_id}
+        if self.tags:
+            meta["tags"] = list(self.tags)
+        if self.user_id:
+            meta["user_id"] = self.user_id
+        if self.auto_cache is not None:
+            meta["auto_cache"] = self.auto_cache
+        return meta
+
+
+@dataclass(slots=True)
 class Conversation:
     """A whole chat: what is sent to the router and what is saved to disk."""
 
@@ -171,7 +244,16 @@ class Conversation:
     updated: datetime = field(default_factory=utc_now)
     system: str | None = None
     messages: list[Message] = field(default_factory=list)
+    options: RequestOptions = field(default_factory=RequestOptions)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def total_cost(self) -> tuple[float, bool] | None:
+        """(USD, includes_estimates) over every reply that has a cost or an estimate."""
+        shown = [m.usage.shown_cost for m in self.messages if m.usage is not None]
+        known = [c for c in shown if c is not None]
+        if not known:
+            return None
+        return sum(c for c, _ in known), any(est for _, est in known)
 
     def api_messages(self) -> list[dict[str, str]]:
         """The messages to send: the system prompt, then every turn with content."""

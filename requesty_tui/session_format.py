@@ -11,11 +11,30 @@ from typing import Any
 
 import tomli_w
 
-from requesty_tui.domain import Conversation, Message, Usage
+from requesty_tui.domain import Conversation, Message, RequestOptions, Usage
 
 FORMAT = 1
 _MESSAGE_KEYS = {"role", "content", "created", "model", "finish_reason", "reasoning", "usage"}
-_TOP_KEYS = {"format", "id", "title", "model", "created", "updated", "system", "messages"}
+_OPTION_KEYS = (
+    "reasoning_effort",
+    "temperature",
+    "max_tokens",
+    "tags",
+    "trace_id",
+    "user_id",
+    "auto_cache",
+)
+_TOP_KEYS = {
+    "format",
+    "id",
+    "title",
+    "model",
+    "created",
+    "updated",
+    "system",
+    "messages",
+    *_OPTION_KEYS,
+}
 _USAGE_KEYS = (
     "prompt_tokens",
     "completion_tokens",
@@ -23,6 +42,7 @@ _USAGE_KEYS = (
     "cached_tokens",
     "caching_tokens",
     "cost",
+    "estimated_cost",
 )
 _ROLES = ("system", "user", "assistant")
 _FINISH = ("stop", "length", "content_filter", "tool_calls", "cancelled", "error")
@@ -48,7 +68,7 @@ def _usage_from_dict(data: Any) -> Usage | None:
     values: dict[str, Any] = {}
     for key in _USAGE_KEYS:
         value = data.get(key)
-        if key == "cost":
+        if key in ("cost", "estimated_cost"):
             values[key] = float(value) if isinstance(value, int | float) else None
         else:
             values[key] = value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -67,6 +87,10 @@ def to_toml(conv: Conversation) -> str:
     }
     if conv.system:
         doc["system"] = conv.system
+    for key in _OPTION_KEYS:
+        value = getattr(conv.options, key)
+        if value is not None and value != []:
+            doc[key] = value
     for key, value in conv.extra.items():
         doc.setdefault(key, value)
     messages = []
@@ -150,7 +174,34 @@ def from_toml(text: str) -> Conversation:
         updated=_dt(data["updated"], "updated") if "updated" in data else now,
         system=system if isinstance(system, str) and system else None,
         messages=messages,
+        options=_options_from(data),
         extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
+    )
+
+
+def _options_from(data: dict[str, Any]) -> RequestOptions:
+    """Lenient: a hand-edited value of the wrong type is dropped, not fatal."""
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    temperature = data.get("temperature")
+    max_tokens = data.get("max_tokens")
+    tags = data.get("tags")
+    auto_cache = data.get("auto_cache")
+    return RequestOptions(
+        reasoning_effort=text("reasoning_effort"),
+        temperature=float(temperature)
+        if isinstance(temperature, int | float) and not isinstance(temperature, bool)
+        else None,
+        max_tokens=max_tokens
+        if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and max_tokens > 0
+        else None,
+        tags=[t for t in tags if isinstance(t, str) and t] if isinstance(tags, list) else [],
+        trace_id=text("trace_id"),
+        user_id=text("user_id"),
+        auto_cache=auto_cache if isinstance(auto_cache, bool) else None,
     )
 
 

@@ -237,7 +237,7 @@ class SessionStore:
                 (name, *stat, path.stem, "", "", "", 0, None, reason),
             )
             return
-        costs = [m.usage.cost for m in conv.messages if m.usage and m.usage.cost is not None]
+        total = conv.total_cost()
         db.execute(
             _INSERT_FILE,
             (
@@ -248,7 +248,7 @@ class SessionStore:
                 conv.model,
                 conv.updated.isoformat(),
                 len(conv.messages),
-                sum(costs) if costs else None,
+                total[0] if total else None,
                 None,
             ),
         )

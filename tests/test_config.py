@@ -64,3 +64,44 @@ def test_clipboard_choice() -> None:
     write_config('clipboard = "magic"\n')
     with pytest.raises(ConfigError, match="clipboard must be one of auto, system, osc52"):
         load_settings(environ={})
+
+
+def test_region_picks_router_and_management_hosts() -> None:
+    s = load_settings(environ={})
+    assert (s.base_url, s.manage_host) == (DEFAULT_BASE_URL, "https://api-v2.requesty.ai")
+    write_config('region = "eu"\n')
+    s = load_settings(environ={})
+    assert s.base_url == "https://router.eu.requesty.ai/v1"
+    assert s.manage_host == "https://api-v2.eu.requesty.ai"
+    s = load_settings(environ={"REQUESTY_REGION": "global"})
+    assert s.base_url == DEFAULT_BASE_URL
+    # A base URL that is not a Requesty router (a proxy, a test server): same host for both.
+    s = load_settings(environ={"REQUESTY_BASE_URL": "http://127.0.0.1:8080/v1"})
+    assert s.manage_host == "http://127.0.0.1:8080"
+    s = load_settings(environ={"REQUESTY_MANAGE_URL": "https://manage.example/"})
+    assert s.manage_host == "https://manage.example"
+    write_config('region = "mars"\n')
+    with pytest.raises(ConfigError, match="region must be one of global, eu"):
+        load_settings(environ={})
+
+
+def test_request_defaults_are_checked() -> None:
+    write_config(
+        'system_prompt = "Be terse."\nreasoning_effort = "HIGH"\ntemperature = 0\n'
+        'max_tokens = 800\ntags = ["work"]\nuser_id = "ana"\nauto_cache = false\n'
+    )
+    s = load_settings(environ={})
+    assert (s.system_prompt, s.reasoning_effort, s.temperature) == ("Be terse.", "high", 0.0)
+    assert (s.max_tokens, s.tags, s.user_id, s.auto_cache) == (800, ("work",), "ana", False)
+    write_config('reasoning_effort = "10000"\n')
+    assert load_settings(environ={}).reasoning_effort == "10000"
+    for bad, message in [
+        ('reasoning_effort = "lots"', "token budget"),
+        ("temperature = 3", "between 0 and 2"),
+        ("max_tokens = 0", "at least 1"),
+        ('tags = ["", 3]', "list of non-empty strings"),
+        ('auto_cache = "yes"', "auto_cache must be a bool"),
+    ]:
+        write_config(bad + "\n")
+        with pytest.raises(ConfigError, match=message):
+            load_settings(environ={})

@@ -12,7 +12,8 @@ from requesty_tui.domain import Conversation, Message, Usage
 from requesty_tui.store import SessionStore
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
-from requesty_tui.ui.screens.session_browser import Confirm, SessionBrowser, TextPrompt
+from requesty_tui.ui.screens.dialogs import Confirm, TextPrompt
+from requesty_tui.ui.screens.session_browser import SessionBrowser
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
 from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import open_browser, rendered_text, type_text, wait_for

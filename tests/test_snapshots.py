@@ -1,4 +1,5 @@
-"""What the chat screen looks like, in a dark and a light theme (SVG snapshots)."""
+"""What the chat screen looks like, in a dark and a light theme (SVG snapshots): replies with
+cost, a folded thinking block, the conversation's settings in the top bar, the key's spend."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def conversation() -> Conversation:
             model="anthropic/claude-sonnet-4-5",
             finish_reason="stop",
             usage=Usage(prompt_tokens=14, completion_tokens=52, cost=0.00082),
+            reasoning="Two lines: what a lifetime is, and an example.",
             content="## Lifetimes\n\nA lifetime names **how long a borrow is valid**:\n\n"
             "```rust\nfn longest<'a>(x: &'a str, y: &'a str) -> &'a str {\n"
             "    if x.len() > y.len() { x } else { y }\n}\n```\n\n- the compiler checks "
@@ -46,6 +48,8 @@ def conversation() -> Conversation:
             model="anthropic/claude-sonnet-4-5",
         ),
     ]
+    conv.options.reasoning_effort = "high"
+    conv.options.tags = ["rust"]
     return conv
 
 
@@ -57,6 +61,7 @@ def test_chat_screen(snap_compare, router: RouterServer, theme: str) -> None:  #
 
     async def settle(pilot: Pilot[None]) -> None:
         await wait_for(pilot, lambda: app.models and not app.models_status, what="models")
+        await wait_for(pilot, lambda: app.spend is not None, what="the key's spend")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 34), run_before=settle)

@@ -187,3 +187,37 @@ def test_markdown_export(store: SessionStore) -> None:
     assert "## You\n\nquestion 0 about lifetimes" in md
     assert "## openai/gpt-4o-mini (stopped)" in md
     assert datetime.now(UTC).year > 2000
+
+
+def test_per_conversation_settings_and_estimates_round_trip() -> None:
+    from requesty_tui.domain import RequestOptions
+    from requesty_tui.session_format import from_toml, to_toml
+
+    conv = Conversation(id="20261126-000000-opts", model="a/b", system="Be terse.")
+    conv.options = RequestOptions(
+        reasoning_effort="10000",
+        temperature=0.5,
+        max_tokens=300,
+        tags=["work", "tui"],
+        trace_id="t-1",
+        user_id="ana",
+        auto_cache=False,
+    )
+    conv.messages = [
+        Message(role="user", content="hi"),
+        Message(
+            role="assistant",
+            content="yo",
+            reasoning="think",
+            usage=Usage(prompt_tokens=3, completion_tokens=1, estimated_cost=0.25),
+        ),
+    ]
+    text = to_toml(conv)
+    assert 'tags = [\n    "work",\n    "tui",\n]' in text or 'tags = ["work", "tui"]' in text
+    back = from_toml(text)
+    assert back.options == conv.options
+    assert back.messages[1].usage == conv.messages[1].usage
+    assert back.messages[1].reasoning == "think"
+    # Hand-edited nonsense is dropped, not fatal.
+    broken = from_toml(text.replace("temperature = 0.5", 'temperature = "warm"'))
+    assert broken.options.temperature is None and broken.options.user_id == "ana"

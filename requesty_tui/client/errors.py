@@ -201,7 +201,8 @@ def error_from_status(
     if status == 402:
         return BalanceError(
             f"Insufficient balance {quoted}.",
-            "Top up your balance in the Requesty dashboard, then retry.",
+            "Top up at https://app.requesty.ai/settings (Requesty dashboard → Settings), "
+            "then press Enter to resend.",
             status=status,
         )
     if status == 404:
@@ -214,7 +215,8 @@ def error_from_status(
     if status == 412:
         return SpendLimitError(
             f"This key reached its monthly spend limit {quoted}.",
-            "Raise the limit for the key in the Requesty dashboard.",
+            "Raise this key's monthly limit at https://app.requesty.ai (API Keys), or use "
+            "another key; ctrl+p → account: spend shows the key's spend and limit.",
             status=status,
         )
     if status == 429:

@@ -35,7 +35,7 @@ from requesty_tui.client.events import (
 )
 from requesty_tui.client.request import ChatRequest, RetryPolicy
 from requesty_tui.client.sse import SSEError, SSEParser
-from requesty_tui.domain import FinishReason, ModelInfo, Usage
+from requesty_tui.domain import FinishReason, KeySpend, ModelInfo, Usage
 
 APP_TITLE = "requesty-tui"
 APP_URL = "https://github.com/requesty-tui/requesty-tui"
@@ -63,8 +63,10 @@ class RouterClient:
         retry: RetryPolicy | None = None,
         app_title: str = APP_TITLE,
         app_url: str = APP_URL,
+        manage_url: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.manage_url = (manage_url or "https://api-v2.requesty.ai").rstrip("/")
         self.api_key = api_key or None
         self.stall_timeout = stall_timeout
         self.retry = retry or RetryPolicy()
@@ -145,6 +147,26 @@ class RouterClient:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"]:
                 models.append(ModelInfo.from_api(entry))
         return models
+
+    # -- management -------------------------------------------------------------------------
+
+    async def key_spend(self) -> KeySpend | None:
+        """This key's monthly spend and limit; None when the key may not see it (or the server
+        has no management API, e.g. another OpenAI-compatible router). Network errors raise."""
+        if not self.api_key:
+            return None
+        url = f"{self.manage_url}/v1/manage/apikey/self"
+        try:
+            resp = await self._http.get(url, headers=self._auth())
+        except httpx.HTTPError as exc:
+            self._raise_transport(exc)
+        if resp.status_code != 200:
+            return None
+        try:
+            payload = resp.json()
+        except ValueError:
+            return None
+        return KeySpend.from_api(payload) if isinstance(payload, dict) else None
 
     # -- chat -------------------------------------------------------------------------------
 

@@ -20,15 +20,17 @@ from textual.theme import Theme
 from requesty_tui.client import RetryPolicy, RouterError
 from requesty_tui.clipboard import copy_text
 from requesty_tui.config import DEFAULT_MODEL, Settings, remember_setting
-from requesty_tui.domain import Conversation, ModelInfo
+from requesty_tui.domain import Conversation, KeySpend, ModelInfo
 from requesty_tui.models_cache import load_cached_models, save_models
 from requesty_tui.state import load_state, save_state
 from requesty_tui.store import SessionError, SessionStore
 from requesty_tui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes
+from requesty_tui.ui import chat_options
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.screens.session_browser import SessionBrowser
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
+from requesty_tui.ui.widgets.message import format_usd
 
 if TYPE_CHECKING:
     from requesty_tui.client.router import RouterClient
@@ -99,7 +101,10 @@ class RequestyApp(App[None]):
         self.state = load_state()
         self.initial_model = model or settings.model or self.state.last_model or DEFAULT_MODEL
         self.models: list[ModelInfo] = []
+        self._models_by_id: dict[str, ModelInfo] = {}
         self.models_status = "loading models…"
+        self.spend: KeySpend | None = None
+        """This key's month, from the management API; None when unknown or not permitted."""
 
     @functools.cached_property
     def client(self) -> RouterClient:
@@ -115,6 +120,7 @@ class RequestyApp(App[None]):
             retry=RetryPolicy(
                 max_attempts=settings.max_attempts, base_delay=settings.retry_base_delay
             ),
+            manage_url=settings.manage_host,
         )
 
     def action_toggle_help(self) -> None:
@@ -213,6 +219,7 @@ class RequestyApp(App[None]):
         model = conversation.model if conversation else self.initial_model
         self.push_screen(ChatScreen(model, conversation))
         self.call_after_refresh(self.load_models)  # after the first frame
+        self.call_after_refresh(self.refresh_spend)
 
     async def on_unmount(self) -> None:
         if "client" in self.__dict__:
@@ -237,6 +244,18 @@ class RequestyApp(App[None]):
                 yield SystemCommand(
                     "chat: stop", "Stop the streaming reply (esc)", chat.action_stop
                 )
+            for option in chat_options.OPTIONS:
+                current = option.show(chat.conversation)
+                yield SystemCommand(
+                    option.title,
+                    f"{option.help} (now: {current or 'default'})",
+                    partial(chat.action_edit_option, option.key),
+                )
+        yield SystemCommand(
+            "account: spend",
+            "This API key's spend and limit this month (Requesty management API)",
+            self.action_show_spend,
+        )
         yield SystemCommand(
             "session: browse",
             "Open, search, rename, delete, export (ctrl+o)",
@@ -306,8 +325,13 @@ class RequestyApp(App[None]):
         with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
             save_models(base, models)
 
+    def model_info(self, model_id: str) -> ModelInfo | None:
+        """What the model list says about a model (None: not in the list, or no list yet)."""
+        return self._models_by_id.get(model_id)
+
     def _set_models(self, models: list[ModelInfo], status: str) -> None:
         self.models = models
+        self._models_by_id = {m.id: m for m in models}
         self.models_status = status
         screen = self.screen
         if isinstance(screen, ModelPicker):
@@ -315,6 +339,53 @@ class RequestyApp(App[None]):
         for chat in self.screen_stack:
             if isinstance(chat, ChatScreen) and chat.is_mounted:
                 chat.refresh_bars()
+
+    # -- spend ---------------------------------------------------------------------------
+
+    @work(exclusive=True, group="spend", exit_on_error=False)
+    async def refresh_spend(self, report: bool = False) -> None:
+        """Fetch this key's monthly spend; silent when the key may not see it."""
+        try:
+            spend = await self.client.key_spend()
+        except RouterError as exc:
+            if report:
+                self.notify(f"Spend unavailable: {exc}", severity="warning", markup=False)
+            return
+        self.spend = spend
+        if report:
+            self.notify(self._spend_message(), markup=False, timeout=8)
+        for chat in self.screen_stack:
+            if isinstance(chat, ChatScreen) and chat.is_mounted:
+                chat.refresh_bars()
+
+    def spend_label(self) -> str:
+        """ "key $12.34 / $50.00 this month" for the status bar ("" when unknown)."""
+        spend = self.spend
+        if spend is None or spend.monthly_spend is None:
+            return ""
+        text = f"key {format_usd(spend.monthly_spend)}"
+        if spend.monthly_limit:
+            text += f" / {format_usd(spend.monthly_limit)}"
+        return text + " this month"
+
+    def _spend_message(self) -> str:
+        spend = self.spend
+        if spend is None or spend.monthly_spend is None:
+            return (
+                "This key's spend is not available: the key may lack the permission, or "
+                f"{self.settings.manage_host} has no Requesty management API."
+            )
+        name = f" ({spend.name})" if spend.name else ""
+        text = f"This key{name} spent {format_usd(spend.monthly_spend)} this month"
+        if spend.monthly_limit:
+            left = spend.monthly_limit - spend.monthly_spend
+            text += f" of its {format_usd(spend.monthly_limit)} limit ({format_usd(left)} left)"
+        else:
+            text += "; it has no monthly limit"
+        return text + "."
+
+    def action_show_spend(self) -> None:
+        self.refresh_spend(report=True)
 
     def open_model_picker(self, current: str, callback: Callable[[str | None], None]) -> None:
         self.push_screen(ModelPicker(self.models, current, self.models_status), callback)

@@ -98,6 +98,13 @@ class RouterServer:
         self.models: list[dict[str, Any]] = list(DEFAULT_MODELS)
         self.models_status = 200
         self.models_delay = 0.0
+        self.spend: dict[str, Any] = {
+            "name": "test key",
+            "monthly_spend": "12.5",  # decimals may arrive as strings
+            "monthly_limit": "50",
+            "permissions": ["completions"],
+        }
+        self.spend_status = 200
         self.disconnects = 0
         self.stop_event = threading.Event()
         self._lock = threading.Lock()
@@ -169,6 +176,15 @@ class _Handler(BaseHTTPRequestHandler):
                 )
                 return
             self._send_json(200, {"object": "list", "data": self.router.models})
+            return
+        if self.path.rstrip("/").endswith("/v1/manage/apikey/self"):
+            if self.router.spend_status != 200:
+                self._send_json(
+                    self.router.spend_status,
+                    {"error": {"origin": "router", "message": "Insufficient permissions"}},
+                )
+                return
+            self._send_json(200, self.router.spend)
             return
         self._send_json(404, {"error": {"message": f"no route {self.path}"}})
 

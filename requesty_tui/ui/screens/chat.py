@@ -30,7 +30,6 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from requesty_tui.client import (
-    ChatRequest,
     ModelReported,
     ReasoningDelta,
     Retrying,
@@ -44,12 +43,14 @@ from requesty_tui.domain import (
     FinishReason,
     Message,
     make_title,
-    new_conversation_id,
 )
+from requesty_tui.request_builder import build_request, new_conversation, reasoning_note
 from requesty_tui.store import export_markdown
+from requesty_tui.ui import chat_options
+from requesty_tui.ui.screens.dialogs import TextPrompt
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
-from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
+from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage, format_usd
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class ChatScreen(Screen[None]):
 
     def __init__(self, model: str, conversation: Conversation | None = None) -> None:
         super().__init__()
-        self.conversation = conversation or Conversation(id=new_conversation_id(), model=model)
+        self.conversation = conversation or new_conversation(self.rapp.settings, model)
         self.streaming = False
 
     @property
@@ -162,21 +163,32 @@ class ChatScreen(Screen[None]):
     # -- bars -------------------------------------------------------------------------------
 
     def refresh_bars(self) -> None:
-        model = self.conversation.model
-        self.query_one("#topbar", Static).update(Text(f" {model}  ▾ F2", style="bold"))
-        costs = [
-            m.usage.cost
-            for m in self.conversation.messages
-            if m.usage is not None and m.usage.cost is not None
-        ]
-        turns = sum(1 for m in self.conversation.messages if m.role == "assistant")
+        conversation = self.conversation
+        top = Text(f" {conversation.model}  ▾ F2", style="bold")
+        settings = chat_options.summary(conversation)
+        if settings:
+            top.append("   " + " · ".join(settings), style="not bold dim")
+        self.query_one("#topbar", Static).update(top)
+        turns = sum(1 for m in conversation.messages if m.role == "assistant")
         bits = []
         if self.streaming:
             bits.append("streaming — Esc stops")
         if turns:
             bits.append(f"{turns} repl{'y' if turns == 1 else 'ies'}")
-        if costs:
-            bits.append(f"${sum(costs):.6f} total".replace("0 total", " total"))
+        total = conversation.total_cost()
+        if total is not None:
+            cost, estimated = total
+            bits.append(
+                f"~{format_usd(cost)} total (incl. estimates)"
+                if estimated
+                else f"{format_usd(cost)} total"
+            )
+        note = reasoning_note(conversation, self.rapp.model_info(conversation.model))
+        if note and self.rapp.models:
+            bits.append(note)
+        spend = self.rapp.spend_label()
+        if spend:
+            bits.append(spend)
         status = self.rapp.models_status
         if status:
             bits.append(status)
@@ -221,6 +233,34 @@ class ChatScreen(Screen[None]):
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await worker.wait()
 
+    def action_edit_option(self, key: str) -> None:
+        """Ask for a new value of one per-conversation setting (palette: ``chat: …``)."""
+        option = chat_options.BY_KEY[key]
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                option.apply(self.conversation, text)
+            except chat_options.OptionError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            shown = option.show(self.conversation)
+            name = option.title.removeprefix("chat: ")
+            self.notify(f"{name}: {shown or 'default'}", markup=False)
+            self.save()
+            self.refresh_bars()
+
+        self.app.push_screen(
+            TextPrompt(
+                option.title.removeprefix("chat: ").capitalize(),
+                option.show(self.conversation),
+                hint=f"{option.help}. Empty: back to the default; Esc: keep.",
+                allow_empty=True,
+            ),
+            done,
+        )
+
     @on(events.Click, "#topbar")
     def _topbar_clicked(self) -> None:
         self.action_pick_model()
@@ -238,7 +278,7 @@ class ChatScreen(Screen[None]):
     async def action_new_chat(self) -> None:
         await self.stop_reply()
         await self.query_one(ConversationView).remove_children()
-        self.conversation = Conversation(id=new_conversation_id(), model=self.conversation.model)
+        self.conversation = new_conversation(self.rapp.settings, self.conversation.model)
         self.refresh_bars()
         self.query_one(PromptInput).focus()
 
@@ -272,7 +312,8 @@ class ChatScreen(Screen[None]):
     @work(exclusive=True, group="reply", exit_on_error=False)
     async def _stream_reply(self, turn: _Turn) -> None:
         conversation = self.conversation
-        request = ChatRequest(model=conversation.model, messages=conversation.api_messages())
+        model_info = self.rapp.model_info(conversation.model)
+        request = build_request(conversation, model_info)
         answer = turn.answer
         answer.model = conversation.model
         reply = turn.reply
@@ -290,13 +331,15 @@ class ChatScreen(Screen[None]):
                     reply.append(event.text)
                 elif isinstance(event, ReasoningDelta):
                     turn.reasoning.append(event.text)
-                    if not turn.parts:
-                        reply.set_state("thinking…")
+                    reply.append_reasoning(event.text)
                 elif isinstance(event, ModelReported):
                     answer.model = event.model
                     reply.set_model(event.model)
                 elif isinstance(event, UsageReport):
-                    answer.usage = event.usage
+                    # No cost from the router: estimate from the model's list prices.
+                    answer.usage = event.usage.with_estimate(
+                        self.rapp.model_info(answer.model or "") or model_info
+                    )
                 elif isinstance(event, Retrying):
                     reply.set_state(
                         f"{event.reason} Retrying in {event.delay:.1f} s "
@@ -327,7 +370,7 @@ class ChatScreen(Screen[None]):
         answer.finish_reason = turn.finish
         turn.reply.finish(turn.finish, answer.usage)
         messages = self.conversation.messages
-        if answer.content or turn.finish == "cancelled":
+        if answer.content or answer.reasoning or turn.finish == "cancelled":
             if answer not in messages:
                 messages.append(answer)
         else:
@@ -343,6 +386,8 @@ class ChatScreen(Screen[None]):
         self.save()
         self.refresh_bindings()
         self.refresh_bars()
+        if turn.error is None or turn.error.status in (402, 412):
+            self.rapp.refresh_spend()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in the worker is reported, never a traceback or a frozen screen."""

@@ -18,6 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from requesty_tui.domain import ModelInfo
+from requesty_tui.markdown_blocks import make_safe
 from requesty_tui.model_filter import describe, filter_models
 from requesty_tui.ui.screens.filter_list import LIST_BINDINGS, FilterListScreen
 
@@ -43,6 +44,7 @@ class ModelPicker(FilterListScreen[str | None]):
         with Vertical(id="picker"):
             yield Input(placeholder="Filter models, or type any model id", id="picker-filter")
             yield OptionList(id="picker-list")
+            yield Static("", id="picker-detail", markup=False)
             yield Static("", id="picker-status", markup=False)
 
     def on_mount(self) -> None:
@@ -80,12 +82,20 @@ class ModelPicker(FilterListScreen[str | None]):
         if options:
             index = next((i for i, m in enumerate(shown) if m.id == self.current and not query), 0)
             option_list.highlighted = index
+        else:
+            self.query_one("#picker-detail", Static).update("")
         status = self.status
         if not shown and query.strip():
             status = f"No model matches. Enter uses {query.strip()!r} as the model id."
         elif not status:
             status = f"{len(shown)} of {len(self.models)} models"
         self.query_one("#picker-status", Static).update(Text(status))
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        index = event.option_index
+        if 0 <= index < len(self._shown):
+            self.query_one("#picker-detail", Static).update(details(self._shown[index]))
 
     @on(Input.Changed, "#picker-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -103,3 +113,21 @@ class ModelPicker(FilterListScreen[str | None]):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if 0 <= event.option_index < len(self._shown):
             self.dismiss(self._shown[event.option_index].id)
+
+
+def details(model: ModelInfo) -> Text:
+    """The highlighted model in full: name, facts, cached price, description (as data)."""
+    text = Text(model.name or model.id, style="bold")
+    if model.name and model.name != model.id:
+        text.append(f"  {model.id}", style="dim")
+    facts = describe(model)
+    if model.cached_price is not None:
+        cached = f"cached input ${model.cached_price * 1e6:.2f} per M"
+        facts = f"{facts} · {cached}" if facts else cached
+    if facts:
+        text.append(f"\n{facts}")
+    if model.description:
+        text.append("\n" + make_safe(" ".join(model.description.split())), style="italic")
+    elif model.is_policy:
+        text.append("\nA routing policy from your Requesty dashboard (fallback, load balancing…).")
+    return text

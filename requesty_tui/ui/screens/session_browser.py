@@ -20,9 +20,8 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Static
 
 from requesty_tui.store import (
     SessionError,
@@ -31,6 +30,7 @@ from requesty_tui.store import (
     export_markdown,
     format_updated,
 )
+from requesty_tui.ui.screens.dialogs import Confirm, TextPrompt
 from requesty_tui.ui.screens.filter_list import LIST_BINDINGS, FilterListScreen
 
 DISPLAY_LIMIT = 500
@@ -202,49 +202,3 @@ class SessionBrowser(FilterListScreen[str | None]):
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.notify(f"Exported to {target}", markup=False)
-
-
-class TextPrompt(ModalScreen[str | None]):
-    """Ask for one line of text."""
-
-    CSS_PATH = "session_browser.tcss"
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
-
-    def __init__(self, title: str, value: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.title_text, markup=False)
-            yield Input(self.value, id="prompt-value")
-
-    @on(Input.Submitted)
-    def _done(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-
-class Confirm(ModalScreen[bool]):
-    """Yes or no."""
-
-    CSS_PATH = "session_browser.tcss"
-    BINDINGS = [Binding("escape", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes")]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.question, markup=False)
-            with Horizontal():
-                yield Button("Delete", variant="error", id="yes")
-                yield Button("Cancel", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")

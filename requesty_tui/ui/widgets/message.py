@@ -18,18 +18,29 @@ from requesty_tui.markdown_blocks import code_blocks, make_safe
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 
 
+def format_usd(amount: float) -> str:
+    """Small sums keep their significant digits: $0.000096, $0.0123, $1.25, $1,234.50."""
+    if amount == 0:
+        return "$0"
+    if abs(amount) >= 1:
+        return f"${amount:,.2f}"
+    return "$" + f"{amount:.6f}".rstrip("0").rstrip(".")
+
+
 def usage_summary(usage: Usage | None) -> str:
-    """ "12 in · 340 out · $0.000212" from what the router reported."""
+    """ "12 in (8 cached) · 340 out · $0.000212" (the router's cost, or "~$… est.")."""
     if usage is None:
         return ""
     parts = []
     if usage.prompt_tokens is not None:
-        cached = f" ({usage.cached_tokens} cached)" if usage.cached_tokens else ""
+        cached = f" ({usage.cached_tokens:,} cached)" if usage.cached_tokens else ""
         parts.append(f"{usage.prompt_tokens:,} in{cached}")
     if usage.completion_tokens is not None:
         parts.append(f"{usage.completion_tokens:,} out")
-    if usage.cost is not None:
-        parts.append(f"${usage.cost:.6f}".rstrip("0").rstrip(".") if usage.cost else "$0")
+    shown = usage.shown_cost
+    if shown is not None:
+        cost, estimated = shown
+        parts.append(f"~{format_usd(cost)} est." if estimated else format_usd(cost))
     return " · ".join(parts)
 
 
@@ -63,8 +74,64 @@ class UserMessage(Static, can_focus=True):
         self.tooltip = reason
 
 
+class ThinkingBlock(Vertical, can_focus=True):
+    """The model's reasoning: open while it streams, folded to one line when the answer starts.
+
+    | key | action |
+    | --- | --- |
+    | enter, space | open or fold the thinking |
+    """
+
+    BINDINGS = [Binding("enter,space", "toggle_open", "Open/fold thinking", id="thinking.toggle")]
+
+    def __init__(self, text: str = "", *, expanded: bool = True) -> None:
+        super().__init__(classes="" if expanded else "-folded")
+        self.body = MarkdownView(text)
+        self.label = Static("", classes="thinking-label", markup=False)
+        self.expanded = expanded
+        self._finished = bool(text)
+
+    def compose(self) -> ComposeResult:
+        yield self.label
+        yield self.body
+
+    def on_mount(self) -> None:
+        self._show()
+
+    @property
+    def text(self) -> str:
+        return self.body.source
+
+    def append(self, text: str) -> None:
+        self.body.append(text)
+
+    def finish(self) -> None:
+        self.body.finish()
+        self._finished = True
+        self._show()
+
+    def set_expanded(self, expanded: bool) -> None:
+        self.expanded = expanded
+        self.set_class(not expanded, "-folded")
+        self._show()
+
+    def action_toggle_open(self) -> None:
+        self.set_expanded(not self.expanded)
+
+    def on_click(self) -> None:
+        self.action_toggle_open()
+
+    def _show(self) -> None:
+        words = len(self.text.split())
+        size = f"{words:,} word{'s' if words != 1 else ''}"
+        if self.expanded:
+            self.label.update(Text(f"▾ Thinking · {size}" if self._finished else "▾ Thinking…"))
+        else:
+            self.label.update(Text(f"▸ Thinking · {size} · Enter or click to open"))
+
+
 class AssistantMessage(Vertical, can_focus=True):
-    """A reply: a header line (model, state, usage) over the Markdown body.
+    """A reply: a header line (model, state, usage), the thinking, the Markdown body.
 
     | key | action |
     | --- | --- |
@@ -105,6 +172,9 @@ class AssistantMessage(Vertical, can_focus=True):
         initial = message.content if message else ""
         self.body = MarkdownView(initial)
         self.header = Static("", classes="reply-header", markup=False)
+        reasoning = message.reasoning if message else None
+        self.thinking = ThinkingBlock(reasoning, expanded=False) if reasoning else None
+        self._auto_fold = True
         if message is not None:
             self._state = _state_label(message.finish_reason)
             if message.finish_reason in ("cancelled", "error"):
@@ -116,6 +186,8 @@ class AssistantMessage(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield self.header
+        if self.thinking is not None:
+            yield self.thinking
         yield self.body
 
     def on_mount(self) -> None:
@@ -136,7 +208,20 @@ class AssistantMessage(Vertical, can_focus=True):
         if self._state:
             self._state = ""
             self._refresh_header()
+        if self.thinking is not None and self._auto_fold:
+            # The answer starts: fold the thinking (once; the user may open it again).
+            self._auto_fold = False
+            self.thinking.finish()
+            self.thinking.set_expanded(False)
         self.body.append(text)
+
+    def append_reasoning(self, text: str) -> None:
+        """Reasoning streams into a thinking block above the answer."""
+        if self.thinking is None:
+            self.thinking = ThinkingBlock()
+            self.mount(self.thinking, before=self.body)
+            self.set_state("thinking…")
+        self.thinking.append(text)
 
     def set_model(self, model: str) -> None:
         self._model = model
@@ -148,6 +233,8 @@ class AssistantMessage(Vertical, can_focus=True):
 
     def finish(self, finish_reason: str, usage: Usage | None) -> None:
         self.body.finish()
+        if self.thinking is not None:
+            self.thinking.finish()
         self._usage = usage
         self._state = _state_label(finish_reason)
         if finish_reason in ("cancelled", "error"):

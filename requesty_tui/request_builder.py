@@ -1,0 +1,56 @@
+"""A conversation + what is known of its model → the request to send.
+
+One place decides what goes into the body, so that the TUI and ``ask`` send the same thing and
+a test can check it without a server: ``reasoning_effort`` only for models that say they reason
+(others may answer 400), the per-conversation generation settings, and the ``requesty``
+metadata (``trace_id`` defaults to the conversation id so the dashboard groups a chat).
+"""
+
+from __future__ import annotations
+
+from requesty_tui.client.request import ChatRequest
+from requesty_tui.config import Settings
+from requesty_tui.domain import Conversation, ModelInfo, RequestOptions, new_conversation_id
+
+
+def new_conversation(settings: Settings, model: str) -> Conversation:
+    """An empty chat with the configured defaults (system prompt, effort, metadata)."""
+    return Conversation(
+        id=new_conversation_id(),
+        model=model,
+        system=settings.system_prompt,
+        options=RequestOptions(
+            reasoning_effort=settings.reasoning_effort,
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,
+            tags=list(settings.tags),
+            user_id=settings.user_id,
+            auto_cache=settings.auto_cache,
+        ),
+    )
+
+
+def build_request(conversation: Conversation, model: ModelInfo | None) -> ChatRequest:
+    options = conversation.options
+    effort = options.reasoning_effort
+    if model is None or not model.supports_reasoning:
+        effort = None
+    return ChatRequest(
+        model=conversation.model,
+        messages=conversation.api_messages(),
+        temperature=options.temperature,
+        max_tokens=options.max_tokens,
+        reasoning_effort=effort,
+        requesty=options.requesty(conversation.id),
+    )
+
+
+def reasoning_note(conversation: Conversation, model: ModelInfo | None) -> str | None:
+    """Why a chosen reasoning effort is not being sent, for the status bar (None: it is)."""
+    if not conversation.options.reasoning_effort:
+        return None
+    if model is None:
+        return "reasoning effort not sent: the model list does not know this model"
+    if not model.supports_reasoning:
+        return "reasoning effort not sent: this model does not reason"
+    return None

@@ -1,0 +1,64 @@
+"""Small modal questions: one line of text, yes or no."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(
+        self, title: str, value: str = "", *, hint: str = "", allow_empty: bool = False
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.hint = hint
+        self.allow_empty = allow_empty
+        """Enter on an empty box answers "" (clear) instead of cancelling."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, markup=False)
+            yield Input(self.value, id="prompt-value")
+            if self.hint:
+                yield Label(self.hint, markup=False, classes="hint")
+
+    @on(Input.Submitted)
+    def _done(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        self.dismiss(value if value or self.allow_empty else None)
+
+
+class Confirm(ModalScreen[bool]):
+    """Yes or no."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, markup=False)
+            with Horizontal():
+                yield Button("Delete", variant="error", id="yes")
+                yield Button("Cancel", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
