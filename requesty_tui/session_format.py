@@ -222,5 +222,16 @@ def to_markdown(conv: Conversation) -> str:
         note = {"cancelled": " (stopped)", "error": " (incomplete)"}.get(
             msg.finish_reason or "", ""
         )
-        lines += [f"## {who}{note}", "", msg.content, ""]
+        lines += [f"## {who}{note}", ""]
+        if msg.reasoning:
+            # Folded in renderers that know <details> (GitHub, most editors), plain elsewhere.
+            lines += [
+                "<details><summary>Thinking</summary>",
+                "",
+                msg.reasoning,
+                "",
+                "</details>",
+                "",
+            ]
+        lines += [msg.content, ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -182,11 +181,14 @@ def test_damaged_index_is_rebuilt(store: SessionStore) -> None:
 def test_markdown_export(store: SessionStore) -> None:
     conv = make_conv(n=1)
     conv.messages[1].finish_reason = "cancelled"
+    conv.messages[1].reasoning = "Think about borrows first."
     md = to_markdown(conv)
     assert md.startswith("# Rust lifetimes\n")
     assert "## You\n\nquestion 0 about lifetimes" in md
-    assert "## openai/gpt-4o-mini (stopped)" in md
-    assert datetime.now(UTC).year > 2000
+    assert (
+        "## openai/gpt-4o-mini (stopped)\n\n<details><summary>Thinking</summary>\n\n"
+        "Think about borrows first.\n\n</details>\n\n" in md
+    )
 
 
 def test_per_conversation_settings_and_estimates_round_trip() -> None:
