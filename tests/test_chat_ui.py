@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 from textual.widgets import Input, OptionList
 
 from requesty_tui.config import Settings
@@ -80,42 +79,6 @@ async def test_escape_stops_and_keeps_partial_text(
         assert reply.body.source == kept, "nothing arrives after the stop"
 
 
-@pytest.mark.parametrize(
-    ("reply", "expected"),
-    [
-        (Reply(status=401), "REQUESTY_API_KEY"),
-        (Reply(status=403, error_message="Invalid authorization token"), "invalid or revoked"),
-        (Reply(status=403, error_message="Model blocked by org policy"), "policy"),
-        (Reply(status=402, error_message="Insufficient balance"), "Top up"),
-        (
-            Reply(status=404, error_message="Provider and/or model not supported"),
-            "Pick another model",
-        ),
-        (Reply(status=412, error_message="Reached monthly spend limit"), "spend limit"),
-        (Reply(stall_after=0), "sent nothing for 2 s"),
-    ],
-    ids=["401", "403-key", "403-policy", "402", "404", "412", "stall"],
-)
-async def test_failures_show_a_message_and_keep_the_text(
-    router: RouterServer, settings: Settings, reply: Reply, expected: str
-) -> None:
-    router.queue(reply)
-    app = RequestyApp(settings)
-    async with app.run_test() as pilot:
-        screen = chat_screen(app)
-        await send(pilot, "keep me")
-        await wait_for(pilot, lambda: screen.query(Notice), what="the error notice")
-        notice = str(screen.query_one(Notice).content)
-        assert expected in notice
-        assert screen.query_one(PromptInput).text == "keep me"
-        assert screen.query_one(UserMessage).has_class("-not-sent")
-        assert screen.conversation.messages == []
-        # The same text resends with one key once the server is fine again.
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: len(screen.conversation.messages) == 2, what="resend")
-        assert screen.conversation.messages[0].content == "keep me"
-
-
 async def test_retries_5xx_before_first_token(router: RouterServer, settings: Settings) -> None:
     router.queue(Reply(status=503), Reply(status=429), Reply(text="finally"))
     app = RequestyApp(settings)
@@ -131,20 +94,6 @@ async def test_retries_5xx_before_first_token(router: RouterServer, settings: Se
         )
         assert screen.conversation.messages[-1].content == "finally"
         assert len(router.chat_requests()) == 3
-
-
-async def test_cut_mid_stream_keeps_partial_reply(router: RouterServer, settings: Settings) -> None:
-    router.queue(Reply(text="partial answer that never ends", chunk_chars=4, cut_after=3))
-    app = RequestyApp(settings)
-    async with app.run_test() as pilot:
-        screen = chat_screen(app)
-        await send(pilot, "hi")
-        await wait_for(pilot, lambda: screen.query(Notice), what="the error notice")
-        reply = screen.query_one(AssistantMessage)
-        assert reply.body.source == "partial answ"
-        assert "incomplete" in str(reply.header.content)
-        assert "middle of the reply" in str(screen.query_one(Notice).content)
-        assert screen.conversation.messages[-1].finish_reason == "error"
 
 
 async def test_no_key_says_how_to_set_it(router: RouterServer, settings: Settings) -> None:

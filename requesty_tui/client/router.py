@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any, NoReturn
 
@@ -111,8 +112,10 @@ class RouterClient:
     def _redact(self, err: RouterError) -> RouterError:
         """Never let the key reach a message, even if a server echoes it back."""
         if self.api_key:
-            err.message = err.message.replace(self.api_key, "***")
-            err.hint = err.hint.replace(self.api_key, "***")
+            # The key as a whole token only: a short test key must not mangle the words.
+            key = re.compile(rf"(?<![\w-]){re.escape(self.api_key)}(?![\w-])")
+            err.message = key.sub("***", err.message)
+            err.hint = key.sub("***", err.hint)
         return err
 
     # -- models -----------------------------------------------------------------------------
@@ -222,6 +225,7 @@ class RouterClient:
         finish: FinishReason | None = None
         done = False
         malformed = 0
+        produced = False
         try:
             async for raw in resp.aiter_bytes():
                 for sse in parser.feed_bytes(raw):
@@ -243,6 +247,8 @@ class RouterClient:
                         elif isinstance(event, StreamEnd):
                             finish = event.finish_reason
                             continue
+                        elif isinstance(event, TextDelta | ReasoningDelta):
+                            produced = True
                         yield event
                 if done:
                     break
@@ -253,6 +259,12 @@ class RouterClient:
             raise StreamCutError(
                 f"The connection closed before the reply finished{skipped}.",
                 "The partial reply is kept; retry to ask again.",
+            )
+        if malformed and not produced:
+            raise ProtocolError(
+                f"The server's event stream had no readable chunk ({malformed} malformed "
+                f"line{'s' if malformed != 1 else ''}).",
+                "Check that REQUESTY_BASE_URL points at an OpenAI-compatible /v1 endpoint; retry.",
             )
         yield StreamEnd(finish or "stop")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import functools
+import signal
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -21,6 +23,7 @@ from requesty_tui.client import RetryPolicy, RouterError
 from requesty_tui.clipboard import copy_text
 from requesty_tui.config import DEFAULT_MODEL, Settings, remember_setting
 from requesty_tui.domain import Conversation, KeySpend, ModelInfo
+from requesty_tui.draft import load_draft
 from requesty_tui.models_cache import load_cached_models, save_models
 from requesty_tui.state import load_state, save_state
 from requesty_tui.store import SessionError, SessionStore
@@ -103,6 +106,10 @@ class RequestyApp(App[None]):
         self.models: list[ModelInfo] = []
         self._models_by_id: dict[str, ModelInfo] = {}
         self.models_status = "loading models…"
+        self.exiting = False
+        """Set when quitting: a reply cancelled by the exit keeps its prompt in the file."""
+        self._draft: str | None = load_draft()
+        """Typed in the last run and not sent; handed to the first chat screen."""
         self.spend: KeySpend | None = None
         """This key's month, from the management API; None when unknown or not permitted."""
 
@@ -211,7 +218,33 @@ class RequestyApp(App[None]):
         else:
             self._theme_changed(self.current_theme)
 
+    def take_draft(self) -> str:
+        """The draft left by the last run, once (later screens start empty)."""
+        draft, self._draft = self._draft or "", None
+        return draft
+
+    def _install_signal_handlers(self) -> None:
+        """SIGTERM (kill, shutdown) and SIGHUP (terminal closed) quit like ctrl+q: the partial
+        reply is saved, marked cancelled, and the draft is kept."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self._terminated, sig)
+
+    def _terminated(self, sig: int) -> None:
+        self.exit(return_code=128 + sig)
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Quit; the input box's text is written first, while the screen still exists."""
+        self.exiting = True
+        for screen in self.screen_stack:
+            if isinstance(screen, ChatScreen) and screen.is_mounted:
+                screen.save_draft(force=True)
+        super().exit(*args, **kwargs)
+
     def on_mount(self) -> None:
+        if not self.is_headless:
+            self._install_signal_handlers()
         self._setup_themes()
         conversation = self.initial_conversation
         if conversation is not None and self.explicit_model:

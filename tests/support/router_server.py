@@ -87,6 +87,8 @@ class Reply:
     crlf: bool = False
     raw_body: bytes | None = None
     content_type: str = "text/event-stream"
+    drip: float = 0.0
+    """Send the body one byte at a time, this many seconds apart (a crawling connection)."""
 
 
 class RouterServer:
@@ -231,8 +233,9 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in reply.headers.items():
             self.send_header(key, value)
         self.end_headers()
+        self._drip = reply.drip
         if reply.raw_body is not None:
-            self._chunk(reply.raw_body)
+            self._flush([reply.raw_body])
             self.wfile.write(b"0\r\n\r\n")
             return
         text = reply.text
@@ -311,8 +314,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
+    _drip = 0.0
+
     def _flush(self, batch: list[bytes]) -> None:
-        if batch:
+        if batch and self._drip:
+            for byte in b"".join(batch):
+                if self.router.stop_event.is_set():
+                    return
+                self._chunk(bytes([byte]))
+                self._sleep(self._drip)
+            batch.clear()
+        elif batch:
             self._chunk(b"".join(batch))
             batch.clear()
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.support.router_server import RouterServer
+
 
 def require_tmux() -> str:
     """tmux's path; in CI a missing tmux is a failure (``.ci/run`` installs it), not a skip."""
@@ -92,3 +94,15 @@ class TmuxSession:
         subprocess.run(
             [self._tmux, "-L", self.socket, "kill-server"], capture_output=True, timeout=20
         )
+
+
+def terminal_env(router: RouterServer) -> dict[str, str]:
+    """The environment of the app under tmux: the local router, this test's XDG folders."""
+    env = {
+        "REQUESTY_API_KEY": "tmux-key",
+        "REQUESTY_BASE_URL": router.base_url,
+        "TERM": "xterm-256color",
+    }
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        env[var] = os.environ[var]
+    return env

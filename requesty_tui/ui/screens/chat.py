@@ -25,6 +25,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -44,6 +45,7 @@ from requesty_tui.domain import (
     Message,
     make_title,
 )
+from requesty_tui.draft import save_draft
 from requesty_tui.request_builder import build_request, new_conversation, reasoning_note
 from requesty_tui.store import export_markdown
 from requesty_tui.ui import chat_options
@@ -60,6 +62,12 @@ if TYPE_CHECKING:
 YIELD_EVERY = 0.005
 """Seconds of uninterrupted stream processing before the worker lets the UI run."""
 
+
+DRAFT_EVERY = 1.0
+"""Seconds between checks for a changed draft in the input box."""
+
+RETRY_SAVE_EVERY = 5.0
+"""Seconds between attempts to save again after a save failed (full disk, read-only folder)."""
 
 SAVE_EVERY = 2.0
 """Seconds between saves of a reply that is still streaming (what a kill -9 can lose)."""
@@ -100,6 +108,8 @@ class ChatScreen(Screen[None]):
         super().__init__()
         self.conversation = conversation or new_conversation(self.rapp.settings, model)
         self.streaming = False
+        self._save_failing = False
+        self._retry_timer: Timer | None = None
 
     @property
     def rapp(self) -> RequestyApp:
@@ -115,8 +125,38 @@ class ChatScreen(Screen[None]):
     async def on_mount(self) -> None:
         if self.conversation.messages:
             await self._show_history()
-        self.query_one(PromptInput).focus()
+        prompt = self.query_one(PromptInput)
+        draft = self.rapp.take_draft()
+        if draft:
+            prompt.load_text(draft)
+            prompt.move_cursor(prompt.document.end)
+        prompt.focus()
         self.refresh_bars()
+        self._draft_dirty = False
+        self.set_interval(DRAFT_EVERY, self.save_draft, name="draft")
+
+    @on(PromptInput.Changed, "#prompt")
+    def _draft_changed(self) -> None:
+        self._draft_dirty = True
+
+    def save_draft(self, force: bool = False) -> None:
+        """What is typed goes to disk a moment after typing stops (and when the app exits)."""
+        if not (self._draft_dirty or force):
+            return
+        self._draft_dirty = False
+        try:
+            save_draft(self.query_one(PromptInput).text)
+        except OSError as exc:
+            self.notify(
+                f"Could not keep the draft on disk ({exc.strerror or exc}); it is still in the "
+                "input box.",
+                severity="warning",
+                markup=False,
+            )
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(Exception):
+            self.save_draft(force=True)
 
     async def _show_history(self) -> None:
         """A resumed conversation, as it was: the latest turns now, earlier ones on demand."""
@@ -136,20 +176,32 @@ class ChatScreen(Screen[None]):
     # -- saving -----------------------------------------------------------------------------
 
     def save(self) -> bool:
-        """Write the conversation now. Never raises: a failure is shown, and retried later."""
+        """Write the conversation now. Never raises: a failure is shown once, and retried every
+        few seconds until it works (the conversation stays in memory meanwhile)."""
         if not self.conversation.messages:
             return True
         try:
             result = self.rapp.store.save(self.conversation)
         except OSError as exc:
-            self.notify(
-                f"Saving failed ({exc.strerror or exc}) in {self.rapp.store.folder}. "
-                "The conversation is kept in memory; saving is retried after the next reply.",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
+            if not self._save_failing:
+                self.notify(
+                    f"Saving failed ({exc.strerror or exc}) in {self.rapp.store.folder}. "
+                    f"The conversation is kept in memory; retrying every {RETRY_SAVE_EVERY:g} s. "
+                    "Free some space or fix the folder's permissions.",
+                    severity="error",
+                    timeout=15,
+                    markup=False,
+                )
+            self._save_failing = True
+            if self._retry_timer is None:
+                self._retry_timer = self.set_interval(RETRY_SAVE_EVERY, self.save, name="resave")
             return False
+        if self._save_failing:
+            self._save_failing = False
+            self.notify(f"Saved again: {result.path}", markup=False)
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
         if result.forked_from:
             self.notify(
                 "This conversation was changed elsewhere (another window?). Your version is "
@@ -370,16 +422,30 @@ class ChatScreen(Screen[None]):
         answer.finish_reason = turn.finish
         turn.reply.finish(turn.finish, answer.usage)
         messages = self.conversation.messages
-        if answer.content or answer.reasoning or turn.finish == "cancelled":
+        received = bool(answer.content or answer.reasoning)
+        if received:
             if answer not in messages:
                 messages.append(answer)
+        elif turn.finish == "cancelled" and self.rapp.exiting:
+            # Quitting before the first token: the prompt stays in the saved conversation.
+            if answer in messages:
+                messages.remove(answer)
         else:
             # Nothing came back: take the prompt out of the history and hand it back.
             for message in (answer, turn.prompt):
                 if message in messages:
                     messages.remove(message)
             await turn.reply.remove()
-            turn.user_widget.mark_not_sent(str(turn.error) if turn.error else "no reply")
+            if turn.error is not None:
+                reason = str(turn.error)
+            elif turn.finish == "cancelled":
+                reason = "stopped before the reply began"
+            else:
+                reason = f"the model sent an empty reply (finish reason: {turn.finish})"
+                await self.query_one(ConversationView).add(
+                    Notice(f"The model sent an empty reply (finish reason: {turn.finish}).")
+                )
+            turn.user_widget.mark_not_sent(reason)
             self.query_one(PromptInput).restore(turn.prompt.content)
         if turn.error is not None:
             await self.query_one(ConversationView).add(Notice(str(turn.error)))

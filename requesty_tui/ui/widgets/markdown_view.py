@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+from rich.cells import chop_cells
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.style import Style
@@ -24,6 +25,10 @@ from requesty_tui.markdown_blocks import BlockSplitter, make_safe, new_parser
 
 FRAME = 1 / 30
 """The shortest gap between two renders of the tail while streaming."""
+
+PLAIN_ABOVE = 256 * 1024
+"""A single block longer than this (characters) is shown as plain wrapped text: Rich would
+spend seconds on it (a 1 MB paragraph took 1.3 s, 10 MB minutes) while the UI waits."""
 
 
 class MarkdownView(Widget):
@@ -184,6 +189,8 @@ class MarkdownView(Widget):
         return console, self.app.console_options.update(width=width, height=None, highlight=False)
 
     def _render_markdown(self, source: str, width: int) -> list[Strip]:
+        if len(source) > PLAIN_ABOVE:
+            return _render_plain(source, width)
         console, options = self._options(width)
         markdown = self._render_module.BlockMarkdown(
             source, self._rich_parser, self._code_theme, self._code_background
@@ -314,3 +321,20 @@ class MarkdownView(Widget):
             tail = self._tail_lines
             strip = tail[index] if index < len(tail) else Strip.blank(0)
         return strip.apply_style(self.rich_style)
+
+
+def _render_plain(source: str, width: int) -> list[Strip]:
+    """Lines cut at the width, no Markdown: linear and fast for any size."""
+    width = max(1, width)
+    out: list[Strip] = []
+    for line in source.expandtabs(4).split("\n"):
+        if not line:
+            out.append(Strip.blank(0))
+        elif line.isascii():
+            out.extend(
+                Strip([Segment(piece)], len(piece))
+                for piece in (line[i : i + width] for i in range(0, len(line), width))
+            )
+        else:
+            out.extend(Strip([Segment(piece)]) for piece in chop_cells(line, width))
+    return out

@@ -1,0 +1,146 @@
+"""Promise 1: nothing typed is lost.
+
+A message whose send fails for any reason stays in the input box (nothing arrived) or in the
+conversation (something arrived), ready to resend with one key; the draft in the input box
+survives quitting the app, and even kill -9 (it is on disk a second after typing stops).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import time
+
+import pytest
+
+from requesty_tui.config import Settings
+from requesty_tui.draft import draft_file
+from requesty_tui.ui.app import RequestyApp
+from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
+from requesty_tui.ui.widgets.prompt_input import PromptInput
+from tests.support.router_server import Reply, RouterServer
+from tests.support.tmux import TmuxSession, terminal_env
+from tests.support.ui import chat_screen, send, type_text, wait_for
+
+FAILURES_BEFORE_ANY_TEXT = [
+    (Reply(status=401), "REQUESTY_API_KEY"),
+    (Reply(status=403, error_message="Invalid authorization token"), "invalid or revoked"),
+    (Reply(status=403, error_message="Model blocked by org policy"), "policy"),
+    (Reply(status=402, error_message="Insufficient balance"), "Top up"),
+    (Reply(status=404, error_message="Provider and/or model not supported"), "another model"),
+    (Reply(status=412, error_message="Reached monthly spend limit"), "spend limit"),
+    (Reply(status=500), "HTTP 500"),
+    (Reply(first_delay=3600), "sent nothing for 2 s"),  # timeout: accepted, never answered
+    (Reply(stall_after=0), "sent nothing for 2 s"),  # headers, then silence
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    FAILURES_BEFORE_ANY_TEXT,
+    ids=["401", "403-key", "403-policy", "402", "404", "412", "500", "timeout", "stall"],
+)
+async def test_a_failed_send_puts_the_text_back_and_enter_resends(
+    router: RouterServer, settings: Settings, reply: Reply, expected: str
+) -> None:
+    router.queue(reply)
+    app = RequestyApp(dataclasses.replace(settings, max_attempts=1))
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        await send(pilot, "keep me")
+        await wait_for(pilot, lambda: screen.query(Notice), what="the error notice")
+        notice = str(screen.query_one(Notice).content)
+        assert expected in notice and "\n" not in notice.strip(), notice
+        assert screen.query_one(PromptInput).text == "keep me"
+        assert screen.query_one(UserMessage).has_class("-not-sent")
+        assert screen.conversation.messages == []
+        # The same text resends with one key once the server is fine again.
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(screen.conversation.messages) == 2, what="resend")
+        assert screen.conversation.messages[0].content == "keep me"
+
+
+async def test_no_network_keeps_the_text(settings: Settings) -> None:
+    app = RequestyApp(dataclasses.replace(settings, base_url="http://127.0.0.1:9/v1"))
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        await send(pilot, "offline words")
+        await wait_for(pilot, lambda: screen.query(Notice), what="the error notice")
+        assert "refused" in str(screen.query_one(Notice).content)
+        assert screen.query_one(PromptInput).text == "offline words"
+
+
+async def test_cut_mid_stream_keeps_prompt_and_partial_reply(
+    router: RouterServer, settings: Settings
+) -> None:
+    router.queue(Reply(text="partial answer that never ends", chunk_chars=4, cut_after=3))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        await send(pilot, "hi")
+        await wait_for(pilot, lambda: screen.query(Notice), what="the error notice")
+        reply = screen.query_one(AssistantMessage)
+        assert reply.body.source == "partial answ"
+        assert "incomplete" in str(reply.header.content)
+        assert "middle of the reply" in str(screen.query_one(Notice).content)
+        assert [m.content for m in screen.conversation.messages] == ["hi", "partial answ"]
+        assert screen.conversation.messages[-1].finish_reason == "error"
+        # Up brings the prompt back; Enter asks again.
+        await pilot.press("up", "enter")
+        await wait_for(pilot, lambda: len(screen.conversation.messages) == 4, what="the retry")
+        assert screen.conversation.messages[2].content == "hi"
+
+
+async def test_escape_before_the_first_token_gives_the_text_back(
+    router: RouterServer, settings: Settings
+) -> None:
+    router.queue(Reply(first_delay=30))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        await send(pilot, "never mind")
+        await wait_for(pilot, lambda: screen.streaming, what="the request")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.streaming, what="the stop")
+        assert screen.query_one(PromptInput).text == "never mind"
+        assert screen.conversation.messages == []
+
+
+async def test_the_draft_survives_quitting_and_is_gone_once_sent(
+    router: RouterServer, settings: Settings
+) -> None:
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        await type_text(pilot, "half a\nthought")
+        await pilot.press("ctrl+q")
+    assert draft_file().read_text() == "half a\nthought"
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        assert screen.query_one(PromptInput).text == "half a\nthought"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(screen.conversation.messages) == 2, what="the reply")
+        await pilot.press("ctrl+q")
+    assert not draft_file().exists(), "a sent message is not a draft any more"
+
+
+def test_the_draft_survives_kill_9(router: RouterServer) -> None:
+    session = TmuxSession([], terminal_env(router))
+    try:
+        session.wait_started()
+        session.keys("typed but not sent", literal=True)
+        session.wait_for(lambda s: "typed but not sent" in s, what="the typing")
+        deadline = time.monotonic() + 10
+        while not draft_file().exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        os.kill(session.pid(), signal.SIGKILL)
+    finally:
+        session.close()
+    assert draft_file().read_text() == "typed but not sent"
+    session = TmuxSession([], terminal_env(router))
+    try:
+        session.wait_started()
+        session.wait_for(lambda s: "typed but not sent" in s, what="the draft, back")
+    finally:
+        session.close()
