@@ -63,8 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(cli={"base_url": args.base_url, "model": model})
     except ConfigError as exc:
-        print(f"requesty-tui: {exc}", file=sys.stderr)
+        _error(exc)
         return exc.exit_code
+    for warning in settings.warnings:
+        print(f"requesty-tui: warning: {warning}", file=sys.stderr)
     if args.command == "ask":
         return _ask(settings, args.prompt, args.system, sys.stdin, sys.stdout)
     if args.command == "models":
@@ -97,7 +99,7 @@ def _load_session(session_id: str) -> Conversation | None:
             session_id = latest.id
         return store.load(session_id)
     except SessionError as exc:
-        print(f"requesty-tui: {exc}", file=sys.stderr)
+        _error(exc)
         return None
     finally:
         store.close()
@@ -149,9 +151,9 @@ def _ask(
 async def _ask_async(settings: Settings, prompt: str, system: str | None, out: TextIO) -> int:
     from requesty_tui.client import RetryPolicy, RouterClient, RouterError, StreamEnd, TextDelta
     from requesty_tui.domain import Message
-    from requesty_tui.markdown_blocks import make_safe
     from requesty_tui.models_cache import load_cached_models
     from requesty_tui.request_builder import build_request, new_conversation
+    from requesty_tui.safe_text import make_safe
 
     # The same body as the TUI: configured defaults; the cached model list (if any) says
     # whether the model takes a reasoning effort (no extra request for one prompt).
@@ -182,7 +184,7 @@ async def _ask_async(settings: Settings, prompt: str, system: str | None, out: T
         except RouterError as exc:
             if not ended_with_newline:
                 out.write("\n")
-            print(f"requesty-tui: {exc}", file=sys.stderr)
+            _error(exc)
             return exc.exit_code
     if not ended_with_newline:
         out.write("\n")
@@ -192,6 +194,7 @@ async def _ask_async(settings: Settings, prompt: str, system: str | None, out: T
 def _models(settings: Settings, out: TextIO) -> int:
     from requesty_tui.client import RouterClient, RouterError
     from requesty_tui.model_filter import describe, filter_models
+    from requesty_tui.safe_text import make_safe
 
     async def fetch() -> int:
         async with RouterClient(
@@ -203,11 +206,18 @@ def _models(settings: Settings, out: TextIO) -> int:
             try:
                 models = await client.list_models()
             except RouterError as exc:
-                print(f"requesty-tui: {exc}", file=sys.stderr)
+                _error(exc)
                 return exc.exit_code
         width = max((len(m.id) for m in models), default=0)
         for model in filter_models(models, ""):
-            out.write(f"{model.id:<{width}}  {describe(model)}".rstrip() + "\n")
+            out.write(make_safe(f"{model.id:<{width}}  {describe(model)}".rstrip()) + "\n")
         return 0
 
     return asyncio.run(fetch())
+
+
+def _error(exc: object) -> None:
+    """One line on stderr; a server's words in it cannot be escape sequences."""
+    from requesty_tui.safe_text import make_safe
+
+    print(f"requesty-tui: {make_safe(str(exc))}", file=sys.stderr)

@@ -78,6 +78,8 @@ class Settings:
     user_id: str | None = None
     auto_cache: bool | None = None
     """Provider prompt caching (the router's ``auto_cache``); None leaves the router's default."""
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    """Problems worth telling the user that do not stop the app (a key file others can read)."""
 
     @property
     def manage_host(self) -> str:
@@ -202,7 +204,9 @@ def load_settings(
 ) -> Settings:
     """Merge the four layers; later layers win."""
     env = os.environ if environ is None else environ
-    merged: dict[str, Any] = read_config_file(config_path or paths.config_file())
+    path = config_path or paths.config_file()
+    merged: dict[str, Any] = read_config_file(path)
+    warnings = [key_file_warning(path)] if "api_key" in merged else []
     env_map = {
         "REQUESTY_API_KEY": "api_key",
         "REQUESTY_BASE_URL": "base_url",
@@ -219,7 +223,21 @@ def load_settings(
             merged.update(_validate({key: value}, f"--{key.replace('_', '-')}"))
     if "base_url" not in merged:
         merged["base_url"] = REGIONS[merged.get("region", "global")][0]
-    return Settings(**merged)
+    return Settings(**merged, warnings=tuple(w for w in warnings if w))
+
+
+def key_file_warning(path: Path) -> str | None:
+    """A config file holding the key must be readable by its owner only."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & 0o077:
+        return (
+            f"{path} holds your API key and other users can read it "
+            f"(mode {mode & 0o777:o}). Fix: chmod 600 {path}"
+        )
+    return None
 
 
 def remember_setting(key: str, value: str, path: Path | None = None) -> None:

@@ -15,32 +15,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from requesty_tui.safe_text import make_safe
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
+__all__ = ["BlockSplitter", "CodeBlock", "code_blocks", "make_safe", "new_parser", "split_blocks"]
+
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
 _BLANK_PREFIX = re.compile(r"(?:[ \t]*\n)+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␀ ... ␟, e.g. ESC becomes ␛
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    return "\ufffd"
-
-
-def make_safe(text: str) -> str:
-    """Model text as data: control characters become visible symbols, CR is dropped.
-
-    Nothing that reaches the terminal can then be an escape sequence (colours, OSC 52,
-    title changes, cursor movement, bell).
-    """
-    if "\r" in text:
-        text = text.replace("\r", "")
-    return _CONTROL.sub(_visible, text)
 
 
 def new_parser() -> MarkdownIt:

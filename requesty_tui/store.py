@@ -18,6 +18,7 @@ from pathlib import Path
 from requesty_tui import paths
 from requesty_tui.atomic import write_atomic
 from requesty_tui.domain import Conversation, new_conversation_id, utc_now
+from requesty_tui.safe_text import make_safe
 from requesty_tui.session_format import SessionFormatError, from_toml, to_toml
 
 MAX_SESSION_BYTES = 64 * 1024 * 1024
@@ -268,12 +269,12 @@ class SessionStore:
             SessionSummary(
                 id=i,
                 path=self.folder / n,
-                title=t or "",
-                model=m or "",
+                title=make_safe(t or ""),
+                model=make_safe(m or ""),
                 updated=u or "",
                 message_count=c or 0,
                 cost=cost,
-                error=e,
+                error=make_safe(e) if e else e,
             )
             for n, i, t, m, u, c, cost, e in rows
         ]

@@ -9,7 +9,7 @@ from textual.widgets import Input, OptionList
 from requesty_tui.config import Settings
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.model_picker import ModelPicker
-from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
+from requesty_tui.ui.widgets.message import AssistantMessage, Notice
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, rendered_text, send, type_text, wait_for
@@ -155,23 +155,6 @@ async def test_model_list_unavailable_still_accepts_typed_id(
         assert picker.query_one(Input).value == "mistral/mistral-large"
         await pilot.press("enter")
         assert chat_screen(app).conversation.model == "mistral/mistral-large"
-
-
-async def test_model_text_is_never_markup(router: RouterServer, settings: Settings) -> None:
-    evil = "[bold]not bold[/bold] [@click=app.quit]click[/] \x1b[31mred\x1b]0;title\x07"
-    router.queue(Reply(text=evil, model="[red]x[/red]"))
-    app = RequestyApp(settings)
-    async with app.run_test() as pilot:
-        screen = chat_screen(app)
-        await send(pilot, "[b]me[/b]")
-        await wait_for(pilot, lambda: not screen.streaming and screen.conversation.messages)
-        reply = screen.query_one(AssistantMessage)
-        shown = rendered_text(reply.body)
-        assert "[bold]not bold[/bold]" in shown
-        assert "[@click=app.quit]click[/]" in shown
-        assert "\x1b" not in shown and "\u241b[31mred" in shown
-        assert "[red]x[/red]" in str(reply.header.content)
-        assert "[b]me[/b]" in str(screen.query_one(UserMessage).content)
 
 
 async def test_keys_typed_right_before_enter_are_not_lost(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -107,15 +106,6 @@ def test_models_failure(router: RouterServer) -> None:
     result = run_cli("models", env=router_env(router))
     assert result.returncode == 3
     assert "REQUESTY_API_KEY" in result.stderr
-
-
-def test_bad_config_is_named(xdg: Path) -> None:
-    config = xdg / "xdg_config_home" / "requesty-tui" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text("modle = 'x'\n")
-    result = run_cli("models")
-    assert result.returncode == 3
-    assert str(config) in result.stderr and "'model'" in result.stderr
 
 
 def seed_sessions() -> None:

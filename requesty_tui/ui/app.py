@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -232,7 +234,20 @@ class RequestyApp(App[None]):
                 loop.add_signal_handler(sig, self._terminated, sig)
 
     def _terminated(self, sig: int) -> None:
-        self.exit(return_code=128 + sig)
+        """Save first, synchronously; then quit. After SIGHUP the terminal is gone, so there is
+        nothing to restore and drawing could block on a pty nobody reads: leave at once."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ChatScreen) and screen.is_mounted:
+                with contextlib.suppress(Exception):
+                    screen.save_now_for_exit()
+        code = 128 + sig
+        if sig == signal.SIGHUP:
+            os._exit(code)
+        self.exit(return_code=code)
+        # A safety net: the files are written; a stuck shutdown must not keep the process.
+        net = threading.Timer(5.0, os._exit, (code,))
+        net.daemon = True  # does not hold a clean exit back
+        net.start()
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         """Quit; the input box's text is written first, while the screen still exists."""
@@ -246,6 +261,8 @@ class RequestyApp(App[None]):
         if not self.is_headless:
             self._install_signal_handlers()
         self._setup_themes()
+        for warning in self.settings.warnings:
+            self.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
         conversation = self.initial_conversation
         if conversation is not None and self.explicit_model:
             conversation.model = self.explicit_model  # --model wins over the session's

@@ -61,6 +61,15 @@ async def test_partial_reply_is_on_disk_and_marked(
         assert text == shown, "the file has every character that was on screen"
 
 
+def running(pid: int) -> bool:
+    """Alive and not a zombie (once tmux is gone nobody may reap the exited app)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
 @pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP (terminal closed)"])
 def test_signals_save_the_partial_reply(router: RouterServer, sig: str) -> None:
     router.queue(Reply(text=WORDS, chunk_chars=6, delay=0.01))  # ~600 characters a second
@@ -75,15 +84,11 @@ def test_signals_save_the_partial_reply(router: RouterServer, sig: str) -> None:
             os.kill(pid, signal.SIGTERM)
         else:
             session.tmux("kill-session", "-t", session.name)  # the terminal goes away
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
+        deadline = time.monotonic() + 15
+        while running(pid):
+            if time.monotonic() > deadline:
+                pytest.fail(f"the app did not exit after {sig}")
             time.sleep(0.05)
-        else:
-            pytest.fail(f"the app did not exit after {sig}")
     finally:
         session.close()
     text, finish = saved_reply()
@@ -111,3 +116,20 @@ def test_kill_9_mid_reply_loses_at_most_a_few_seconds(router: RouterServer) -> N
     assert len(on_disk) >= 600, f"only {len(on_disk)} characters survived kill -9"
     assert conv.messages[1].finish_reason is None, "saved mid-stream, never finished"
     print(f"\nkill -9 after ~4.5 s of streaming: {len(on_disk)} characters were on disk")
+
+
+async def test_identical_exchanges_in_the_same_second_are_all_kept(
+    router: RouterServer, settings: Settings
+) -> None:
+    """Found by the soak benchmark: equal Message objects made the second reply vanish."""
+    router.queue(Reply(text="same"), Reply(text="same"), Reply(text="same"))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        for n in range(3):
+            await send(pilot, "again")
+            await wait_for(pilot, lambda n=n: len(screen.query(AssistantMessage)) == n + 1)
+            await wait_for(pilot, lambda: not screen.streaming)
+        await wait_for(pilot, lambda: len(screen.conversation.messages) == 6, what="6 messages")
+    [summary] = SessionStore().summaries()
+    assert [m.content for m in SessionStore().load(summary.id).messages] == ["again", "same"] * 3

@@ -73,6 +73,18 @@ SAVE_EVERY = 2.0
 """Seconds between saves of a reply that is still streaming (what a kill -9 can lose)."""
 
 
+def _has(messages: list[Message], message: Message) -> bool:
+    """By identity: two replies with the same text in the same second are still two."""
+    return any(m is message for m in messages)
+
+
+def _drop(messages: list[Message], message: Message) -> None:
+    for index, m in enumerate(messages):
+        if m is message:
+            del messages[index]
+            return
+
+
 @dataclass(eq=False)
 class _Turn:
     """One request in flight: the prompt, its widgets, and the reply as it accumulates."""
@@ -110,6 +122,8 @@ class ChatScreen(Screen[None]):
         self.streaming = False
         self._save_failing = False
         self._retry_timer: Timer | None = None
+        self._turn: _Turn | None = None
+        """The request in flight, if any."""
 
     @property
     def rapp(self) -> RequestyApp:
@@ -123,6 +137,7 @@ class ChatScreen(Screen[None]):
         yield KeyBar(id="keys")
 
     async def on_mount(self) -> None:
+        self.query_one(ConversationView).set_factory(self._widget_for)
         if self.conversation.messages:
             await self._show_history()
         prompt = self.query_one(PromptInput)
@@ -154,21 +169,33 @@ class ChatScreen(Screen[None]):
                 markup=False,
             )
 
+    def save_now_for_exit(self) -> None:
+        """The process is about to end (a signal): record what arrived, marked cancelled, and
+        the draft, synchronously — the event loop may never run again."""
+        turn = self._turn
+        if self.streaming and turn is not None:
+            turn.sync()
+            turn.answer.finish_reason = "cancelled"
+            if (turn.answer.content or turn.answer.reasoning) and not _has(
+                self.conversation.messages, turn.answer
+            ):
+                self.conversation.messages.append(turn.answer)
+        self.save()
+        self.save_draft(force=True)
+
     def on_unmount(self) -> None:
         with contextlib.suppress(Exception):
             self.save_draft(force=True)
 
+    def _widget_for(self, message: Message) -> Widget:
+        if message.role == "assistant":
+            return AssistantMessage(message.model or self.conversation.model, message)
+        return UserMessage(message)
+
     async def _show_history(self) -> None:
         """A resumed conversation, as it was: the latest turns now, earlier ones on demand."""
-        default_model = self.conversation.model
-
-        def make(message: Message) -> Widget:
-            if message.role == "assistant":
-                return AssistantMessage(message.model or default_model, message)
-            return UserMessage(message)
-
         shown = [m for m in self.conversation.messages if m.role in ("user", "assistant")]
-        await self.query_one(ConversationView).show_history(shown, make)
+        await self.query_one(ConversationView).show_history(shown, self._widget_for)
         users = [m for m in self.conversation.messages if m.role == "user"]
         if users:
             self.query_one(PromptInput).last_sent = users[-1].content
@@ -359,7 +386,8 @@ class ChatScreen(Screen[None]):
         self.streaming = True
         self.refresh_bindings()
         self.refresh_bars()
-        self._stream_reply(_Turn(prompt, user_widget, reply))
+        self._turn = _Turn(prompt, user_widget, reply)
+        self._stream_reply(self._turn)
 
     @work(exclusive=True, group="reply", exit_on_error=False)
     async def _stream_reply(self, turn: _Turn) -> None:
@@ -402,7 +430,7 @@ class ChatScreen(Screen[None]):
                 if now - last_save > SAVE_EVERY and turn.parts:
                     # What arrived so far goes to disk: a kill -9 loses at most SAVE_EVERY.
                     turn.sync()
-                    if answer not in conversation.messages:
+                    if not _has(conversation.messages, answer):
                         conversation.messages.append(answer)
                     self.save()
                     last_save = time.perf_counter()
@@ -424,17 +452,16 @@ class ChatScreen(Screen[None]):
         messages = self.conversation.messages
         received = bool(answer.content or answer.reasoning)
         if received:
-            if answer not in messages:
+            if not _has(messages, answer):
                 messages.append(answer)
+            turn.reply.message = answer
         elif turn.finish == "cancelled" and self.rapp.exiting:
             # Quitting before the first token: the prompt stays in the saved conversation.
-            if answer in messages:
-                messages.remove(answer)
+            _drop(messages, answer)
         else:
             # Nothing came back: take the prompt out of the history and hand it back.
             for message in (answer, turn.prompt):
-                if message in messages:
-                    messages.remove(message)
+                _drop(messages, message)
             await turn.reply.remove()
             if turn.error is not None:
                 reason = str(turn.error)
@@ -452,6 +479,7 @@ class ChatScreen(Screen[None]):
         self.save()
         self.refresh_bindings()
         self.refresh_bars()
+        await self.query_one(ConversationView).trim()
         if turn.error is None or turn.error.status in (402, 412):
             self.rapp.refresh_spend()
 

@@ -20,6 +20,10 @@ from requesty_tui.domain import Message
 WINDOW = 24
 """Messages mounted at a time when opening a long conversation."""
 
+LIVE_LIMIT = 3 * WINDOW
+"""Mounted messages in a live chat before the oldest are put away (behind the marker): a
+200-reply session otherwise kept every widget, and each reply got slower (soak benchmark)."""
+
 
 class EarlierMarker(Static):
     """ "▲ 970 earlier messages": click (or scroll to the top) to show more."""
@@ -76,6 +80,28 @@ class ConversationView(VerticalScroll, can_focus=False):
                     style="dim",
                 )
             )
+
+    def set_factory(self, make: Callable[[Message], Widget]) -> None:
+        """How to rebuild a message widget when the user scrolls back to it."""
+        self._make = make
+
+    async def trim(self) -> None:
+        """Put the oldest message widgets away (they stay reachable) while the user reads the
+        end; never while they have scrolled up to read older ones."""
+        if self._make is None or self._loading or self.scroll_y < self.max_scroll_y - 1:
+            return
+        shown = [w for w in self.children if w is not self._marker]
+        if len(shown) <= LIVE_LIMIT:
+            return
+        old = shown[: len(shown) - 2 * WINDOW]
+        messages = [m for w in old if isinstance(m := getattr(w, "message", None), Message)]
+        self._hidden.extend(messages)
+        await self.remove_children(old)
+        if self._marker is None and self._hidden:
+            self._marker = EarlierMarker(id="earlier")
+            await self.mount(self._marker, before=0)
+        self._update_marker()
+        self.anchor()
 
     async def show_earlier(self) -> None:
         """Mount the previous window above the first shown message, keeping the view still."""

@@ -1,0 +1,105 @@
+"""Long use holds (reliability promise 8): 200 streamed replies in one conversation, then resume it.
+
+Prints the resident memory (RSS) and the per-reply latency (Enter -> reply recorded and saved)
+over the first and the last 20 replies, and how much each grew; then the time to resume the
+conversation and show its last screen. The promise: neither grows more than 20 %.
+
+    python benchmarks/soak.py [--replies 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+
+from _harness import median, router_process
+
+REPLY = (
+    "## A heading\n\nSome **bold** text and `code`, then a list:\n\n"
+    + "".join(f"- item {i} with a few words in it\n" for i in range(12))
+    + "\n```python\nfor i in range(3):\n    print(i)\n```\n\nAnd a closing paragraph of text. " * 2
+)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+async def soak(base_url: str, replies: int) -> tuple[list[float], list[float], str]:
+    from requesty_tui.config import Settings
+    from requesty_tui.ui.app import RequestyApp
+    from requesty_tui.ui.screens.chat import ChatScreen
+
+    settings = Settings(api_key="bench", base_url=base_url, stall_timeout=60)
+    latencies, memory = [], []
+    app = RequestyApp(settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        prompt = screen.query_one("PromptInput")
+        for n in range(replies):
+            started = time.perf_counter()
+            prompt.load_text(f"question {n}")  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            deadline = time.monotonic() + 60
+            while screen.streaming or len(screen.conversation.messages) < 2 * (n + 1):
+                await asyncio.sleep(0.002)
+                if time.monotonic() > deadline:
+                    notes = [str(x.content) for x in screen.query("Notice")]
+                    raise SystemExit(f"reply {n} never came: {notes}")
+            await pilot.pause()
+            latencies.append(time.perf_counter() - started)
+            memory.append(rss_mb())
+        conversation_id = screen.conversation.id
+    return latencies, memory, conversation_id
+
+
+async def resume(base_url: str, conversation_id: str) -> float:
+    from requesty_tui.config import Settings
+    from requesty_tui.store import SessionStore
+    from requesty_tui.ui.app import RequestyApp
+    from requesty_tui.ui.widgets.message import AssistantMessage
+
+    started = time.perf_counter()
+    conversation = SessionStore().load(conversation_id)
+    app = RequestyApp(Settings(api_key="bench", base_url=base_url), conversation=conversation)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not app.screen.query(AssistantMessage):
+            await pilot.pause()
+        await pilot.pause()
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--replies", type=int, default=200)
+    args = parser.parse_args()
+    window = min(20, args.replies // 4)
+    with tempfile.TemporaryDirectory() as tmp:
+        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+            os.environ[var] = tmp
+        with router_process(REPLY, chunk_chars=10, delay=0.0) as base_url:
+            latencies, memory, conversation_id = asyncio.run(soak(base_url, args.replies))
+            resumed = asyncio.run(resume(base_url, conversation_id))
+    first, last = median(latencies[:window]), median(latencies[-window:])
+    mem_first, mem_last = median(memory[:window]), median(memory[-window:])
+    print(f"{args.replies} replies of {len(REPLY):,} chars ({len(REPLY) // 10} deltas) each:")
+    print(
+        f"  per-reply latency, median of first/last {window}: {first * 1000:.0f} ms -> "
+        f"{last * 1000:.0f} ms ({(last / first - 1) * 100:+.0f} %)"
+    )
+    print(
+        f"  RSS, median of first/last {window}: {mem_first:.0f} MB -> {mem_last:.0f} MB "
+        f"({(mem_last / mem_first - 1) * 100:+.0f} %)"
+    )
+    print(f"  resume of the {2 * args.replies}-message conversation: {resumed:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

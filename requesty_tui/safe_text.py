@@ -1,0 +1,32 @@
+"""Text from outside (the model, a session file, a server) made safe to draw.
+
+Control characters become visible symbols and CR is dropped, so nothing that reaches the
+terminal can be an escape sequence (colours, OSC 52 clipboard writes, title changes, cursor
+movement, bell). Used wherever such text is shown: replies, titles, errors, listings.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ ... ␟, e.g. ESC becomes ␛
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+def make_safe(text: str) -> str:
+    """Model text as data: control characters become visible symbols, CR is dropped.
+
+    Nothing that reaches the terminal can then be an escape sequence (colours, OSC 52,
+    title changes, cursor movement, bell).
+    """
+    if "\r" in text:
+        text = text.replace("\r", "")
+    return _CONTROL.sub(_visible, text)
