@@ -20,7 +20,7 @@ from requesty_tui.domain import Message
 WINDOW = 24
 """Messages mounted at a time when opening a long conversation."""
 
-LIVE_LIMIT = 3 * WINDOW
+LIVE_LIMIT = 2 * WINDOW
 """Mounted messages in a live chat before the oldest are put away (behind the marker): a
 200-reply session otherwise kept every widget, and each reply got slower (soak benchmark)."""
 
@@ -93,7 +93,7 @@ class ConversationView(VerticalScroll, can_focus=False):
         shown = [w for w in self.children if w is not self._marker]
         if len(shown) <= LIVE_LIMIT:
             return
-        old = shown[: len(shown) - 2 * WINDOW]
+        old = shown[: len(shown) - WINDOW]
         messages = [m for w in old if isinstance(m := getattr(w, "message", None), Message)]
         self._hidden.extend(messages)
         await self.remove_children(old)
