@@ -221,7 +221,7 @@ class RequestyApp(App[None]):
             self._theme_changed(self.current_theme)
 
     def take_draft(self) -> str:
-        """The draft left by the last run, once (later screens start empty)."""
+        """The draft left by the last run (or by the chat this one replaces), once."""
         draft, self._draft = self._draft or "", None
         return draft
 
@@ -350,6 +350,7 @@ class RequestyApp(App[None]):
         chat = self.screen
         if isinstance(chat, ChatScreen):
             await chat.stop_reply()
+            self._draft = chat.draft_text()  # what is typed moves to the other conversation
         await self.switch_screen(ChatScreen(conversation.model, conversation))
 
     # -- models --------------------------------------------------------------------------

@@ -144,3 +144,23 @@ def test_the_draft_survives_kill_9(router: RouterServer) -> None:
         session.wait_for(lambda s: "typed but not sent" in s, what="the draft, back")
     finally:
         session.close()
+
+
+async def test_the_draft_follows_into_another_conversation(
+    router: RouterServer, settings: Settings
+) -> None:
+    from requesty_tui.domain import Conversation, Message
+    from requesty_tui.store import SessionStore
+    from tests.support.ui import open_browser
+
+    other = Conversation(id="20261126-000000-othr", model="m/x", title="Other chat")
+    other.messages = [Message(role="user", content="old"), Message(role="assistant", content="a")]
+    SessionStore().save(other)
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        await type_text(pilot, "still typing")
+        await open_browser(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: chat_screen(app).conversation.id == other.id)
+        await pilot.pause()
+        assert chat_screen(app).query_one(PromptInput).text == "still typing"

@@ -154,6 +154,9 @@ class ChatScreen(Screen[None]):
     def _draft_changed(self) -> None:
         self._draft_dirty = True
 
+    def draft_text(self) -> str:
+        return self.query_one(PromptInput).text
+
     def save_draft(self, force: bool = False) -> None:
         """What is typed goes to disk a moment after typing stops (and when the app exits)."""
         if not (self._draft_dirty or force):
