@@ -25,15 +25,26 @@ from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.message import AssistantMessage
 
+class Timed(RequestyApp):
+    CSS_PATH = os.path.join(os.environ["ROOT"], "requesty_tui", "ui", "app.tcss")
+    shown_at = None
+
+    def _display(self, screen, renderable):
+        # The first frame handed to the terminal that has the conversation's last screen in it.
+        if (self.shown_at is None and renderable is not None and isinstance(screen, ChatScreen)
+                and screen.query(AssistantMessage)):
+            self.shown_at = time.perf_counter()
+        super()._display(screen, renderable)
+
 async def main():
     conv = SessionStore().load(os.environ["SESSION_ID"])
     loaded = time.perf_counter()
-    app = RequestyApp(Settings(api_key="k", base_url="http://127.0.0.1:9/v1"), conversation=conv)
+    app = Timed(Settings(api_key="k", base_url="http://127.0.0.1:9/v1"), conversation=conv)
     async with app.run_test(size=(120, 40)) as pilot:
-        while not isinstance(app.screen, ChatScreen) or not app.screen.query(AssistantMessage):
+        while app.shown_at is None:
             await asyncio.sleep(0.001)
         await pilot.pause()
-        shown = time.perf_counter()
+        shown = app.shown_at
         view = app.screen.query_one(ConversationView)
         windows = []
         for _ in range(5):

@@ -1,5 +1,8 @@
 """Start-up: process exec -> first frame of the chat screen, and the import time of our package.
 
+The frame is timed where the App hands it to the driver (``App._display``): what follows it
+(fetching the model list, which imports httpx) no longer counts, as the user already sees it.
+
 Each run is a fresh interpreter (headless driver; a real terminal adds only output).
 
     python benchmarks/startup.py [--runs 7]
@@ -28,16 +31,17 @@ imported = time.perf_counter() - t0
 
 class Timed(RequestyApp):
     CSS_PATH = os.path.join(os.environ["ROOT"], "requesty_tui", "ui", "app.tcss")
+    frame_at = None
 
-    def on_mount(self):
-        super().on_mount()
-        self.call_after_refresh(self._first_frame)
-
-    def _first_frame(self):
-        self.call_after_refresh(self._done)
+    def _display(self, screen, renderable):
+        # The moment the first frame of the chat screen would be written to the terminal.
+        if self.frame_at is None and renderable is not None and type(screen).__name__ == "ChatScreen":
+            self.frame_at = time.time()
+            self.call_after_refresh(self._done)
+        super()._display(screen, renderable)
 
     def _done(self):
-        print(json.dumps({"frame_at": time.time(), "imported": imported}), flush=True)
+        print(json.dumps({"frame_at": self.frame_at, "imported": imported}), flush=True)
         self.exit()
 
 Timed(Settings(api_key="k", base_url="http://127.0.0.1:9/v1")).run(headless=True)
