@@ -35,7 +35,8 @@ class Timed(RequestyApp):
 
     def _display(self, screen, renderable):
         # The moment the first frame of the chat screen would be written to the terminal.
-        if self.frame_at is None and renderable is not None and type(screen).__name__ == "ChatScreen":
+        chat = type(screen).__name__ == "ChatScreen"
+        if self.frame_at is None and renderable is not None and chat:
             self.frame_at = time.time()
             self.call_after_refresh(self._done)
         super()._display(screen, renderable)
