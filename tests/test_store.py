@@ -223,3 +223,29 @@ def test_per_conversation_settings_and_estimates_round_trip() -> None:
     # Hand-edited nonsense is dropped, not fatal.
     broken = from_toml(text.replace("temperature = 0.5", 'temperature = "warm"'))
     assert broken.options.temperature is None and broken.options.user_id == "ana"
+
+
+def test_long_texts_are_literal_strings_that_round_trip_exactly() -> None:
+    """Multi-line texts are written as TOML literal strings (fast to read back, no escapes);
+    texts a literal string cannot hold fall back to escaped strings."""
+    from requesty_tui.session_format import from_toml, to_toml
+
+    texts = [
+        "a\nb",
+        "\nleading newline",
+        "trailing newline\n",
+        'back\\slash\n"""quotes',
+        "ends with a quote\n'",
+        "holds ''' three\n",
+        "tab\there\n",
+        "escape \x1b[31m\n",
+        "emoji 🎉\nx",
+        "x\n\n\n",
+    ]
+    conv = Conversation(id="20261126-000000-lits", model="m/x")
+    conv.messages = [Message(role="assistant", content=t, reasoning=t) for t in texts]
+    text = to_toml(conv)
+    assert "content = '''\na\nb'''" in text and "back\\slash" in text
+    back = from_toml(text)
+    assert [m.content for m in back.messages] == texts
+    assert [m.reasoning for m in back.messages] == texts
