@@ -212,8 +212,15 @@ async def test_spend_is_silent_when_the_key_may_not_see_it(
             pilot, lambda: any(r["path"].endswith("/apikey/self") for r in router.requests)
         )
         await send_and_wait(pilot, "hi")
+        await send_and_wait(pilot, "again")
+        await wait_for(
+            pilot, lambda: len(screen.conversation.messages) == 4 and not screen.streaming
+        )
+        await pilot.pause()
         assert "this month" not in str(screen.query_one("#status").content)
         assert not [n for n in app._notifications if "pend" in str(n.message)]
+        asked = [r for r in router.requests if r["path"].endswith("/apikey/self")]
+        assert len(asked) == 1, "a refused key is not asked again after every reply"
 
 
 async def test_picker_shows_policies_first_and_the_highlighted_models_details(

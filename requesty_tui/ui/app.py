@@ -113,6 +113,7 @@ class RequestyApp(App[None]):
         self._draft: str | None = load_draft()
         """Typed in the last run and not sent; handed to the first chat screen."""
         self.spend: KeySpend | None = None
+        self._spend_refused = False
         """This key's month, from the management API; None when unknown or not permitted."""
 
     @functools.cached_property
@@ -395,7 +396,10 @@ class RequestyApp(App[None]):
 
     @work(exclusive=True, group="spend", exit_on_error=False)
     async def refresh_spend(self, report: bool = False) -> None:
-        """Fetch this key's monthly spend; silent when the key may not see it."""
+        """Fetch this key's monthly spend; silent when the key may not see it (and then not
+        asked again after every reply: a server without the management API answers 404)."""
+        if self._spend_refused and not report:
+            return
         try:
             spend = await self.client.key_spend()
         except RouterError as exc:
@@ -403,6 +407,7 @@ class RequestyApp(App[None]):
                 self.notify(f"Spend unavailable: {exc}", severity="warning", markup=False)
             return
         self.spend = spend
+        self._spend_refused = spend is None
         if report:
             self.notify(self._spend_message(), markup=False, timeout=8)
         for chat in self.screen_stack:
