@@ -70,14 +70,24 @@ def running(pid: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP (terminal closed)"])
-def test_signals_save_the_partial_reply(router: RouterServer, sig: str) -> None:
-    router.queue(Reply(text=WORDS, chunk_chars=6, delay=0.01))  # ~600 characters a second
+def streaming_in_tmux(router: RouterServer) -> TmuxSession:
+    """The app in a real terminal, a reply streaming at ~600 characters a second."""
+    router.queue(Reply(text=WORDS, chunk_chars=6, delay=0.01))
     session = TmuxSession([], terminal_env(router))
     try:
         session.wait_started()
         session.keys("save me", "Enter")
         session.wait_for(lambda s: "w0010" in s, what="the reply to start")
+    except BaseException:
+        session.close()
+        raise
+    return session
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP (terminal closed)"])
+def test_signals_save_the_partial_reply(router: RouterServer, sig: str) -> None:
+    session = streaming_in_tmux(router)
+    try:
         time.sleep(0.5)  # well inside the 2 s between periodic saves
         pid = session.pid()
         if sig == "SIGTERM":
@@ -97,12 +107,8 @@ def test_signals_save_the_partial_reply(router: RouterServer, sig: str) -> None:
 
 
 def test_kill_9_mid_reply_loses_at_most_a_few_seconds(router: RouterServer) -> None:
-    router.queue(Reply(text=WORDS, chunk_chars=6, delay=0.01))  # ~600 characters a second
-    session = TmuxSession([], terminal_env(router))
+    session = streaming_in_tmux(router)
     try:
-        session.wait_started()
-        session.keys("save me", "Enter")
-        session.wait_for(lambda s: "w0010" in s, what="the reply to start")
         time.sleep(4.5)
         os.kill(session.pid(), signal.SIGKILL)
     finally:
