@@ -118,15 +118,19 @@ class RouterClient:
             err.hint = key.sub("***", err.hint)
         return err
 
+    async def _get(self, url: str) -> httpx.Response:
+        """GET with the key; a transport failure becomes a typed error."""
+        try:
+            return await self._http.get(url, headers=self._auth())
+        except httpx.HTTPError as exc:
+            self._raise_transport(exc)
+
     # -- models -----------------------------------------------------------------------------
 
     async def list_models(self) -> list[ModelInfo]:
         """The router's model list (the org's approved models and policies, with a key)."""
         url = f"{self.base_url}/models"
-        try:
-            resp = await self._http.get(url, headers=self._auth())
-        except httpx.HTTPError as exc:
-            self._raise_transport(exc)
+        resp = await self._get(url)
         if resp.status_code != 200:
             raise self._redact(
                 error_from_status(
@@ -158,11 +162,7 @@ class RouterClient:
         has no management API, e.g. another OpenAI-compatible router). Network errors raise."""
         if not self.api_key:
             return None
-        url = f"{self.manage_url}/v1/manage/apikey/self"
-        try:
-            resp = await self._http.get(url, headers=self._auth())
-        except httpx.HTTPError as exc:
-            self._raise_transport(exc)
+        resp = await self._get(f"{self.manage_url}/v1/manage/apikey/self")
         if resp.status_code != 200:
             return None
         try:

@@ -103,6 +103,14 @@ class _Turn:
         self.answer.content = "".join(self.parts)
         self.answer.reasoning = "".join(self.reasoning) or None
 
+    def record(self, messages: list[Message]) -> bool:
+        """Sync, and put the reply into the conversation once anything arrived (True then)."""
+        self.sync()
+        received = bool(self.answer.content or self.answer.reasoning)
+        if received and not _has(messages, self.answer):
+            messages.append(self.answer)
+        return received
+
 
 class ChatScreen(Screen[None]):
     """One conversation at a time."""
@@ -177,12 +185,8 @@ class ChatScreen(Screen[None]):
         the draft, synchronously — the event loop may never run again."""
         turn = self._turn
         if self.streaming and turn is not None:
-            turn.sync()
             turn.answer.finish_reason = "cancelled"
-            if (turn.answer.content or turn.answer.reasoning) and not _has(
-                self.conversation.messages, turn.answer
-            ):
-                self.conversation.messages.append(turn.answer)
+            turn.record(self.conversation.messages)
         self.save()
         self.save_draft(force=True)
 
@@ -432,9 +436,7 @@ class ChatScreen(Screen[None]):
                     turn.finish = event.finish_reason
                 if now - last_save > SAVE_EVERY and turn.parts:
                     # What arrived so far goes to disk: a kill -9 loses at most SAVE_EVERY.
-                    turn.sync()
-                    if not _has(conversation.messages, answer):
-                        conversation.messages.append(answer)
+                    turn.record(conversation.messages)
                     self.save()
                     last_save = time.perf_counter()
         except asyncio.CancelledError:
@@ -448,15 +450,12 @@ class ChatScreen(Screen[None]):
     async def _settle(self, turn: _Turn) -> None:
         """Record the outcome; a failure before any text gives the prompt back to the input."""
         self.streaming = False
-        turn.sync()
         answer = turn.answer
         answer.finish_reason = turn.finish
-        turn.reply.finish(turn.finish, answer.usage)
         messages = self.conversation.messages
-        received = bool(answer.content or answer.reasoning)
+        received = turn.record(messages)
+        turn.reply.finish(turn.finish, answer.usage)
         if received:
-            if not _has(messages, answer):
-                messages.append(answer)
             turn.reply.message = answer
         elif turn.finish == "cancelled" and self.rapp.exiting:
             # Quitting before the first token: the prompt stays in the saved conversation.
