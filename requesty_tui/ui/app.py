@@ -30,7 +30,7 @@ from requesty_tui.models_cache import load_cached_models, save_models
 from requesty_tui.state import load_state, save_state
 from requesty_tui.store import SessionError, SessionStore
 from requesty_tui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes
-from requesty_tui.ui import chat_options
+from requesty_tui.ui import chat_options, textual_fixes  # noqa: F401  (applies the fixes)
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.screens.session_browser import SessionBrowser

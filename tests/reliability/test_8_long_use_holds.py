@@ -1,0 +1,80 @@
+"""Promise 8: long use holds.
+
+The figures (200 replies: per-reply latency and memory at the start and at the end) come from
+``benchmarks/soak.py``; these tests pin the two mechanisms behind them, so that a change which
+brings the growth back fails here first: a live chat keeps a bounded number of message widgets
+mounted (every message stays reachable), and the widgets it puts away are freed with everything
+they rendered (Textual's ``StylesCache`` leak, see ``requesty_tui.ui.textual_fixes``).
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from requesty_tui.config import Settings
+from requesty_tui.ui.app import RequestyApp
+from requesty_tui.ui.widgets.conversation import LIVE_LIMIT, WINDOW, ConversationView
+from requesty_tui.ui.widgets.markdown_view import MarkdownView
+from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
+from tests.support.router_server import Reply, RouterServer
+from tests.support.ui import chat_screen, rendered_text, wait_for
+
+REPLIES = LIVE_LIMIT // 2 + 6
+REPLY = "## Heading\n\n" + "".join(f"- point {i} with **bold** words\n" for i in range(8))
+
+
+async def test_a_long_live_chat_frees_what_it_puts_away_and_keeps_every_message(
+    router: RouterServer, settings: Settings
+) -> None:
+    router.queue(*(Reply(text=f"{REPLY}\nreply {n}") for n in range(REPLIES)))
+    app = RequestyApp(settings)
+    views: dict[int, weakref.ref[MarkdownView]] = {}
+    line_caches: dict[int, weakref.ref[object]] = {}
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat_screen(app)
+        prompt = screen.query_one("PromptInput")
+        for n in range(REPLIES):
+            prompt.load_text(f"question {n}")  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            expected = 2 * (n + 1)
+            await wait_for(
+                pilot,
+                lambda: not screen.streaming and len(screen.conversation.messages) == expected,  # noqa: B023
+                what=f"reply {n}",
+            )
+            await pilot.pause()
+            mounted = len(screen.query(UserMessage)) + len(screen.query(AssistantMessage))
+            assert mounted <= LIVE_LIMIT, (n, mounted)
+            for view in screen.query(MarkdownView):
+                views.setdefault(id(view), weakref.ref(view))
+                line_caches.setdefault(id(view), weakref.ref(view._styles_cache))
+        # The end of the chat is on screen, the start is behind the marker.
+        last = screen.query(AssistantMessage).last()
+        assert f"reply {REPLIES - 1}" in rendered_text(last.body)
+        conversation = screen.query_one(ConversationView)
+        assert conversation.hidden_count >= 2 * REPLIES - LIVE_LIMIT
+        assert f"{conversation.hidden_count} earlier messages" in str(
+            screen.query_one("#earlier").content
+        )
+        mounted_now = {id(view) for view in screen.query(MarkdownView)}
+        put_away = [key for key in views if key not in mounted_now]
+        assert len(put_away) >= REPLIES - WINDOW // 2
+        # Textual's NodeList caches the last "displayed" list it computed; reading it drops the
+        # removed widgets from that cache (one list, not a growth).
+        assert len(conversation.displayed_children) == len(conversation.children)
+        gc.collect()
+        alive = [key for key in put_away if views[key]() is not None]
+        kept_lines = [key for key in put_away if line_caches[key]() is not None]
+        assert not alive, f"{len(alive)} of {len(put_away)} put-away replies still in memory"
+        assert not kept_lines, (
+            f"the rendered lines of {len(kept_lines)} of {len(put_away)} put-away replies are "
+            "still in memory"
+        )
+        # Every message is still reachable by scrolling up.
+        while conversation.hidden_count:
+            conversation.scroll_home(animate=False)
+            await wait_for(pilot, lambda: not conversation._loading, what="earlier messages")
+            await pilot.pause()
+        assert "question 0" in str(screen.query(UserMessage).first().content)
+        assert len(screen.query(AssistantMessage)) == REPLIES
