@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 
-from requesty_tui.markdown_blocks import BlockSplitter, make_safe, new_parser
+from requesty_tui.markdown_blocks import BlockSplitter, make_safe
 
 FRAME = 1 / 30
 """The shortest gap between two renders of the tail while streaming."""
@@ -50,7 +50,7 @@ class MarkdownView(Widget):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._splitter = BlockSplitter(new_parser())
+        self._splitter = BlockSplitter()
         from requesty_tui.ui.widgets import markdown_render  # Rich Markdown + Pygments: lazy
 
         self._render_module = markdown_render
