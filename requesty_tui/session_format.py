@@ -94,45 +94,46 @@ def to_toml(conv: Conversation) -> str:
             doc[key] = value
     for key, value in conv.extra.items():
         doc.setdefault(key, value)
-    messages = []
-    for msg in conv.messages:
-        item: dict[str, Any] = {"role": msg.role, "content": msg.content, "created": msg.created}
-        if msg.model:
-            item["model"] = msg.model
-        if msg.finish_reason:
-            item["finish_reason"] = msg.finish_reason
-        if msg.reasoning:
-            item["reasoning"] = msg.reasoning
-        for key, value in msg.extra.items():
-            item.setdefault(key, value)
-        if msg.usage is not None:
-            item["usage"] = _usage_to_dict(msg.usage)
-        messages.append(item)
     # Multi-line strings are what makes the file readable, but a TOML multi-line string cannot
     # keep a CR: such a conversation is written with escaped single-line strings instead.
     has_cr = any("\r" in m.content or "\r" in (m.reasoning or "") for m in conv.messages) or (
         "\r" in conv.title or "\r" in (conv.system or "")
     )
-    if not messages or not all(_simple(item) for item in messages) or not _simple(doc):
-        doc["messages"] = messages
-        return tomli_w.dumps(doc, multiline_strings=not has_cr)
+    multiline = not has_cr
     # Each message is written on its own and its text kept: a saved message never changes, so a
     # 200-reply conversation is not serialised again from scratch on every save (the soak
-    # benchmark showed saving growing to 70 ms a time).
-    head = tomli_w.dumps(doc, multiline_strings=not has_cr)
-    blocks = [
-        _message_toml(msg, item, not has_cr)
-        for msg, item in zip(conv.messages, messages, strict=True)
-    ]
-    return head + "".join("\n" + block for block in blocks)
+    # benchmark showed saving growing to 70 ms a time). A cached message costs one tuple
+    # comparison; only a new or changed one is turned into a table.
+    blocks = [_message_toml(msg, multiline) for msg in conv.messages] if _simple(doc) else []
+    if not blocks or any(block is None for block in blocks):
+        doc["messages"] = [_message_table(msg) for msg in conv.messages]
+        return tomli_w.dumps(doc, multiline_strings=multiline)
+    head = tomli_w.dumps(doc, multiline_strings=multiline)
+    return head + "".join(f"\n{block}" for block in blocks)
 
 
-_BLOCK_CACHE: dict[int, tuple[tuple[Any, ...], str]] = {}
+def _message_table(msg: Message) -> dict[str, Any]:
+    item: dict[str, Any] = {"role": msg.role, "content": msg.content, "created": msg.created}
+    if msg.model:
+        item["model"] = msg.model
+    if msg.finish_reason:
+        item["finish_reason"] = msg.finish_reason
+    if msg.reasoning:
+        item["reasoning"] = msg.reasoning
+    for key, value in msg.extra.items():
+        item.setdefault(key, value)
+    if msg.usage is not None:
+        item["usage"] = _usage_to_dict(msg.usage)
+    return item
+
+
+_BLOCK_CACHE: dict[int, tuple[tuple[Any, ...], str | None]] = {}
 _BLOCK_CACHE_SIZE = 8192
 
 
-def _message_toml(msg: Message, item: dict[str, Any], multiline: bool) -> str:
-    """One ``[[messages]]`` table, as ``tomli_w`` writes it inside the whole document."""
+def _message_toml(msg: Message, multiline: bool) -> str | None:
+    """One ``[[messages]]`` table, as ``tomli_w`` writes it inside the whole document; None
+    when the message has keys this writer does not handle (the whole-document writer does)."""
     key = (
         msg.role,
         msg.content,
@@ -147,18 +148,23 @@ def _message_toml(msg: Message, item: dict[str, Any], multiline: bool) -> str:
     cached = _BLOCK_CACHE.get(id(msg))
     if cached is not None and cached[0] == key:
         return cached[1]
-    scalars = {k: v for k, v in item.items() if not isinstance(v, dict)}
-    tables = {k: v for k, v in item.items() if isinstance(v, dict)}
-    text = "[[messages]]\n"
-    for name, value in scalars.items():
-        if multiline and isinstance(value, str) and _literal_ok(value):
-            # A literal string: no escapes to write or to read back. tomllib reads it with one
-            # str.index instead of escape-processing every character (a 2 MB file: 17x faster).
-            text += f"{_key(name)} = '''\n{value}'''\n"
-        else:
-            text += tomli_w.dumps({name: value}, multiline_strings=multiline)
-    for name, table in tables.items():
-        text += f"\n[messages.{_key(name)}]\n" + tomli_w.dumps(table, multiline_strings=multiline)
+    item = _message_table(msg)
+    text: str | None = None
+    if _simple(item):
+        scalars = {k: v for k, v in item.items() if not isinstance(v, dict)}
+        tables = {k: v for k, v in item.items() if isinstance(v, dict)}
+        text = "[[messages]]\n"
+        for name, value in scalars.items():
+            if multiline and isinstance(value, str) and _literal_ok(value):
+                # A literal string: no escapes to write or to read back. tomllib reads it with
+                # one str.index instead of escape-processing every character (2 MB: 17x faster).
+                text += f"{_key(name)} = '''\n{value}'''\n"
+            else:
+                text += tomli_w.dumps({name: value}, multiline_strings=multiline)
+        for name, table in tables.items():
+            text += f"\n[messages.{_key(name)}]\n" + tomli_w.dumps(
+                table, multiline_strings=multiline
+            )
     if len(_BLOCK_CACHE) >= _BLOCK_CACHE_SIZE:
         _BLOCK_CACHE.clear()
     _BLOCK_CACHE[id(msg)] = (key, text)
