@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import gc
 import os
 import signal
 import threading
@@ -271,6 +272,20 @@ class RequestyApp(App[None]):
         self.push_screen(ChatScreen(model, conversation))
         self.call_after_refresh(self.load_models)  # after the first frame
         self.call_after_refresh(self.refresh_spend)
+        if not self.is_headless:
+            self.call_after_refresh(self._freeze_startup_objects)
+
+    @staticmethod
+    def _freeze_startup_objects() -> None:
+        """Move everything that exists at the first frame (modules, classes, styles: ~100k
+        objects that live as long as the app) out of the garbage collector's sight.
+
+        A full collection walks every tracked object; with them it took a median 133 ms in the
+        soak (36 times in 200 replies, a visible stall while streaming or typing), 78 ms without.
+        Not in headless runs: tests create many apps in one process, and frozen objects are
+        never collected.
+        """
+        gc.freeze()
 
     async def on_unmount(self) -> None:
         if "client" in self.__dict__:
