@@ -2,7 +2,8 @@
 
 A message whose send fails for any reason stays in the input box (nothing arrived) or in the
 conversation (something arrived), ready to resend with one key; the draft in the input box
-survives quitting the app, and even kill -9 (it is on disk a second after typing stops).
+survives quitting the app, and even kill -9 (it is on disk a second after typing stops). A
+multi-line paste or shift+enter in a real terminal adds lines and never sends early.
 """
 
 from __future__ import annotations
@@ -144,6 +145,38 @@ def test_the_draft_survives_kill_9(router: RouterServer) -> None:
         session.wait_for(lambda s: "typed but not sent" in s, what="the draft, back")
     finally:
         session.close()
+
+
+SHIFT_ENTER_CSI_U = ["1b", "5b", "31", "33", "3b", "32", "75"]
+"""ESC [ 13 ; 2 u: shift+enter as terminals with the kitty keyboard protocol send it."""
+
+
+def test_a_multi_line_paste_and_shift_enter_in_a_real_terminal_wait_for_enter(
+    router: RouterServer,
+) -> None:
+    pasted = "first pasted line\nsecond pasted line\n\tindented third"
+    session = TmuxSession([], terminal_env(router))
+    try:
+        session.wait_started()
+        # A bracketed paste (tmux paste-buffer -p), as a terminal delivers Cmd/ctrl+shift+V.
+        session.tmux("set-buffer", "-b", "clip", pasted)
+        session.tmux("paste-buffer", "-p", "-b", "clip", "-t", session.name)
+        session.wait_for(lambda s: "indented third" in s, what="the pasted text")
+        session.keys(" end", literal=True)
+        session.keys("-H", *SHIFT_ENTER_CSI_U)
+        session.keys("typed after shift+enter", literal=True)
+        shown = session.wait_for(lambda s: "typed after shift+enter" in s, what="the typing")
+        assert "first pasted line" in shown and "second pasted line" in shown
+        assert not router.chat_requests(), "the paste's newlines must not send the message"
+        session.keys("Enter")
+        deadline = time.monotonic() + 10
+        while not router.chat_requests() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        session.close()
+    [request] = router.chat_requests()
+    sent = request["body"]["messages"][-1]["content"]
+    assert sent == pasted + " end\ntyped after shift+enter"
 
 
 async def test_the_draft_follows_into_another_conversation(
