@@ -2,6 +2,8 @@
 
 The frame is timed where the App hands it to the driver (``App._display``): what follows it
 (fetching the model list, which imports httpx) no longer counts, as the user already sees it.
+What follows is measured on its own: the longest stall of the event loop in the second after
+the first frame (a key typed then waits that long).
 
 Each run is a fresh interpreter (headless driver; a real terminal adds only output).
 
@@ -23,7 +25,7 @@ from _harness import ROOT, median
 CHILD = r"""
 import time
 t0 = time.perf_counter()
-import sys, json, os
+import asyncio, sys, json, os
 sys.path.insert(0, os.environ["ROOT"])
 from requesty_tui.config import Settings
 from requesty_tui.ui.app import RequestyApp
@@ -37,12 +39,22 @@ class Timed(RequestyApp):
         # The moment the first frame of the chat screen would be written to the terminal.
         chat = type(screen).__name__ == "ChatScreen"
         if self.frame_at is None and renderable is not None and chat:
-            self.frame_at = time.time()
+            self.frame_at, self.frame_perf = time.time(), time.perf_counter()
             self.call_after_refresh(self._done)
         super()._display(screen, renderable)
 
     def _done(self):
-        print(json.dumps({"frame_at": self.frame_at, "imported": imported}), flush=True)
+        self.run_worker(self._probe())
+
+    async def _probe(self):
+        # From the frame on: whatever ran before this probe started counts as a stall too.
+        stall, last, end = 0.0, self.frame_perf, self.frame_perf + 1.0
+        while last < end:
+            await asyncio.sleep(0.002)
+            now = time.perf_counter()
+            stall, last = max(stall, now - last), now
+        data = {"frame_at": self.frame_at, "imported": imported, "stall": stall}
+        print(json.dumps(data), flush=True)
         self.exit()
 
 Timed(Settings(api_key="k", base_url="http://127.0.0.1:9/v1")).run(headless=True)
@@ -53,7 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    firsts, imports = [], []
+    firsts, imports, stalls = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
@@ -78,11 +90,16 @@ def main() -> None:
             data = json.loads(out.strip().splitlines()[-1])
             firsts.append(data["frame_at"] - started)
             imports.append(data["imported"])
+            stalls.append(data["stall"])
     print(
         f"exec -> first frame: median {median(firsts):.2f} s "
         f"(runs: {', '.join(f'{v:.2f}' for v in firsts)})"
     )
     print(f"import of requesty_tui.ui.app (Textual included): median {median(imports):.2f} s")
+    print(
+        f"longest event-loop stall in the second after the first frame: median "
+        f"{median(stalls) * 1000:.0f} ms (runs: {', '.join(f'{v * 1000:.0f}' for v in stalls)})"
+    )
 
 
 if __name__ == "__main__":

@@ -115,11 +115,12 @@ class RequestyApp(App[None]):
         """Typed in the last run and not sent; handed to the first chat screen."""
         self.spend: KeySpend | None = None
         self._spend_refused = False
+        self._client_made: asyncio.Future[RouterClient] | None = None
         """This key's month, from the management API; None when unknown or not permitted."""
 
     @functools.cached_property
     def client(self) -> RouterClient:
-        """Made on first use (after the first frame): importing httpx costs ~50 ms."""
+        """Made on first use, after the first frame (see :meth:`client_ready`)."""
         from requesty_tui.client.router import RouterClient
 
         settings = self.settings
@@ -133,6 +134,20 @@ class RequestyApp(App[None]):
             ),
             manage_url=settings.manage_host,
         )
+
+    async def client_ready(self) -> RouterClient:
+        """The client, made in a thread the first time: importing httpx and building its TLS
+        context stalled the UI for ~150 ms right after the first frame (keys typed then waited)."""
+        if "client" not in self.__dict__:
+            if self._client_made is None:
+                self._client_made = asyncio.ensure_future(asyncio.to_thread(self._make_client))
+            await asyncio.shield(self._client_made)
+        return self.client
+
+    def _make_client(self) -> RouterClient:
+        client = self.client
+        client.prepare()
+        return client
 
     def action_toggle_help(self) -> None:
         """F1: the keys of whatever has focus, and the app's."""
@@ -379,7 +394,7 @@ class RequestyApp(App[None]):
         if cached is not None:
             self._set_models(cached.models, "")
         try:
-            models = await self.client.list_models()
+            models = await (await self.client_ready()).list_models()
         except RouterError as exc:
             if cached is not None:
                 age = time.strftime("%Y-%m-%d %H:%M", time.localtime(cached.fetched_at))
@@ -416,7 +431,7 @@ class RequestyApp(App[None]):
         if self._spend_refused and not report:
             return
         try:
-            spend = await self.client.key_spend()
+            spend = await (await self.client_ready()).key_spend()
         except RouterError as exc:
             if report:
                 self.notify(f"Spend unavailable: {exc}", severity="warning", markup=False)

@@ -406,7 +406,8 @@ class ChatScreen(Screen[None]):
         reply = turn.reply
         last_yield = last_save = time.perf_counter()
         try:
-            async for event in self.rapp.client.stream_chat(request):
+            client = await self.rapp.client_ready()
+            async for event in client.stream_chat(request):
                 now = time.perf_counter()
                 if now - last_yield > YIELD_EVERY:
                     # A fast stream has data ready on every read, so the loop never waits:
