@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -47,3 +48,26 @@ def router_process(text: str, chunk_chars: int, delay: float = 0.0) -> Iterator[
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of a process (this one by default), in MB."""
+    with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def growth(label: str, values: list[float], window: int, unit: str, scale: float = 1.0) -> str:
+    """ "label, median of first/last N: a unit -> b unit (+x %)" for a soak's series."""
+    first, last = median(values[:window]) * scale, median(values[-window:]) * scale
+    return (
+        f"  {label}, median of first/last {window}: {first:.0f} {unit} -> {last:.0f} {unit} "
+        f"({(last / first - 1) * 100:+.0f} %)"
+    )
+
+
+def trail(values: list[float], step: int, scale: float = 1.0) -> str:
+    """The median of every ``step`` values, comma-separated: how a series moved over a run."""
+    return ", ".join(
+        f"{median(values[i : i + step]) * scale:.0f}" for i in range(0, len(values), step)
+    )

@@ -17,19 +17,13 @@ import os
 import tempfile
 import time
 
-from _harness import median, router_process
+from _harness import growth, router_process, rss_mb, trail
 
 REPLY = (
     "## A heading\n\nSome **bold** text and `code`, then a list:\n\n"
     + "".join(f"- item {i} with a few words in it\n" for i in range(12))
     + "\n```python\nfor i in range(3):\n    print(i)\n```\n\nAnd a closing paragraph of text. " * 2
 )
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        pages = int(handle.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 async def soak(base_url: str, replies: int) -> tuple[list[float], list[float], list[float], str]:
@@ -91,30 +85,13 @@ def main() -> None:
         with router_process(REPLY, chunk_chars=10, delay=0.0) as base_url:
             latencies, cpu, memory, conversation_id = asyncio.run(soak(base_url, args.replies))
             resumed = asyncio.run(resume(base_url, conversation_id))
-    first, last = median(latencies[:window]), median(latencies[-window:])
-    cpu_first, cpu_last = median(cpu[:window]), median(cpu[-window:])
-    mem_first, mem_last = median(memory[:window]), median(memory[-window:])
-    print(f"{args.replies} replies of {len(REPLY):,} chars ({len(REPLY) // 10} deltas) each:")
-    print(
-        f"  per-reply latency, median of first/last {window}: {first * 1000:.0f} ms -> "
-        f"{last * 1000:.0f} ms ({(last / first - 1) * 100:+.0f} %)"
-    )
-    print(
-        f"  CPU per reply (app process), median of first/last {window}: "
-        f"{cpu_first * 1000:.0f} ms -> {cpu_last * 1000:.0f} ms "
-        f"({(cpu_last / cpu_first - 1) * 100:+.0f} %)"
-    )
-    print(
-        f"  RSS, median of first/last {window}: {mem_first:.0f} MB -> {mem_last:.0f} MB "
-        f"({(mem_last / mem_first - 1) * 100:+.0f} %)"
-    )
     step = max(1, args.replies // 8)
-    trail = ", ".join(f"{memory[i]:.0f}" for i in range(step - 1, len(memory), step))
-    print(f"  RSS after every {step} replies (MB): {trail}")
-    lat = ", ".join(
-        f"{median(latencies[i : i + step]) * 1000:.0f}" for i in range(0, len(latencies), step)
-    )
-    print(f"  latency, median of each {step} replies (ms): {lat}")
+    print(f"{args.replies} replies of {len(REPLY):,} chars ({len(REPLY) // 10} deltas) each:")
+    print(growth("per-reply latency", latencies, window, "ms", 1000))
+    print(growth("CPU per reply (app process)", cpu, window, "ms", 1000))
+    print(growth("RSS", memory, window, "MB"))
+    print(f"  RSS, median of each {step} replies (MB): {trail(memory, step)}")
+    print(f"  latency, median of each {step} replies (ms): {trail(latencies, step, 1000)}")
     print(f"  resume of the {2 * args.replies}-message conversation: {resumed:.2f} s")
 
 

@@ -16,17 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import median, router_process
+from _harness import growth, router_process, rss_mb, trail
 from soak import REPLY
 
 from requesty_tui.paths import sessions_dir
 from tests.support.tmux import TmuxSession
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
-        pages = int(handle.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def replies_on_disk(sessions: Path) -> int:
@@ -76,20 +70,11 @@ def main() -> None:
                 deadline = time.monotonic() + 10
                 while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
                     time.sleep(0.05)  # it saves on SIGHUP: let it finish before the folder goes
-    first, last = median(latencies[:window]), median(latencies[-window:])
-    mem_first, mem_last = median(memory[:window]), median(memory[-window:])
     step = max(1, args.replies // 8)
     print(f"{args.replies} replies in tmux (120x40), {len(REPLY):,} chars each:")
-    print(
-        f"  Enter -> reply on disk, median of first/last {window}: {first * 1000:.0f} ms -> "
-        f"{last * 1000:.0f} ms ({(last / first - 1) * 100:+.0f} %)"
-    )
-    print(
-        f"  RSS, median of first/last {window}: {mem_first:.0f} MB -> {mem_last:.0f} MB "
-        f"({(mem_last / mem_first - 1) * 100:+.0f} %)"
-    )
-    trail = ", ".join(f"{memory[i]:.0f}" for i in range(step - 1, len(memory), step))
-    print(f"  RSS after every {step} replies (MB): {trail}")
+    print(growth("Enter -> reply on disk", latencies, window, "ms", 1000))
+    print(growth("RSS", memory, window, "MB"))
+    print(f"  RSS, median of each {step} replies (MB): {trail(memory, step)}")
 
 
 if __name__ == "__main__":
