@@ -141,7 +141,14 @@ class RequestyApp(App[None]):
         if "client" not in self.__dict__:
             if self._client_made is None:
                 self._client_made = asyncio.ensure_future(asyncio.to_thread(self._make_client))
-            await asyncio.shield(self._client_made)
+            made = self._client_made
+            try:
+                await asyncio.shield(made)
+            finally:
+                # Let go of the task: it holds the context of whoever asked first (a reply's
+                # worker, and through it the reply's widgets, which then outlived the reply).
+                if made.done() and self._client_made is made:
+                    self._client_made = None
         return self.client
 
     def _make_client(self) -> RouterClient:
