@@ -64,10 +64,15 @@ def test_palette_values_are_parsed_and_empty_clears() -> None:
     conv = conversation()
     BY_KEY["tags"].apply(conv, " work, tui ,, ")
     BY_KEY["max_tokens"].apply(conv, "4,000")
-    BY_KEY["system"].apply(conv, "Line one\\nLine two")
+    # The system prompt is edited as text that may span lines: kept as typed (a literal
+    # backslash-n stays one), only blank lines around it dropped.
+    BY_KEY["system"].apply(conv, "\nLine one\n  Line two says \\n\n\n")
     assert conv.options.tags == ["work", "tui"] and conv.options.max_tokens == 4000
-    assert conv.system == "Line one\nLine two"
-    assert BY_KEY["system"].show(conv) == "Line one\\nLine two"
+    assert conv.system == "Line one\n  Line two says \\n"
+    assert BY_KEY["system"].show(conv) == conv.system
+    BY_KEY["system"].apply(conv, " \n \n")
+    assert conv.system is None, "only blanks: back to the default"
+    BY_KEY["system"].apply(conv, "x")
     for key in ("tags", "max_tokens", "system"):
         BY_KEY[key].apply(conv, "")
     assert conv.options.tags == [] and conv.options.max_tokens is None and conv.system is None

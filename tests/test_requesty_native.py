@@ -12,7 +12,7 @@ from requesty_tui import paths
 from requesty_tui.config import Settings
 from requesty_tui.store import SessionStore
 from requesty_tui.ui.app import RequestyApp
-from requesty_tui.ui.screens.dialogs import TextPrompt
+from requesty_tui.ui.screens.dialogs import TextEditorPrompt, TextPrompt
 from requesty_tui.ui.widgets.message import AssistantMessage, ThinkingBlock
 from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, rendered_text, send_and_wait, type_text, wait_for
@@ -39,6 +39,24 @@ async def set_option(pilot, command: str, value: str) -> None:  # type: ignore[n
     await type_text(pilot, value)
     await pilot.press("enter")
     await wait_for(pilot, lambda: not isinstance(pilot.app.screen, TextPrompt))
+
+
+async def edit_text_option(pilot, command: str, text: str | None) -> str:  # type: ignore[no-untyped-def]
+    """Palette → the option's multi-line editor → replace its text by typing (Enter for a new
+    line), ctrl+s; ``None``: Esc. Returns what the editor showed when it opened."""
+    await palette(pilot, command)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TextEditorPrompt), what=command)
+    editor = pilot.app.screen
+    assert isinstance(editor, TextEditorPrompt)
+    shown: str = editor.query_one("TextArea").text  # type: ignore[attr-defined]
+    if text is None:
+        await pilot.press("escape")
+    else:
+        editor.query_one("TextArea").clear()  # type: ignore[attr-defined]
+        await pilot.press(*("enter" if char == "\n" else char for char in text))
+        await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, TextEditorPrompt))
+    return shown
 
 
 async def test_reasoning_streams_into_a_thinking_block_that_folds_when_the_answer_starts(
@@ -129,16 +147,21 @@ async def test_request_metadata_from_config_and_palette_reaches_the_router(
         await set_option(pilot, "chat: trace id", "ticket-42")
         await set_option(pilot, "chat: auto cache", "off")
         await set_option(pilot, "chat: max tokens", "500")
-        await set_option(pilot, "chat: system prompt", "You are terse.")
+        await edit_text_option(pilot, "chat: system prompt", "You are terse.\nAnswer in French.")
         await send_and_wait(pilot, "two")
         await wait_for(pilot, lambda: len(router.chat_requests()) == 2)
         body = router.chat_requests()[-1]["body"]
         assert body["requesty"]["trace_id"] == "ticket-42"
         assert body["requesty"]["auto_cache"] is False
         assert body["max_tokens"] == 500
-        assert body["messages"][0] == {"role": "system", "content": "You are terse."}
+        system = "You are terse.\nAnswer in French."
+        assert body["messages"][0] == {"role": "system", "content": system}
+        assert "system prompt" in str(screen.query_one("#topbar").content)
+        # The editor opens on the prompt as it is, and Esc leaves it so.
+        assert await edit_text_option(pilot, "chat: system prompt", None) == system
+        assert screen.conversation.system == system
         data = saved(screen.conversation.id)
-        assert data["system"] == "You are terse."
+        assert data["system"] == system
         assert data["tags"] == ["work", "tui"]
         assert data["trace_id"] == "ticket-42"
         assert data["auto_cache"] is False
@@ -146,7 +169,8 @@ async def test_request_metadata_from_config_and_palette_reaches_the_router(
 
     # Resumed, the conversation keeps its own settings.
     conversation = SessionStore().load(screen.conversation.id)
-    assert conversation.options.user_id == "ana" and conversation.system == "You are terse."
+    assert conversation.options.user_id == "ana"
+    assert conversation.system == "You are terse.\nAnswer in French."
 
 
 async def test_cost_per_reply_and_running_total_with_labelled_estimates(

@@ -26,10 +26,12 @@ class ChatOption:
     show: Callable[[Conversation], str]
     apply: Callable[[Conversation, str], None]
     """Set from the typed text ("" clears); raises :class:`OptionError`."""
+    multiline: bool = False
+    """Edited in a multi-line editor (Enter adds a line) instead of a one-line box."""
 
 
 def _set_system(conv: Conversation, text: str) -> None:
-    conv.system = text.replace("\\n", "\n") or None
+    conv.system = text.strip("\n") if text.strip() else None
 
 
 def _set_effort(conv: Conversation, text: str) -> None:
@@ -97,9 +99,10 @@ OPTIONS: tuple[ChatOption, ...] = (
     ChatOption(
         "system",
         "chat: system prompt",
-        "Instructions sent before every message of this conversation (\\n for a new line)",
-        lambda c: (c.system or "").replace("\n", "\\n"),
+        "Instructions sent before every message of this conversation",
+        lambda c: c.system or "",
         _set_system,
+        multiline=True,
     ),
     ChatOption(
         "reasoning_effort",

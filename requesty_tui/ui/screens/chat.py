@@ -49,7 +49,7 @@ from requesty_tui.draft import save_draft
 from requesty_tui.request_builder import build_request, new_conversation, reasoning_note
 from requesty_tui.store import export_markdown
 from requesty_tui.ui import chat_options
-from requesty_tui.ui.screens.dialogs import TextPrompt
+from requesty_tui.ui.screens.dialogs import TextEditorPrompt, TextPrompt
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage, format_usd
@@ -332,20 +332,21 @@ class ChatScreen(Screen[None]):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             shown = option.show(self.conversation)
+            if option.multiline and "\n" in shown:
+                shown = f"{shown.splitlines()[0][:40]}… ({len(shown.splitlines())} lines)"
             name = option.title.removeprefix("chat: ")
             self.notify(f"{name}: {shown or 'default'}", markup=False)
             self.save()
             self.refresh_bars()
 
-        self.app.push_screen(
-            TextPrompt(
-                option.title.removeprefix("chat: ").capitalize(),
-                option.show(self.conversation),
-                hint=f"{option.help}. Empty: back to the default; Esc: keep.",
-                allow_empty=True,
-            ),
-            done,
-        )
+        title = option.title.removeprefix("chat: ").capitalize()
+        current = option.show(self.conversation)
+        if option.multiline:
+            editor = TextEditorPrompt(title, current, hint=f"{option.help}; empty: the default.")
+            self.app.push_screen(editor, done)
+            return
+        hint = f"{option.help}. Empty: back to the default; Esc: keep."
+        self.app.push_screen(TextPrompt(title, current, hint=hint, allow_empty=True), done)
 
     @on(events.Click, "#topbar")
     def _topbar_clicked(self) -> None:

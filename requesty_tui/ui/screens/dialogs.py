@@ -1,4 +1,4 @@
-"""Small modal questions: one line of text, yes or no."""
+"""Small modal questions: a line of text, a few lines of text, yes or no."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, TextArea
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -37,6 +37,42 @@ class TextPrompt(ModalScreen[str | None]):
     def _done(self, event: Input.Submitted) -> None:
         value = event.value.strip()
         self.dismiss(value if value or self.allow_empty else None)
+
+
+class TextEditorPrompt(ModalScreen[str | None]):
+    """Ask for text that may span lines: Enter adds a line, ctrl+s saves, Esc cancels.
+
+    A one-line box made a multi-line system prompt a string of ``\\n`` escapes (and mangled a
+    prompt that meant a literal backslash-n).
+    """
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        # Priority: the editor would otherwise take the key (ctrl+s reaches raw-mode apps).
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(self, title: str, value: str = "", *, hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, markup=False)
+            yield TextArea(self.value, id="prompt-text", soft_wrap=True)
+            keys = "ctrl+s: save · Esc: keep"
+            yield Label(f"{self.hint}\n{keys}" if self.hint else keys, markup=False, classes="hint")
+
+    def on_mount(self) -> None:
+        editor = self.query_one(TextArea)
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
 
 
 class Confirm(ModalScreen[bool]):
