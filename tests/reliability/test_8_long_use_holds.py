@@ -78,3 +78,33 @@ async def test_a_long_live_chat_frees_what_it_puts_away_and_keeps_every_message(
             await pilot.pause()
         assert "question 0" in str(screen.query(UserMessage).first().content)
         assert len(screen.query(AssistantMessage)) == REPLIES
+
+
+async def test_no_full_collection_mid_stream_and_collection_always_resumes(
+    router: RouterServer, settings: Settings
+) -> None:
+    """A full collection stalls the UI for ~90 ms (soak); it waits for the reply to end. After a
+    stopped, failed or finished reply the collector runs again, or memory would only grow."""
+    router.queue(
+        Reply(text="slow words " * 200, chunk_chars=11, delay=0.02),
+        Reply(status=401),
+        Reply(text="done"),
+    )
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        prompt = screen.query_one("PromptInput")
+        prompt.load_text("first")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        reply = screen.query_one(AssistantMessage)
+        await wait_for(pilot, lambda: "slow words slow" in rendered_text(reply.body), what="text")
+        assert screen.streaming and not gc.isenabled()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.streaming, what="the stop")
+        assert gc.isenabled(), "stopped reply"
+        for text in ("second", "third"):  # a failed request, then a finished reply
+            prompt.load_text(text)  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: not screen.streaming, what=f"the end of {text}")
+            assert gc.isenabled(), text
+        assert [m.content for m in screen.conversation.messages[-2:]] == ["third", "done"]

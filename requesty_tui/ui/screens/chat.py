@@ -49,6 +49,7 @@ from requesty_tui.draft import save_draft
 from requesty_tui.request_builder import build_request, new_conversation, reasoning_note
 from requesty_tui.store import export_markdown
 from requesty_tui.ui import chat_options
+from requesty_tui.ui.gc_pause import gc_paused
 from requesty_tui.ui.screens.dialogs import TextEditorPrompt, TextPrompt
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
@@ -399,6 +400,10 @@ class ChatScreen(Screen[None]):
 
     @work(exclusive=True, group="reply", exit_on_error=False)
     async def _stream_reply(self, turn: _Turn) -> None:
+        with gc_paused():
+            await self._stream(turn)
+
+    async def _stream(self, turn: _Turn) -> None:
         conversation = self.conversation
         model_info = self.rapp.model_info(conversation.model)
         request = build_request(conversation, model_info)
