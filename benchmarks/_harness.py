@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -71,3 +72,11 @@ def trail(values: list[float], step: int, scale: float = 1.0) -> str:
     return ", ".join(
         f"{median(values[i : i + step]) * scale:.0f}" for i in range(0, len(values), step)
     )
+
+
+def soak_args() -> tuple[int, int]:
+    """``--replies N`` (default 200) and the window the soaks compare: the first/last 20."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--replies", type=int, default=200)
+    replies = parser.parse_args().replies
+    return replies, min(20, replies // 4)

@@ -11,13 +11,12 @@ wall-clock latency, which moves by +-15 % from run to run.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import tempfile
 import time
 
-from _harness import growth, router_process, rss_mb, trail
+from _harness import growth, router_process, rss_mb, soak_args, trail
 
 REPLY = (
     "## A heading\n\nSome **bold** text and `code`, then a list:\n\n"
@@ -75,24 +74,21 @@ async def resume(base_url: str, conversation_id: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--replies", type=int, default=200)
-    args = parser.parse_args()
-    window = min(20, args.replies // 4)
+    replies, window = soak_args()
     with tempfile.TemporaryDirectory() as tmp:
         for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
             os.environ[var] = tmp
         with router_process(REPLY, chunk_chars=10, delay=0.0) as base_url:
-            latencies, cpu, memory, conversation_id = asyncio.run(soak(base_url, args.replies))
+            latencies, cpu, memory, conversation_id = asyncio.run(soak(base_url, replies))
             resumed = asyncio.run(resume(base_url, conversation_id))
-    step = max(1, args.replies // 8)
-    print(f"{args.replies} replies of {len(REPLY):,} chars ({len(REPLY) // 10} deltas) each:")
+    step = max(1, replies // 8)
+    print(f"{replies} replies of {len(REPLY):,} chars ({len(REPLY) // 10} deltas) each:")
     print(growth("per-reply latency", latencies, window, "ms", 1000))
     print(growth("CPU per reply (app process)", cpu, window, "ms", 1000))
     print(growth("RSS", memory, window, "MB"))
     print(f"  RSS, median of each {step} replies (MB): {trail(memory, step)}")
     print(f"  latency, median of each {step} replies (ms): {trail(latencies, step, 1000)}")
-    print(f"  resume of the {2 * args.replies}-message conversation: {resumed:.2f} s")
+    print(f"  resume of the {2 * replies}-message conversation: {resumed:.2f} s")
 
 
 if __name__ == "__main__":

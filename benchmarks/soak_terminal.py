@@ -10,13 +10,12 @@ only a rough latency).
 
 from __future__ import annotations
 
-import argparse
 import os
 import tempfile
 import time
 from pathlib import Path
 
-from _harness import growth, router_process, rss_mb, trail
+from _harness import growth, router_process, rss_mb, soak_args, trail
 from soak import REPLY
 
 from requesty_tui.paths import sessions_dir
@@ -37,10 +36,7 @@ def replies_on_disk(sessions: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--replies", type=int, default=200)
-    args = parser.parse_args()
-    window = min(20, args.replies // 4)
+    replies, window = soak_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {"TERM": "xterm-256color", "REQUESTY_API_KEY": "bench"}
         for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
@@ -54,7 +50,7 @@ def main() -> None:
                 term.wait_started()
                 pid = term.pid()
                 latencies, memory = [], []
-                for n in range(args.replies):
+                for n in range(replies):
                     started = time.perf_counter()
                     term.keys(f"question {n}", literal=True)
                     term.keys("Enter")
@@ -70,8 +66,8 @@ def main() -> None:
                 deadline = time.monotonic() + 10
                 while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
                     time.sleep(0.05)  # it saves on SIGHUP: let it finish before the folder goes
-    step = max(1, args.replies // 8)
-    print(f"{args.replies} replies in tmux (120x40), {len(REPLY):,} chars each:")
+    step = max(1, replies // 8)
+    print(f"{replies} replies in tmux (120x40), {len(REPLY):,} chars each:")
     print(growth("Enter -> reply on disk", latencies, window, "ms", 1000))
     print(growth("RSS", memory, window, "MB"))
     print(f"  RSS, median of each {step} replies (MB): {trail(memory, step)}")
