@@ -9,6 +9,7 @@ import pytest
 
 from requesty_tui.client import (
     ChatRequest,
+    ChunkSkipped,
     ModelReported,
     Retrying,
     RetryPolicy,
@@ -58,7 +59,38 @@ async def test_stream_text_usage_model_and_request_shape(router: RouterServer) -
 async def test_crlf_and_malformed_lines_are_tolerated(router: RouterServer) -> None:
     router.queue(Reply(text="abcdefghijklmnop", chunk_chars=2, crlf=True, malformed_every=3))
     async with client_for(router) as client:
-        assert text_of(await collect(client)) == "abcdefghijklmnop"
+        events = await collect(client)
+    assert text_of(events) == "abcdefghijklmnop"
+    skipped = [e for e in events if isinstance(e, ChunkSkipped)]
+    assert [e.total for e in skipped] == [1, 2, 3], "every unreadable line is reported"
+
+
+async def test_a_chunk_that_cannot_be_read_is_reported_not_dropped(router: RouterServer) -> None:
+    router.queue(Reply(text="one two three four", chunk_chars=4, malformed_at=1))
+    async with client_for(router) as client:
+        events = await collect(client)
+    assert text_of(events) == "one three four", "the text of the bad chunk is gone..."
+    assert ChunkSkipped(1, "invalid JSON") in events, "...and the caller is told"
+    assert events[-1] == StreamEnd("stop")
+
+
+async def test_http_408_is_a_timeout_and_retried(router: RouterServer) -> None:
+    router.queue(Reply(status=408, error_message="Request Timeout"), Reply(text="ok"))
+    async with client_for(router) as client:
+        events = await collect(client)
+    assert [e.attempt for e in events if isinstance(e, Retrying)] == [2]
+    assert text_of(events) == "ok"
+    router.queue(*[Reply(status=408, error_message="Request Timeout")] * 3)
+    async with client_for(router) as client:
+        with pytest.raises(E.StallError, match="timed out"):
+            await collect(client)
+
+
+def test_the_retry_notice_puts_our_words_first() -> None:
+    long = "Rate limited (router: " + "litellm.RateLimitError: " * 20 + ")."
+    text = Retrying(2, 4, 1.0, long).describe()
+    assert text.startswith("Retrying in 1.0 s (attempt 2/4): Rate limited")
+    assert len(text) < 120 and text.endswith("…")
 
 
 async def test_list_models(router: RouterServer) -> None:

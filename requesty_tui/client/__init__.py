@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from requesty_tui.client.errors import RouterError
 from requesty_tui.client.events import (
+    ChunkSkipped,
     ModelReported,
     ReasoningDelta,
     Retrying,
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ChatRequest",
+    "ChunkSkipped",
     "ModelReported",
     "ReasoningDelta",
     "RetryPolicy",

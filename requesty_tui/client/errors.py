@@ -131,6 +131,10 @@ KEY_HINT = (
     "Set REQUESTY_API_KEY (export REQUESTY_API_KEY=...) or api_key in config.toml; "
     "keys are made in the Requesty dashboard."
 )
+REJECTED_KEY_HINT = (
+    "Check the key in REQUESTY_API_KEY (or api_key in config.toml) against the Requesty "
+    "dashboard; make a new one there if it was revoked."
+)
 
 
 def missing_key_error() -> AuthError:
@@ -178,20 +182,26 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 def error_from_status(
-    status: int, body: str, *, model: str = "", retry_after: str | None = None
+    status: int,
+    body: str,
+    *,
+    model: str = "",
+    retry_after: str | None = None,
+    has_key: bool = False,
 ) -> RouterError:
-    """Map an HTTP error answer to the typed error the user should see."""
+    """Map an HTTP error answer to the typed error the user should see. ``has_key``: a key was
+    sent, so a 401/403 means it was rejected, not that one is missing."""
     said = extract_message(body) or f"HTTP {status}"
     lower = said.lower()
     quoted = f"(router: {said})"
+    key_hint = REJECTED_KEY_HINT if has_key else KEY_HINT
     if status == 401:
-        return AuthError(
-            f"The router rejected the request: no valid API key {quoted}.", KEY_HINT, status=status
-        )
+        what = "rejected the API key" if has_key else "needs an API key"
+        return AuthError(f"The router {what} {quoted}.", key_hint, status=status)
     if status == 403:
         if any(w in lower for w in ("token", "api key", "apikey", "authoriz", "authentic")):
             return AuthError(
-                f"The API key is invalid or revoked {quoted}.", KEY_HINT, status=status
+                f"The API key is invalid or revoked {quoted}.", key_hint, status=status
             )
         return PolicyError(
             f"Blocked by your organisation's policy {quoted}.",
@@ -202,7 +212,7 @@ def error_from_status(
         return BalanceError(
             f"Insufficient balance {quoted}.",
             "Top up at https://app.requesty.ai/settings (Requesty dashboard → Settings), "
-            "then press Enter to resend.",
+            "then send again.",
             status=status,
         )
     if status == 404:
@@ -218,6 +228,14 @@ def error_from_status(
             "Raise this key's monthly limit at https://app.requesty.ai (API Keys), or use "
             "another key; ctrl+p → account: spend shows the key's spend and limit.",
             status=status,
+        )
+    if status == 408:
+        return StallError(
+            f"The server timed out waiting for the request (HTTP 408) {quoted}.",
+            "Retry; raise stall_timeout in config.toml for slow models.",
+            status=status,
+            retryable=True,
+            retry_after=parse_retry_after(retry_after),
         )
     if status == 429:
         return RateLimitError(

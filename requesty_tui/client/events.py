@@ -47,6 +47,23 @@ class Retrying:
     delay: float
     reason: str
 
+    def describe(self, limit: int = 80) -> str:
+        """Our words first, then the server's, shortened: a proxy's long message must not push
+        "Retrying in …" off a one-line header."""
+        reason = self.reason if len(self.reason) <= limit else self.reason[: limit - 1] + "…"
+        return (
+            f"Retrying in {self.delay:.1f} s (attempt {self.attempt}/{self.max_attempts}): {reason}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSkipped:
+    """A line of the event stream could not be read (invalid JSON, not an object): whatever it
+    held is missing from the reply, so the user must be told. ``total`` counts them so far."""
+
+    total: int
+    reason: str
+
 
 @dataclass(frozen=True, slots=True)
 class StreamEnd:
@@ -55,4 +72,6 @@ class StreamEnd:
     finish_reason: FinishReason
 
 
-StreamEvent = TextDelta | ReasoningDelta | ModelReported | UsageReport | Retrying | StreamEnd
+StreamEvent = (
+    TextDelta | ReasoningDelta | ModelReported | UsageReport | Retrying | ChunkSkipped | StreamEnd
+)

@@ -28,6 +28,7 @@ from requesty_tui.client.errors import (
     missing_key_error,
 )
 from requesty_tui.client.events import (
+    ChunkSkipped,
     ModelReported,
     ReasoningDelta,
     Retrying,
@@ -143,7 +144,10 @@ class RouterClient:
         if resp.status_code != 200:
             raise self._redact(
                 error_from_status(
-                    resp.status_code, resp.text, retry_after=resp.headers.get("retry-after")
+                    resp.status_code,
+                    resp.text,
+                    retry_after=resp.headers.get("retry-after"),
+                    has_key=self.api_key is not None,
                 )
             )
         try:
@@ -201,6 +205,7 @@ class RouterClient:
                             text,
                             model=request.model,
                             retry_after=resp.headers.get("retry-after"),
+                            has_key=True,
                         )
                     async for event in self._read_stream(resp):
                         if isinstance(event, TextDelta | ReasoningDelta):
@@ -245,10 +250,13 @@ class RouterClient:
                     try:
                         chunk = json.loads(data)
                     except ValueError:
-                        malformed += 1
-                        continue
+                        chunk = None
                     if not isinstance(chunk, dict):
+                        # Whatever the line held is missing from the reply: say so, never
+                        # drop text silently (a proxy's malformed chunk took a word away).
                         malformed += 1
+                        what = "invalid JSON" if chunk is None else "not a JSON object"
+                        yield ChunkSkipped(malformed, what)
                         continue
                     for event in _chunk_events(chunk, model):
                         if isinstance(event, ModelReported):

@@ -84,6 +84,9 @@ class Reply:
     """Send a ``data: {"error": ...}`` chunk after this many content chunks, then close."""
     malformed_every: int = 0
     """Insert a line of invalid JSON every N chunks."""
+    malformed_at: int | None = None
+    """Send this content chunk as invalid JSON (its text is lost), as LLMock's ``malformed``
+    fault and a broken proxy do."""
     crlf: bool = False
     raw_body: bytes | None = None
     content_type: str = "text/event-stream"
@@ -293,6 +296,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if reply.malformed_every and n % reply.malformed_every == 0:
                 batch.append(b"data: {not json" + eol + eol)
+            if n == reply.malformed_at:
+                frame = frame.replace(b'{"id"', b'{"id', 1)  # the JSON breaks, the text is in it
             batch.append(frame)
             if reply.delay:
                 self._flush(batch)
