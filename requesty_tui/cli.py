@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
@@ -16,8 +17,11 @@ from requesty_tui.config import DEFAULT_MODEL, ConfigError, Settings, load_setti
 
 if TYPE_CHECKING:
     from requesty_tui.domain import Conversation
+    from requesty_tui.store import SessionStore
 
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 128 + 13
+"""What a shell reports for a tool that SIGPIPE ended (``set -o pipefail`` sees the same)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,7 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("prompt", nargs="*", help="the prompt; stdin is appended when piped")
     ask.add_argument("--model", "-m", dest="ask_model", help="model id")
     ask.add_argument("--system", help="system prompt")
-    sub.add_parser("models", help="list the router's models")
+    models = sub.add_parser("models", help="list the router's chat models")
+    models.add_argument(
+        "--all", action="store_true", help="also embedding, image and speech models"
+    )
     sessions = sub.add_parser("sessions", help="list saved conversations")
     sessions_sub = sessions.add_subparsers(dest="sessions_command")
     export = sessions_sub.add_parser("export", help="print a conversation as Markdown")
@@ -58,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as Unix tools do. Python would
+        # complain again when it flushes stdout at exit, so point stdout at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     model = getattr(args, "ask_model", None) or args.model
     try:
@@ -70,27 +88,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask":
         return _ask(settings, args.prompt, args.system, sys.stdin, sys.stdout)
     if args.command == "models":
-        return _models(settings, sys.stdout)
+        return _models(settings, sys.stdout, include_all=args.all)
     if args.command == "sessions":
         if args.sessions_command == "export":
             return _export(args.id, sys.stdout)
         return _sessions(sys.stdout)
+    from requesty_tui.store import SessionStore
+
+    store = SessionStore()
     conversation = None
     if args.resume:
-        conversation = _load_session(args.resume)
+        # The app saves with the store that read the file: a store that never saw it would
+        # take the file for one changed elsewhere and save a copy.
+        conversation = _load_session(args.resume, store)
         if conversation is None:
             return EXIT_USAGE
     from requesty_tui.ui.app import RequestyApp
 
-    RequestyApp(settings, model=model, conversation=conversation).run()
+    RequestyApp(settings, model=model, conversation=conversation, store=store).run()
     return 0
 
 
-def _load_session(session_id: str) -> Conversation | None:
+def _load_session(session_id: str, store: SessionStore | None = None) -> Conversation | None:
     """A saved conversation by id or 'latest'; None, with the reason on stderr, if none."""
     from requesty_tui.store import SessionError, SessionStore
 
-    store = SessionStore()
+    store = store or SessionStore()
     try:
         if session_id == "latest":
             latest = store.latest()
@@ -106,6 +129,8 @@ def _load_session(session_id: str) -> Conversation | None:
 
 
 def _sessions(out: TextIO) -> int:
+    """One aligned line per conversation: id, updated, model, messages, cost, title."""
+    from requesty_tui.formatting import format_usd, plural
     from requesty_tui.store import SessionStore, format_updated
 
     store = SessionStore()
@@ -113,15 +138,22 @@ def _sessions(out: TextIO) -> int:
         rows = store.summaries()
     finally:
         store.close()
+    good = [row for row in rows if row.readable]
+    id_width = max((len(row.id) for row in rows), default=0)
+    model_width = max((len(row.model) for row in good), default=0)
+    count_width = max((len(plural(row.message_count, "msg")) for row in good), default=0)
+    cost_width = max((len(format_usd(row.cost)) for row in good if row.cost is not None), default=1)
     for row in rows:
         if row.readable:
-            cost = f"${row.cost:.4f}" if row.cost is not None else "-"
+            cost = format_usd(row.cost) if row.cost is not None else "-"
+            count = plural(row.message_count, "msg")
             out.write(
-                f"{row.id}  {format_updated(row.updated)}  {row.model}  "
-                f"{row.message_count} msgs  {cost}  {row.title}\n"
+                f"{row.id:<{id_width}}  {format_updated(row.updated)}  "
+                f"{row.model:<{model_width}}  {count:>{count_width}}  "
+                f"{cost:>{cost_width}}  {row.title}\n"
             )
         else:
-            out.write(f"{row.id}  UNREADABLE  {row.error}  ({row.path})\n")
+            out.write(f"{row.id:<{id_width}}  UNREADABLE  {row.error}\n")
     return 0
 
 
@@ -149,7 +181,15 @@ def _ask(
 
 
 async def _ask_async(settings: Settings, prompt: str, system: str | None, out: TextIO) -> int:
-    from requesty_tui.client import RetryPolicy, RouterClient, RouterError, StreamEnd, TextDelta
+    from requesty_tui.client import (
+        ChunkSkipped,
+        Retrying,
+        RetryPolicy,
+        RouterClient,
+        RouterError,
+        StreamEnd,
+        TextDelta,
+    )
     from requesty_tui.domain import Message
     from requesty_tui.models_cache import load_cached_models
     from requesty_tui.request_builder import build_request, new_conversation
@@ -165,6 +205,7 @@ async def _ask_async(settings: Settings, prompt: str, system: str | None, out: T
     known = {m.id: m for m in cached.models} if cached else {}
     request = build_request(conversation, known.get(conversation.model))
     ended_with_newline = True
+    skipped: ChunkSkipped | None = None
     safe = make_safe if out.isatty() else (lambda text: text)
     async with RouterClient(
         settings.base_url,
@@ -181,6 +222,11 @@ async def _ask_async(settings: Settings, prompt: str, system: str | None, out: T
                     ended_with_newline = event.text.endswith("\n")
                 elif isinstance(event, StreamEnd) and event.finish_reason == "length":
                     print("\nrequesty-tui: the reply was cut at the token limit.", file=sys.stderr)
+                elif isinstance(event, Retrying):
+                    # A 30 s Retry-After must not look like a hang.
+                    print(f"requesty-tui: {make_safe(event.describe())}", file=sys.stderr)
+                elif isinstance(event, ChunkSkipped):
+                    skipped = event
         except RouterError as exc:
             if not ended_with_newline:
                 out.write("\n")
@@ -188,10 +234,19 @@ async def _ask_async(settings: Settings, prompt: str, system: str | None, out: T
             return exc.exit_code
     if not ended_with_newline:
         out.write("\n")
+    if skipped is not None:
+        from requesty_tui.formatting import plural
+
+        print(
+            f"requesty-tui: {plural(skipped.total, 'chunk')} of the stream could not be read "
+            f"({skipped.reason}); the reply above may be missing text.",
+            file=sys.stderr,
+        )
+        return RouterError.exit_code
     return 0
 
 
-def _models(settings: Settings, out: TextIO) -> int:
+def _models(settings: Settings, out: TextIO, *, include_all: bool = False) -> int:
     from requesty_tui.client import RouterClient, RouterError
     from requesty_tui.model_filter import describe, filter_models
     from requesty_tui.safe_text import make_safe
@@ -208,9 +263,17 @@ def _models(settings: Settings, out: TextIO) -> int:
             except RouterError as exc:
                 _error(exc)
                 return exc.exit_code
-        width = max((len(m.id) for m in models), default=0)
-        for model in filter_models(models, ""):
+        shown = filter_models(models, "", include_all=include_all)
+        width = max((len(m.id) for m in shown), default=0)
+        for model in shown:
             out.write(make_safe(f"{model.id:<{width}}  {describe(model)}".rstrip()) + "\n")
+        hidden = len(models) - len(shown)
+        if hidden:
+            print(
+                f"requesty-tui: {hidden} models that cannot chat (embeddings, images, speech) "
+                "are not listed; --all lists them.",
+                file=sys.stderr,
+            )
         return 0
 
     return asyncio.run(fetch())

@@ -7,6 +7,7 @@ Textual or httpx.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -52,6 +53,16 @@ def _opt_str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+_CHAT_KINDS = frozenset({"chat", "completion", "completions", "text", "llm", "language"})
+_NOT_CHAT_ID = re.compile(
+    r"(?:^|[/_.-])(?:text-embedding|embed(?:ding)?s?|gpt-image|dall-e|imagen|whisper|tts|"
+    r"transcribe|moderation|rerank|stable-diffusion|sdxl|flux)(?:$|[/_.:@-])",
+    re.IGNORECASE,
+)
+"""Ids of models that cannot chat (embeddings, images, speech, moderation), for lists that do
+not say: OpenAI's, LiteLLM's and most proxies' ``/models`` carry no type at all."""
+
+
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
     """One entry of the router's model list. Only ``id`` is guaranteed."""
@@ -68,6 +79,20 @@ class ModelInfo:
     supports_reasoning: bool = False
     supports_vision: bool = False
     supports_caching: bool = False
+    capabilities_known: bool = False
+    """The list said what the model supports (any ``supports_*`` key); without that, False
+    above means "not said", not "cannot" (LiteLLM and OpenAI's lists carry no capabilities)."""
+    kind: str | None = None
+    """The entry's ``type`` or ``mode`` when it gives one (``chat``, ``embedding``, …)."""
+
+    @property
+    def can_chat(self) -> bool:
+        """False for embedding, image, speech and moderation models: hidden from the picker."""
+        if self.is_policy:
+            return True  # the organisation's own routes: always offered
+        if self.kind is not None:
+            return self.kind.lower() in _CHAT_KINDS
+        return not _NOT_CHAT_ID.search(self.id)
 
     @property
     def is_policy(self) -> bool:
@@ -93,6 +118,10 @@ class ModelInfo:
             supports_reasoning=data.get("supports_reasoning") is True,
             supports_vision=data.get("supports_vision") is True,
             supports_caching=data.get("supports_caching") is True,
+            capabilities_known=any(
+                key.startswith("supports_") and isinstance(data[key], bool) for key in data
+            ),
+            kind=_opt_str(data.get("type")) or _opt_str(data.get("mode")),
         )
 
     def to_api(self) -> dict[str, Any]:
@@ -111,8 +140,10 @@ class ModelInfo:
             if value is not None:
                 out[key] = value
         for key in ("supports_reasoning", "supports_vision", "supports_caching"):
-            if getattr(self, key):
-                out[key] = True
+            if self.capabilities_known or getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.kind is not None:
+            out["type"] = self.kind
         return out
 
 
@@ -200,6 +231,8 @@ class Message:
     finish_reason: FinishReason | None = None
     reasoning: str | None = None
     usage: Usage | None = None
+    skipped_chunks: int = 0
+    """Stream lines that could not be read while this reply arrived: text may be missing."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Keys this version does not know, kept so that a rewrite loses nothing."""
 

@@ -9,11 +9,16 @@ def _haystack(model: ModelInfo) -> str:
     return f"{model.id} {model.name or ''}".lower()
 
 
-def filter_models(models: list[ModelInfo], query: str) -> list[ModelInfo]:
-    """Policies first, then by how early the words match; ``claude son`` finds claude-sonnet."""
+def filter_models(
+    models: list[ModelInfo], query: str, *, include_all: bool = True
+) -> list[ModelInfo]:
+    """Policies first, then by how early the words match; ``claude son`` finds claude-sonnet.
+    ``include_all=False`` leaves out models that cannot chat (embeddings, images, speech)."""
     words = query.lower().split()
     ranked: list[tuple[int, int, str, ModelInfo]] = []
     for model in models:
+        if not include_all and not model.can_chat:
+            continue
         hay = _haystack(model)
         score = 0
         for word in words:

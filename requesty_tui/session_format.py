@@ -13,9 +13,19 @@ from typing import Any
 import tomli_w
 
 from requesty_tui.domain import Conversation, Message, RequestOptions, Usage
+from requesty_tui.formatting import plural, usage_summary
 
 FORMAT = 1
-_MESSAGE_KEYS = {"role", "content", "created", "model", "finish_reason", "reasoning", "usage"}
+_MESSAGE_KEYS = {
+    "role",
+    "content",
+    "created",
+    "model",
+    "finish_reason",
+    "reasoning",
+    "usage",
+    "skipped_chunks",
+}
 _OPTION_KEYS = (
     "reasoning_effort",
     "temperature",
@@ -120,6 +130,8 @@ def _message_table(msg: Message) -> dict[str, Any]:
         item["finish_reason"] = msg.finish_reason
     if msg.reasoning:
         item["reasoning"] = msg.reasoning
+    if msg.skipped_chunks:
+        item["skipped_chunks"] = msg.skipped_chunks
     for key, value in msg.extra.items():
         item.setdefault(key, value)
     if msg.usage is not None:
@@ -142,6 +154,7 @@ def _message_toml(msg: Message, multiline: bool) -> str | None:
         msg.finish_reason,
         msg.reasoning,
         msg.usage,
+        msg.skipped_chunks,
         repr(msg.extra) if msg.extra else "",
         multiline,
     )
@@ -229,6 +242,7 @@ def from_toml(text: str) -> Conversation:
         finish = raw.get("finish_reason")
         reasoning = raw.get("reasoning")
         model = raw.get("model")
+        skipped = raw.get("skipped_chunks")
         messages.append(
             Message(
                 role=role,
@@ -240,6 +254,9 @@ def from_toml(text: str) -> Conversation:
                 finish_reason=finish if finish in _FINISH else None,
                 reasoning=reasoning if isinstance(reasoning, str) else None,
                 usage=_usage_from_dict(raw.get("usage")),
+                skipped_chunks=skipped
+                if isinstance(skipped, int) and not isinstance(skipped, bool) and skipped > 0
+                else 0,
                 extra={k: v for k, v in raw.items() if k not in _MESSAGE_KEYS},
             )
         )
@@ -303,6 +320,12 @@ def to_markdown(conv: Conversation) -> str:
             msg.finish_reason or "", ""
         )
         lines += [f"## {who}{note}", ""]
+        facts = usage_summary(msg.usage) if msg.role == "assistant" else ""
+        if msg.skipped_chunks:
+            unread = plural(msg.skipped_chunks, "stream chunk")
+            facts = " · ".join(f for f in (facts, f"{unread} unreadable: text may be missing") if f)
+        if facts:
+            lines += [f"*{facts}*", ""]
         if msg.reasoning:
             # Folded in renderers that know <details> (GitHub, most editors), plain elsewhere.
             lines += [

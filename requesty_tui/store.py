@@ -9,6 +9,7 @@ Unreadable files are listed with their reason and never written to.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -18,11 +19,15 @@ from pathlib import Path
 from requesty_tui import paths
 from requesty_tui.atomic import write_atomic
 from requesty_tui.domain import Conversation, new_conversation_id, utc_now
+from requesty_tui.draft import discard_draft
 from requesty_tui.safe_text import make_safe
 from requesty_tui.session_format import SessionFormatError, from_toml, to_toml
 
 MAX_SESSION_BYTES = 64 * 1024 * 1024
 """A bigger file is listed as unreadable rather than parsed."""
+
+MATCH_START, MATCH_END = "\x02", "\x03"
+"""Around the matched words in a search snippet (the browser highlights them)."""
 
 
 class SessionError(Exception):
@@ -43,6 +48,9 @@ class SessionSummary:
     cost: float | None
     error: str | None = None
     """Why the file is unreadable; None for a good file."""
+    snippet: str | None = None
+    """For a search: the text around the first hit, the hit between ``MATCH_START`` and
+    ``MATCH_END`` (made safe: no control characters besides those two)."""
 
     @property
     def readable(self) -> bool:
@@ -104,7 +112,7 @@ class SessionStore:
         try:
             stat = self._stat(path)
             if stat is None:
-                raise SessionError(f"{path}: no such session")
+                raise SessionError(f"no such session: {path.stem}")
             if stat[1] > MAX_SESSION_BYTES:
                 raise SessionError(f"{path}: too large to open ({stat[1]:,} bytes)")
             raw = path.read_bytes()
@@ -142,6 +150,15 @@ class SessionStore:
             self._known[conv.id] = stat
         return SaveResult(path, forked_from)
 
+    def discard(self, conv: Conversation) -> None:
+        """A conversation that lost its only message (a failed first send): remove the file
+        this store wrote for it, never one someone else changed since."""
+        path = self.path_for(conv.id)
+        known = self._known.pop(conv.id, None)
+        if known is not None and self._stat(path) == known:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
     def rename(self, session_id: str, title: str) -> None:
         conv = self.load(session_id)
         conv.title = title
@@ -156,6 +173,8 @@ class SessionStore:
         except OSError as exc:
             raise SessionError(f"{path}: cannot delete ({exc.strerror or exc})") from None
         self._known.pop(session_id, None)
+        with contextlib.suppress(OSError):
+            discard_draft(session_id)
 
     # -- index --------------------------------------------------------------------------------
 
@@ -279,6 +298,19 @@ class SessionStore:
             for n, i, t, m, u, c, cost, e in rows
         ]
 
+    def _snippets(self, match: str, ids: list[str]) -> dict[str, str]:
+        """The text around the first hit in each of these sessions (FTS5 ``snippet``)."""
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = self._index().execute(
+            "SELECT files.id, snippet(texts, 0, ?, ?, '…', 14) FROM texts "
+            "JOIN files ON files.rowid = texts.rowid "
+            f"WHERE texts MATCH ? AND files.id IN ({marks})",
+            (MATCH_START, MATCH_END, match, *ids),
+        )
+        return {i: _safe_snippet(text) for i, text in rows if text}
+
     def summaries(self) -> list[SessionSummary]:
         """Every session, newest first; unreadable ones first of all, with their reason."""
         self.refresh_index()
@@ -295,9 +327,26 @@ class SessionStore:
         if not words:
             return self._summaries(limit=limit)
         match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
-        return self._summaries(
+        found = self._summaries(
             "WHERE rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)", (match,), limit
         )
+        snippets = self._snippets(match, [s.id for s in found[:SNIPPETS]])
+        return [
+            dataclasses.replace(s, snippet=snippets[s.id]) if s.id in snippets else s for s in found
+        ]
+
+
+SNIPPETS = 200
+"""Search hits that get a snippet (the browser shows the highlighted row's)."""
+
+
+def _safe_snippet(text: str) -> str:
+    """One line, control characters made visible, the two match marks kept."""
+    line = " ".join(text.split())
+    return MATCH_START.join(
+        MATCH_END.join(make_safe(part) for part in piece.split(MATCH_END))
+        for piece in line.split(MATCH_START)
+    )
 
 
 def export_markdown(conv: Conversation) -> Path:

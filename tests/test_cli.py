@@ -146,3 +146,87 @@ def test_resume_unknown_session_is_a_usage_error() -> None:
     assert result.returncode == 2 and "no such session" in result.stderr
     result = run_cli("-c")
     assert result.returncode == 2 and "no saved conversations" in result.stderr
+
+
+def test_ask_says_when_part_of_the_stream_could_not_be_read(router: RouterServer) -> None:
+    router.queue(Reply(text="one two three four", chunk_chars=4, malformed_at=1))
+    result = run_cli("ask", "hi", env=router_env(router))
+    assert result.stdout == "one three four\n"
+    assert result.returncode == 4, "a reply with a hole is not a success"
+    assert "1 chunk of the stream could not be read (invalid JSON)" in result.stderr
+    assert "may be missing text" in result.stderr
+
+
+def test_ask_says_what_it_waits_for(router: RouterServer) -> None:
+    router.queue(
+        Reply(status=429, error_message="Too many requests", headers={"Retry-After": "1"}),
+        Reply(text="after the wait"),
+    )
+    result = run_cli("ask", "hi", env=router_env(router))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "after the wait\n"
+    assert "Retrying in 1.0 s (attempt 2/4): Rate limited" in result.stderr
+
+
+def test_ask_with_a_rejected_key_and_no_balance_say_what_to_do(router: RouterServer) -> None:
+    router.queue(Reply(status=401, error_message="Invalid key"))
+    result = run_cli("ask", "hi", env=router_env(router))
+    assert result.returncode == 3
+    assert "rejected the API key" in result.stderr and "Set REQUESTY_API_KEY" not in result.stderr
+    router.queue(Reply(status=402, error_message="Insufficient balance"))
+    result = run_cli("ask", "hi", env=router_env(router))
+    assert "Top up" in result.stderr and "Enter" not in result.stderr, "no TUI keys in the CLI"
+
+
+@pytest.mark.parametrize("command", [["ask", "hi"], ["sessions"]])
+def test_a_closed_pipe_ends_quietly(router: RouterServer, command: list[str]) -> None:
+    """``requesty-tui ask … | head -c 5``: no BrokenPipeError traceback, as Unix tools do."""
+    from requesty_tui.domain import Conversation, Message
+    from requesty_tui.store import SessionStore
+
+    for n in range(300):  # 100 KB of listing: more than a pipe holds, so writing must block
+        title = f"t{n} " + "x" * 300
+        conv = Conversation(id=f"20261120-1000{n:03d}-pipe", model="m/x", title=title)
+        conv.messages = [Message(role="user", content="x")]
+        SessionStore().save(conv)
+    router.queue(Reply(text="many words " * 20_000, chunk_chars=64, delay=0.0005))
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("REQUESTY_")}
+    full_env.update(router_env(router))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "requesty_tui", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=full_env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert len(proc.stdout.read(5)) == 5
+    proc.stdout.close()  # as head -c 5 does
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=30) == 141, stderr
+    assert stderr == "", "quiet"
+
+
+def test_models_leaves_out_what_cannot_chat(router: RouterServer) -> None:
+    router.models = [
+        *router.models,
+        {"id": "openai/text-embedding-3-small"},
+        {"id": "openai/gpt-image-1"},
+        {"id": "x/anything", "type": "embedding"},
+    ]
+    result = run_cli("models", env=router_env(router))
+    assert result.returncode == 0
+    assert "embedding" not in result.stdout and "gpt-image" not in result.stdout
+    assert "3 models that cannot chat" in result.stderr and "--all" in result.stderr
+    everything = run_cli("models", "--all", env=router_env(router)).stdout
+    assert "openai/text-embedding-3-small" in everything and "x/anything" in everything
+
+
+def test_sessions_are_aligned_and_an_unknown_id_is_named() -> None:
+    seed_sessions()
+    lines = run_cli("sessions").stdout.splitlines()[1:]
+    starts = [line.index("openai/gpt-4o-mini") for line in lines]
+    assert len(set(starts)) == 1 and len({line.index(" msgs") for line in lines}) == 1
+    missing = run_cli("sessions", "export", "20990101-000000-none")
+    assert "no such session: 20990101-000000-none" in missing.stderr
+    assert "/" not in missing.stderr, "no file path for an id that does not exist"

@@ -186,9 +186,10 @@ def test_markdown_export(store: SessionStore) -> None:
     assert md.startswith("# Rust lifetimes\n")
     assert "## You\n\nquestion 0 about lifetimes" in md
     assert (
-        "## openai/gpt-4o-mini (stopped)\n\n<details><summary>Thinking</summary>\n\n"
+        "## openai/gpt-4o-mini (stopped)\n\n*12 in · 340 out · $0.000212*\n\n"
+        "<details><summary>Thinking</summary>\n\n"
         "Think about borrows first.\n\n</details>\n\n" in md
-    )
+    ), "each reply's model, tokens and cost"
 
 
 def test_per_conversation_settings_and_estimates_round_trip() -> None:
