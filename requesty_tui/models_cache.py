@@ -1,10 +1,15 @@
-"""The router's model list cached on disk, so the picker opens at once and works offline."""
+"""The router's model list cached on disk, so the picker opens at once and works offline.
+
+One file per base URL: someone who switches between two servers keeps both lists.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from requesty_tui import paths
 from requesty_tui.atomic import write_atomic
@@ -19,14 +24,15 @@ class CachedModels:
     base_url: str
 
 
-def _cache_file() -> str:
-    return str(paths.cache_dir() / "models.json")
+def _cache_file(base_url: str) -> Path:
+    digest = hashlib.sha256(base_url.encode("utf-8")).hexdigest()[:16]
+    return paths.cache_dir() / "models" / f"{digest}.json"
 
 
 def load_cached_models(base_url: str) -> CachedModels | None:
     """The cached list for this base URL, or None (missing, damaged, other router)."""
     try:
-        with open(_cache_file(), encoding="utf-8") as handle:
+        with open(_cache_file(base_url), encoding="utf-8") as handle:
             data = json.load(handle)
         if data.get("base_url") != base_url:
             return None
@@ -46,4 +52,4 @@ def save_models(base_url: str, models: list[ModelInfo]) -> None:
         "fetched_at": time.time(),
         "models": [m.to_api() for m in models],
     }
-    write_atomic(paths.cache_dir() / "models.json", json.dumps(payload))
+    write_atomic(_cache_file(base_url), json.dumps(payload))

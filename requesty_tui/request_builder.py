@@ -52,5 +52,7 @@ def reasoning_note(conversation: Conversation, model: ModelInfo | None) -> str |
     if model is None:
         return "reasoning effort not sent: the model list does not know this model"
     if not model.supports_reasoning:
+        if not model.capabilities_known:
+            return "reasoning effort not sent: the model list does not say this model reasons"
         return "reasoning effort not sent: this model does not reason"
     return None

@@ -33,15 +33,22 @@ async def test_remapped_keys(router: RouterServer, settings: Settings) -> None:
 async def test_f1_shows_the_keys_of_the_focused_area(
     router: RouterServer, settings: Settings
 ) -> None:
+    from requesty_tui.ui.widgets.key_help import KeyHelp
+
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("f1")
         await pilot.pause()
-        panel = app.screen.query_one("HelpPanel")
-        assert panel is not None
+        panel = app.screen.query_one(KeyHelp)
+        sections = panel.sections()
+        headings = [heading for heading, _ in sections]
+        assert headings == ["Input box", "This screen", "Everywhere", "Editing"], headings
+        assert ("⏎", "Send") in sections[0][1], "the app's own keys first"
+        assert any(what == "Model" for _, what in sections[1][1])
+        assert len(sections[-1][1]) > 10, "the standard editing keys are still listed, last"
         await pilot.press("f1")
         await pilot.pause()
-        assert not app.screen.query("HelpPanel")
+        assert not app.screen.query(KeyHelp)
 
 
 async def test_up_recalls_and_tab_reaches_the_reply(

@@ -14,6 +14,7 @@ from requesty_tui.store import SessionStore
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.dialogs import TextEditorPrompt, TextPrompt
 from requesty_tui.ui.widgets.message import AssistantMessage, ThinkingBlock
+from requesty_tui.ui.widgets.status_line import StatusLine
 from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, rendered_text, send_and_wait, type_text, wait_for
 
@@ -114,7 +115,7 @@ async def test_reasoning_effort_is_sent_only_to_models_that_reason(
         await set_option(pilot, "chat: reasoning effort", "high")
         assert screen.conversation.options.reasoning_effort == "high"
         assert "effort high" in str(screen.query_one("#topbar").content)
-        assert "does not reason" in str(screen.query_one("#status").content)
+        assert "does not reason" in screen.query_one(StatusLine).shown
         await send_and_wait(pilot, "one")
         assert "reasoning_effort" not in router.chat_requests()[-1]["body"]
         screen.set_model(REASONING_MODEL)
@@ -190,7 +191,7 @@ async def test_cost_per_reply_and_running_total_with_labelled_estimates(
         await send_and_wait(pilot, "one")
         first = screen.query(AssistantMessage).last()
         assert "12 in · 4 out · $0.000096" in str(first.header.content)
-        assert "$0.000096 total" in str(screen.query_one("#status").content)
+        assert "$0.000096 total" in screen.query_one(StatusLine).shown
         await send_and_wait(pilot, "two")
         await wait_for(pilot, lambda: len(screen.query(AssistantMessage)) == 2)
         second = screen.query(AssistantMessage).last()
@@ -198,7 +199,7 @@ async def test_cost_per_reply_and_running_total_with_labelled_estimates(
         # gpt-4o-mini: $0.15/M in (no cached price: cached billed as input), $0.60/M out
         # 1000 * 1.5e-7 + 500 * 6e-7 = 0.00045
         assert "1,000 in (200 cached) · 500 out · ~$0.00045 est." in str(second.header.content)
-        status = str(screen.query_one("#status").content)
+        status = screen.query_one(StatusLine).shown
         assert "~$0.000546 total (incl. estimates)" in status
         usage = saved(screen.conversation.id)["messages"][3]["usage"]  # type: ignore[index]
         assert "cost" not in usage and abs(usage["estimated_cost"] - 0.00045) < 1e-12
@@ -210,13 +211,13 @@ async def test_spend_in_the_status_bar_refreshed_after_replies(
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = chat_screen(app)
-        status = screen.query_one("#status")
-        await wait_for(pilot, lambda: "key $12.50 / $50.00 this month" in str(status.content))
+        status = screen.query_one(StatusLine)
+        await wait_for(pilot, lambda: "key $12.50 / $50.00 this month" in status.shown)
         spend_calls = [r for r in router.requests if r["path"] == "/v1/manage/apikey/self"]
         assert spend_calls[0]["headers"]["Authorization"] == "Bearer test-key-123"
         router.spend["monthly_spend"] = 13.25
         await send_and_wait(pilot, "hi")
-        await wait_for(pilot, lambda: "key $13.25 / $50.00" in str(status.content))
+        await wait_for(pilot, lambda: "key $13.25 / $50.00" in status.shown)
         await palette(pilot, "account: spend")
         await wait_for(
             pilot,
@@ -241,7 +242,7 @@ async def test_spend_is_silent_when_the_key_may_not_see_it(
             pilot, lambda: len(screen.conversation.messages) == 4 and not screen.streaming
         )
         await pilot.pause()
-        assert "this month" not in str(screen.query_one("#status").content)
+        assert "this month" not in screen.query_one(StatusLine).shown
         assert not [n for n in app._notifications if "pend" in str(n.message)]
         asked = [r for r in router.requests if r["path"].endswith("/apikey/self")]
         assert len(asked) == 1, "a refused key is not asked again after every reply"
@@ -290,7 +291,8 @@ async def test_model_list_is_cached_on_disk_for_an_instant_offline_picker(
     app = RequestyApp(settings)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.models, what="the live list")
-    cache = json.loads((paths.cache_dir() / "models.json").read_text())
+    [cache_file] = (paths.cache_dir() / "models").glob("*.json")
+    cache = json.loads(cache_file.read_text())
     assert cache["base_url"] == router.base_url and cache["fetched_at"] > 0
     assert [m["id"] for m in cache["models"]][-1] == "policy/my-fallback"
 
@@ -303,12 +305,35 @@ async def test_model_list_is_cached_on_disk_for_an_instant_offline_picker(
         assert len(app.models) == 4
         await wait_for(pilot, lambda: len(app.models) == 5, what="the background refresh")
 
-    # Offline: the cached list, and the status says how old it is.
+    # The server fails: the cached list, and the status says how old it is and why.
     router.models_delay = 0
     router.models_status = 500
     app = RequestyApp(dataclasses.replace(settings, max_attempts=1))
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: "model list from" in app.models_status, what="offline")
+        await wait_for(pilot, lambda: "models from" in app.models_status, what="the failure")
+        assert app.models_status.endswith("(the server answered HTTP 500)")
         await pilot.press("f2")
         assert app.screen.query_one("OptionList").option_count == 5
-        assert "offline" in str(app.screen.query_one("#picker-status").content)
+        picker_status = str(app.screen.query_one("#picker-status").content)
+        assert picker_status.startswith("Model list from") and "HTTP 500" in picker_status
+
+    # Offline (nothing listens): said as such.
+    offline = dataclasses.replace(settings, base_url=f"http://127.0.0.1:{free_port()}/v1")
+    from requesty_tui.models_cache import load_cached_models, save_models
+
+    cached = load_cached_models(settings.base_url)
+    assert cached is not None
+    save_models(offline.base_url, cached.models)
+    app = RequestyApp(offline)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "(offline)" in app.models_status, what="offline")
+        assert len(app.models) == 5
+
+
+def free_port() -> int:
+    """A port nothing listens on (bound, then let go)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -149,6 +149,7 @@ async def test_rename_delete_export(router: RouterServer, settings: Settings) ->
         assert SessionStore().load("20261120-100000-aaaa").title == "New title"
         await pilot.press("ctrl+e")
         exported = paths.data_dir() / "exports" / "20261120-100000-aaaa.md"
+        await wait_for(pilot, exported.exists, what="the export")  # not a fixed wait: it was flaky
         assert exported.read_text().startswith("# New title\n")
         titles = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
         assert titles == ["New title", "Doomed"], "the renamed one is now the newest"

@@ -24,7 +24,7 @@ def test_chat_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
         sent = router.chat_requests()[0]["body"]["messages"][-1]["content"]
         assert sent == "Hello from tmux\nsecond line"
         session.keys("C-q")
-        session.wait_for(lambda s: "openai/gpt-4o-mini" not in s, what="the app to quit")
+        session.wait_closed()
     finally:
         session.close()
 
@@ -63,3 +63,42 @@ def test_copy_reaches_tmux_through_osc52(router: RouterServer, xdg: Path) -> Non
         session.wait_for(lambda s: "│ hi " in s, what="the recalled prompt")
     finally:
         session.close()
+
+
+def test_resuming_keeps_one_file_however_it_is_opened(router: RouterServer, xdg: Path) -> None:
+    """By id, by 'latest', by -c and from the browser: each new turn lands in the same file
+    (the app once saved every resumed conversation as a copy, "changed elsewhere")."""
+    from requesty_tui.store import SessionStore
+    from tests.test_cli import seed_sessions
+
+    seed_sessions()
+    store = SessionStore()
+    ids = sorted(s.id for s in store.summaries() if s.readable)
+    newest = ids[-1]
+    ways: list[tuple[list[str], list[str]]] = [
+        (["--resume", newest], []),
+        (["--resume", "latest"], []),
+        (["-c"], []),
+        ([], ["C-o", "Down", "Enter"]),  # the browser: unreadable files first, then newest
+    ]
+    for n, (args, keys) in enumerate(ways):
+        session = TmuxSession(args, terminal_env(router))
+        try:
+            session.wait_started()
+            if keys:
+                session.keys(keys[0])
+                session.wait_for(lambda s: "Conversations" in s, what="the browser")
+                session.keys(*keys[1:])
+            replies = f"{n + 1} repl"  # the seeded reply and one per earlier way
+            session.wait_for(lambda s, r=replies: r in s, what="the resumed conversation")
+            session.keys(f"turn {n}", "Enter")
+            session.wait_for(lambda s, n=n: f"You said: turn {n}" in s, what=f"reply {n}")
+            session.keys("C-q")
+            session.wait_closed()
+        finally:
+            session.close()
+        assert sorted(s.id for s in SessionStore().summaries() if s.readable) == ids, args
+    contents = [m.content for m in SessionStore().load(newest).messages]
+    assert contents[-8:] == [
+        text for n in range(4) for text in (f"turn {n}", f"You said: turn {n}")
+    ]

@@ -23,10 +23,11 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from requesty_tui.client import RetryPolicy, RouterError
+from requesty_tui.client.errors import AuthError, ConnectionFailedError, StallError
 from requesty_tui.clipboard import copy_text
 from requesty_tui.config import DEFAULT_MODEL, Settings, remember_setting
 from requesty_tui.domain import Conversation, KeySpend, ModelInfo
-from requesty_tui.draft import load_draft
+from requesty_tui.formatting import format_usd, plural
 from requesty_tui.models_cache import load_cached_models, save_models
 from requesty_tui.state import load_state, save_state
 from requesty_tui.store import SessionError, SessionStore
@@ -35,8 +36,8 @@ from requesty_tui.ui import chat_options, textual_fixes  # noqa: F401  (applies 
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.screens.session_browser import SessionBrowser
+from requesty_tui.ui.widgets.key_help import toggle_key_help
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
-from requesty_tui.ui.widgets.message import format_usd
 
 if TYPE_CHECKING:
     from requesty_tui.client.router import RouterClient
@@ -109,10 +110,13 @@ class RequestyApp(App[None]):
         self.models: list[ModelInfo] = []
         self._models_by_id: dict[str, ModelInfo] = {}
         self.models_status = "loading models…"
+        """Short, for the status bar ("" once the live list is in)."""
+        self.models_detail = ""
+        """The whole story (the picker shows it): why the list is old or missing."""
+        self.models_live = False
+        """The list came from the server in this run (not only from the cache)."""
         self.exiting = False
         """Set when quitting: a reply cancelled by the exit keeps its prompt in the file."""
-        self._draft: str | None = load_draft()
-        """Typed in the last run and not sent; handed to the first chat screen."""
         self.spend: KeySpend | None = None
         """This key's month, from the management API; None when unknown or not permitted."""
         self._spend_refused = False
@@ -158,10 +162,7 @@ class RequestyApp(App[None]):
 
     def action_toggle_help(self) -> None:
         """F1: the keys of whatever has focus, and the app's."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        toggle_key_help(self.screen)
 
     def copy_out(self, text: str, what: str) -> None:
         """Copy and say how (system clipboard, terminal, or saved to a file)."""
@@ -244,11 +245,6 @@ class RequestyApp(App[None]):
         else:
             self._theme_changed(self.current_theme)
 
-    def take_draft(self) -> str:
-        """The draft left by the last run (or by the chat this one replaces), once."""
-        draft, self._draft = self._draft or "", None
-        return draft
-
     def _install_signal_handlers(self) -> None:
         """SIGTERM (kill, shutdown) and SIGHUP (terminal closed) quit like ctrl+q: the partial
         reply is saved, marked cancelled, and the draft is kept."""
@@ -287,6 +283,14 @@ class RequestyApp(App[None]):
         self._setup_themes()
         for warning in self.settings.warnings:
             self.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
+        if not self.settings.api_key:
+            self.notify(
+                "No API key is set: export REQUESTY_API_KEY=… (or api_key in config.toml). "
+                "Keys are made in the Requesty dashboard.",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         conversation = self.initial_conversation
         if conversation is not None and self.explicit_model:
             conversation.model = self.explicit_model  # --model wins over the session's
@@ -360,7 +364,7 @@ class RequestyApp(App[None]):
             if row.readable:
                 yield SystemCommand(
                     f"session: open {row.title or row.id}",
-                    f"{row.model} · {row.message_count} messages",
+                    f"{row.model} · {plural(row.message_count, 'message')}",
                     partial(self.resume, row.id),
                 )
         for command in super().get_system_commands(screen):
@@ -388,7 +392,7 @@ class RequestyApp(App[None]):
         chat = self.screen
         if isinstance(chat, ChatScreen):
             await chat.stop_reply()
-            self._draft = chat.draft_text()  # what is typed moves to the other conversation
+            chat.save_draft(force=True)  # what is typed stays with the chat it was typed in
         await self.switch_screen(ChatScreen(conversation.model, conversation))
 
     # -- models --------------------------------------------------------------------------
@@ -403,14 +407,32 @@ class RequestyApp(App[None]):
         try:
             models = await (await self.client_ready()).list_models()
         except RouterError as exc:
+            if isinstance(exc, AuthError):
+                why = "the key was rejected"
+            elif isinstance(exc, ConnectionFailedError | StallError):
+                why = "offline"
+            else:
+                why = f"the server answered HTTP {exc.status}" if exc.status else "server error"
             if cached is not None:
                 age = time.strftime("%Y-%m-%d %H:%M", time.localtime(cached.fetched_at))
-                status = f"model list from {age} (offline: {exc.message})"
+                status = f"models from {age} ({why})"
+                detail = f"Model list from {age} ({why}). {exc.message}"
             else:
-                status = f"model list unavailable: {exc}"
-            self._set_models(self.models, status)
+                status = f"no model list ({why})"
+                detail = f"Model list unavailable ({why}). {exc.message}"
+            self._set_models(self.models, status, detail)
             return
+        self.models_live = True
         self._set_models(models, "")
+        chat = self.screen
+        if isinstance(chat, ChatScreen) and models and self.model_info(chat.model) is None:
+            self.notify(
+                f"{chat.model} is not in this server's model list. F2 picks another "
+                "(any id can be typed there).",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
             save_models(base, models)
 
@@ -418,13 +440,14 @@ class RequestyApp(App[None]):
         """What the model list says about a model (None: not in the list, or no list yet)."""
         return self._models_by_id.get(model_id)
 
-    def _set_models(self, models: list[ModelInfo], status: str) -> None:
+    def _set_models(self, models: list[ModelInfo], status: str, detail: str = "") -> None:
         self.models = models
         self._models_by_id = {m.id: m for m in models}
         self.models_status = status
+        self.models_detail = detail
         screen = self.screen
         if isinstance(screen, ModelPicker):
-            screen.set_models(models, status)
+            screen.set_models(models, detail)
         for chat in self.screen_stack:
             if isinstance(chat, ChatScreen) and chat.is_mounted:
                 chat.refresh_bars()
@@ -481,7 +504,7 @@ class RequestyApp(App[None]):
         self.refresh_spend(report=True)
 
     def open_model_picker(self, current: str, callback: Callable[[str | None], None]) -> None:
-        self.push_screen(ModelPicker(self.models, current, self.models_status), callback)
+        self.push_screen(ModelPicker(self.models, current, self.models_detail), callback)
 
     def remember_model(self, model: str) -> None:
         self.state.last_model = model

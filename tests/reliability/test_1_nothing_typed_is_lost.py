@@ -179,9 +179,11 @@ def test_a_multi_line_paste_and_shift_enter_in_a_real_terminal_wait_for_enter(
     assert sent == pasted + " end\ntyped after shift+enter"
 
 
-async def test_the_draft_follows_into_another_conversation(
+async def test_a_draft_stays_with_the_conversation_it_was_typed_in(
     router: RouterServer, settings: Settings
 ) -> None:
+    """Typed in one chat, it never turns up in another (where Enter would send it there, and
+    it became a new chat's title); each chat's draft comes back when that chat does."""
     from requesty_tui.domain import Conversation, Message
     from requesty_tui.store import SessionStore
     from tests.support.ui import open_browser
@@ -191,9 +193,123 @@ async def test_the_draft_follows_into_another_conversation(
     SessionStore().save(other)
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        await type_text(pilot, "still typing")
+        prompt = lambda: chat_screen(app).query_one(PromptInput)  # noqa: E731
+        await type_text(pilot, "new chat words")
         await open_browser(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: chat_screen(app).conversation.id == other.id)
         await pilot.pause()
-        assert chat_screen(app).query_one(PromptInput).text == "still typing"
+        assert prompt().text == "", "the other chat has no draft of its own"
+        await type_text(pilot, "words for the other chat")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: not chat_screen(app).conversation.messages)
+        assert prompt().text == "new chat words", "the new chat's draft, not the other's"
+        await open_browser(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: chat_screen(app).conversation.id == other.id)
+        await pilot.pause()
+        assert prompt().text == "words for the other chat"
+        await pilot.press("ctrl+q")
+    assert draft_file().read_text() == "new chat words"
+    assert draft_file(other.id).read_text() == "words for the other chat"
+    app = RequestyApp(settings, conversation=SessionStore().load(other.id))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert chat_screen(app).query_one(PromptInput).text == "words for the other chat"
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert chat_screen(app).query_one(PromptInput).text == "new chat words"
+
+
+async def test_a_failed_send_is_never_saved_as_sent(
+    router: RouterServer, settings: Settings
+) -> None:
+    """The prompt goes back to the input box and out of the file: resumed, it would show as
+    sent and the draft would hold it too, so Enter sent it twice."""
+    from requesty_tui.store import SessionStore
+
+    router.queue(Reply(status=404, error_message="Provider and/or model not supported"))
+    app = RequestyApp(settings)
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        await send(pilot, "to an unknown model")
+        await wait_for(pilot, lambda: screen.query(Notice), what="the error")
+        await pilot.pause()
+        assert SessionStore().summaries() == [], "a chat whose only prompt failed has no file"
+        assert screen.query_one(PromptInput).text == "to an unknown model"
+        await pilot.press("enter")  # the server is fine now
+        await wait_for(pilot, lambda: len(screen.conversation.messages) == 2, what="the reply")
+        router.queue(Reply(status=400, error_message="Provider not allowed for organization"))
+        await send(pilot, "second, refused")
+        await wait_for(pilot, lambda: len(screen.query(Notice)) == 2, what="the second error")
+        await pilot.pause()
+    [summary] = SessionStore().summaries()
+    saved = SessionStore().load(summary.id)
+    assert [m.content for m in saved.messages] == [
+        "to an unknown model",
+        "You said: to an unknown model",
+    ]
+    assert draft_file(summary.id).read_text() == "second, refused"
+    app = RequestyApp(settings, conversation=SessionStore().load(summary.id))
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        await pilot.pause()
+        assert screen.query_one(PromptInput).text == "second, refused"
+        assert len(screen.query(UserMessage)) == 1, "the refused prompt is not in the history"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(screen.conversation.messages) == 4, what="the resend")
+    sent = router.chat_requests()[-1]["body"]["messages"]
+    assert [m["content"] for m in sent if m["role"] == "user"] == [
+        "to an unknown model",
+        "second, refused",
+    ], "sent once"
+
+
+async def test_without_a_key_nothing_is_saved_and_the_start_says_so(
+    router: RouterServer, settings: Settings
+) -> None:
+    from requesty_tui.store import SessionStore
+    from requesty_tui.ui.widgets.status_line import StatusLine
+
+    app = RequestyApp(dataclasses.replace(settings, api_key=None))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat_screen(app)
+        await pilot.pause()
+        assert any("No API key" in str(n.message) for n in app._notifications)
+        assert "no API key" in screen.query_one(StatusLine).shown
+        await send(pilot, "hello")
+        await wait_for(pilot, lambda: screen.query(Notice), what="the error")
+        await pilot.pause()
+    assert SessionStore().summaries() == []
+    assert router.chat_requests() == []
+
+
+async def test_a_prompt_the_app_never_got_a_reply_for_comes_back_to_the_input(
+    router: RouterServer, settings: Settings
+) -> None:
+    """Killed (or quit) before the first token: the file ends with the prompt. Resumed, it is
+    back in the input box, not in the history as if answered; Enter sends it once."""
+    from requesty_tui.domain import Conversation, Message
+    from requesty_tui.store import SessionStore
+
+    conv = Conversation(id="20261126-000000-unan", model="openai/gpt-4o-mini", title="t")
+    conv.messages = [
+        Message(role="user", content="first"),
+        Message(role="assistant", content="answer", finish_reason="stop"),
+        Message(role="user", content="asked, then killed"),
+    ]
+    store = SessionStore()
+    store.save(conv)
+    app = RequestyApp(settings, conversation=store.load(conv.id), store=store)
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        await pilot.pause()
+        assert screen.query_one(PromptInput).text == "asked, then killed"
+        assert [str(w.content) for w in screen.query(UserMessage)] == ["first"]
+        assert any("got no reply" in str(n.content) for n in screen.query(Notice))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(screen.conversation.messages) == 4, what="the reply")
+    sent = router.chat_requests()[0]["body"]["messages"]
+    assert [m["content"] for m in sent] == ["first", "answer", "asked, then killed"]
+    assert len(SessionStore().summaries()) == 1, "the same file, no copy"

@@ -83,6 +83,21 @@ class TmuxSession:
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {what}; the screen was:\n{shown}")
 
+    def wait_closed(self, timeout: float = 20) -> None:
+        """Wait for the app to exit. Its pane (and with it the session and the tmux server) is
+        then gone, so reading the screen to see it empty would race with the exit."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done = subprocess.run(
+                [self._tmux, "-L", self.socket, "has-session", "-t", self.name],
+                capture_output=True,
+                timeout=20,
+            )
+            if done.returncode != 0:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"the app did not exit; the screen was:\n{self.screen()}")
+
     def wait_started(self, marker: str = "openai/gpt-4o-mini") -> str:
         """Wait for the chat screen (its model bar) to be on screen."""
         return self.wait_for(lambda s: marker in s, what="the app to start")

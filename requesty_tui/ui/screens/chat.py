@@ -31,6 +31,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from requesty_tui.client import (
+    ChunkSkipped,
     ModelReported,
     ReasoningDelta,
     Retrying,
@@ -45,7 +46,8 @@ from requesty_tui.domain import (
     Message,
     make_title,
 )
-from requesty_tui.draft import save_draft
+from requesty_tui.draft import discard_draft, load_draft, save_draft
+from requesty_tui.formatting import format_usd, plural
 from requesty_tui.request_builder import build_request, new_conversation, reasoning_note
 from requesty_tui.store import export_markdown
 from requesty_tui.ui import chat_options
@@ -53,8 +55,9 @@ from requesty_tui.ui.gc_pause import gc_paused
 from requesty_tui.ui.screens.dialogs import TextEditorPrompt, TextPrompt
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
-from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage, format_usd
+from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
+from requesty_tui.ui.widgets.status_line import Piece, StatusLine
 
 if TYPE_CHECKING:
     from requesty_tui.ui.app import RequestyApp
@@ -98,11 +101,14 @@ class _Turn:
     reasoning: list[str] = field(default_factory=list)
     finish: FinishReason = "error"
     error: RouterError | None = None
+    skipped: ChunkSkipped | None = None
+    """The last unreadable stream line, if any (with how many there were)."""
 
     def sync(self) -> None:
         """Copy what has arrived into the reply's message."""
         self.answer.content = "".join(self.parts)
         self.answer.reasoning = "".join(self.reasoning) or None
+        self.answer.skipped_chunks = self.skipped.total if self.skipped else 0
 
     def record(self, messages: list[Message]) -> bool:
         """Sync, and put the reply into the conversation once anything arrived (True then)."""
@@ -128,11 +134,19 @@ class ChatScreen(Screen[None]):
     def __init__(self, model: str, conversation: Conversation | None = None) -> None:
         super().__init__()
         self.conversation = conversation or new_conversation(self.rapp.settings, model)
+        self._from_file = bool(conversation and conversation.messages)
+        """Resumed from a file: its drafts and file are its own even while it shows nothing."""
+        self._draft_key: str | None = None
         self.streaming = False
         self._save_failing = False
         self._retry_timer: Timer | None = None
         self._turn: _Turn | None = None
         """The request in flight, if any."""
+
+    @property
+    def model(self) -> str:
+        """The model the next message goes to."""
+        return self.conversation.model
 
     @property
     def rapp(self) -> RequestyApp:
@@ -142,22 +156,48 @@ class ChatScreen(Screen[None]):
         yield Static("", id="topbar", markup=False)
         yield ConversationView(id="conversation")
         yield PromptInput(id="prompt")
-        yield Static("", id="status", markup=False)
+        yield StatusLine(id="status")
         yield KeyBar(id="keys")
 
     async def on_mount(self) -> None:
         self.query_one(ConversationView).set_factory(self._widget_for)
+        unanswered = self._take_unanswered()
         if self.conversation.messages:
             await self._show_history()
         prompt = self.query_one(PromptInput)
-        draft = self.rapp.take_draft()
+        self._draft_key = self._current_draft_key()
+        draft = load_draft(self._draft_key)
         if draft:
             prompt.load_text(draft)
             prompt.move_cursor(prompt.document.end)
+        if unanswered is not None:
+            if unanswered.content not in prompt.text:
+                prompt.restore(unanswered.content)
+            await self.query_one(ConversationView).add(
+                Notice(
+                    "Your last message got no reply (the app stopped before it came); it is "
+                    "back in the input box: Enter sends it.",
+                    severity="info",
+                )
+            )
         prompt.focus()
         self.refresh_bars()
         self._draft_dirty = False
         self.set_interval(DRAFT_EVERY, self.save_draft, name="draft")
+
+    def _take_unanswered(self) -> Message | None:
+        """A resumed conversation that ends with a prompt nobody answered (the app was killed
+        or quit before the first token): the prompt goes back to the input box instead of
+        sitting in the history as if it had been answered, so Enter sends it once."""
+        messages = self.conversation.messages
+        if messages and messages[-1].role == "user":
+            return messages.pop()
+        return None
+
+    def _current_draft_key(self) -> str | None:
+        """Whose draft the input box holds: this conversation's once it has a message (it has
+        a file then), the new chat's until then."""
+        return self.conversation.id if self.conversation.messages or self._from_file else None
 
     @on(PromptInput.Changed, "#prompt")
     def _draft_changed(self) -> None:
@@ -167,12 +207,21 @@ class ChatScreen(Screen[None]):
         return self.query_one(PromptInput).text
 
     def save_draft(self, force: bool = False) -> None:
-        """What is typed goes to disk a moment after typing stops (and when the app exits)."""
+        """What is typed goes to disk a moment after typing stops (and when the app exits),
+        as this conversation's draft."""
+        key = self._current_draft_key()
+        if key != self._draft_key:
+            # The same chat under another key (its first message was sent, or a failed first
+            # send emptied it again): the draft moves with it.
+            with contextlib.suppress(OSError):
+                discard_draft(self._draft_key)
+            self._draft_key = key
+            force = True
         if not (self._draft_dirty or force):
             return
         self._draft_dirty = False
         try:
-            save_draft(self.query_one(PromptInput).text)
+            save_draft(self.query_one(PromptInput).text, key)
         except OSError as exc:
             self.notify(
                 f"Could not keep the draft on disk ({exc.strerror or exc}); it is still in the "
@@ -214,6 +263,10 @@ class ChatScreen(Screen[None]):
         """Write the conversation now. Never raises: a failure is shown once, and retried every
         few seconds until it works (the conversation stays in memory meanwhile)."""
         if not self.conversation.messages:
+            if not self._from_file:
+                # A failed first send took the only message out: no file for an empty chat.
+                with contextlib.suppress(OSError):
+                    self.rapp.store.discard(self.conversation)
             return True
         try:
             result = self.rapp.store.save(self.conversation)
@@ -257,29 +310,36 @@ class ChatScreen(Screen[None]):
             top.append("   " + " · ".join(settings), style="not bold dim")
         self.query_one("#topbar", Static).update(top)
         turns = sum(1 for m in conversation.messages if m.role == "assistant")
-        bits = []
+        app = self.rapp
+        pieces = []
         if self.streaming:
-            bits.append("streaming — Esc stops")
+            pieces.append(Piece("streaming — Esc stops", 0))
+        if not app.settings.api_key:
+            pieces.append(Piece("no API key: set REQUESTY_API_KEY", 0, warning=True))
+        if app.models_live and app.models and app.model_info(conversation.model) is None:
+            pieces.append(Piece(f"{conversation.model} is not on this server (F2)", 1, True))
         if turns:
-            bits.append(f"{turns} repl{'y' if turns == 1 else 'ies'}")
+            pieces.append(Piece(plural(turns, "reply", "replies"), 4))
         total = conversation.total_cost()
         if total is not None:
             cost, estimated = total
-            bits.append(
-                f"~{format_usd(cost)} total (incl. estimates)"
-                if estimated
-                else f"{format_usd(cost)} total"
+            pieces.append(
+                Piece(
+                    f"~{format_usd(cost)} total (incl. estimates)"
+                    if estimated
+                    else f"{format_usd(cost)} total",
+                    2,
+                )
             )
-        note = reasoning_note(conversation, self.rapp.model_info(conversation.model))
-        if note and self.rapp.models:
-            bits.append(note)
-        spend = self.rapp.spend_label()
+        note = reasoning_note(conversation, app.model_info(conversation.model))
+        if note and app.models:
+            pieces.append(Piece(note, 3))
+        spend = app.spend_label()
         if spend:
-            bits.append(spend)
-        status = self.rapp.models_status
-        if status:
-            bits.append(status)
-        self.query_one("#status", Static).update(Text(" · ".join(bits)))
+            pieces.append(Piece(spend, 5))
+        if app.models_status:
+            pieces.append(Piece(app.models_status, 3))
+        self.query_one(StatusLine).set_pieces(pieces)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -346,7 +406,7 @@ class ChatScreen(Screen[None]):
             editor = TextEditorPrompt(title, current, hint=f"{option.help}; empty: the default.")
             self.app.push_screen(editor, done)
             return
-        hint = f"{option.help}. Empty: back to the default; Esc: keep."
+        hint = f"{option.help}. Empty: back to the default."
         self.app.push_screen(TextPrompt(title, current, hint=hint, allow_empty=True), done)
 
     @on(events.Click, "#topbar")
@@ -364,11 +424,20 @@ class ChatScreen(Screen[None]):
         self.query_one(PromptInput).focus()
 
     async def action_new_chat(self) -> None:
+        """A new conversation on this screen. What is typed stays with the conversation it was
+        typed in; an empty chat's text comes along (it was the new chat's draft already)."""
         await self.stop_reply()
+        self.save_draft(force=True)
+        prompt = self.query_one(PromptInput)
+        if self._draft_key is not None:
+            prompt.load_text(load_draft(None))
+            prompt.move_cursor(prompt.document.end)
         await self.query_one(ConversationView).remove_children()
         self.conversation = new_conversation(self.rapp.settings, self.conversation.model)
+        self._from_file = False
+        self._draft_key = None
         self.refresh_bars()
-        self.query_one(PromptInput).focus()
+        prompt.focus()
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -387,6 +456,7 @@ class ChatScreen(Screen[None]):
         if not self.conversation.title:
             self.conversation.title = make_title(text)
         self.save()
+        self.save_draft(force=True)  # the sent text is no longer a draft, even after a crash
         view = self.query_one(ConversationView)
         user_widget = UserMessage(prompt)
         await view.add(user_widget)
@@ -435,10 +505,9 @@ class ChatScreen(Screen[None]):
                         self.rapp.model_info(answer.model or "") or model_info
                     )
                 elif isinstance(event, Retrying):
-                    reply.set_state(
-                        f"{event.reason} Retrying in {event.delay:.1f} s "
-                        f"(attempt {event.attempt}/{event.max_attempts})…"
-                    )
+                    reply.set_state(event.describe())
+                elif isinstance(event, ChunkSkipped):
+                    turn.skipped = event
                 elif isinstance(event, StreamEnd):
                     turn.finish = event.finish_reason
                 if now - last_save > SAVE_EVERY and turn.parts:
@@ -461,7 +530,7 @@ class ChatScreen(Screen[None]):
         answer.finish_reason = turn.finish
         messages = self.conversation.messages
         received = turn.record(messages)
-        turn.reply.finish(turn.finish, answer.usage)
+        turn.reply.finish(turn.finish, answer.usage, answer.skipped_chunks)
         if received:
             turn.reply.message = answer
         elif turn.finish == "cancelled" and self.rapp.exiting:
@@ -472,19 +541,29 @@ class ChatScreen(Screen[None]):
             for message in (answer, turn.prompt):
                 _drop(messages, message)
             await turn.reply.remove()
+            label = "not answered"
             if turn.error is not None:
                 reason = str(turn.error)
             elif turn.finish == "cancelled":
-                reason = "stopped before the reply began"
+                reason = label = "stopped before the reply began"
             else:
                 reason = f"the model sent an empty reply (finish reason: {turn.finish})"
                 await self.query_one(ConversationView).add(
                     Notice(f"The model sent an empty reply (finish reason: {turn.finish}).")
                 )
-            turn.user_widget.mark_not_sent(reason)
+            turn.user_widget.mark_not_sent(reason, label)
             self.query_one(PromptInput).restore(turn.prompt.content)
+            self.save()  # out of the file too: it was saved as sent, before the request
+            self.save_draft(force=True)
         if turn.error is not None:
             await self.query_one(ConversationView).add(Notice(str(turn.error)))
+        if turn.skipped is not None and (received or turn.error is None):
+            await self.query_one(ConversationView).add(
+                Notice(
+                    f"{plural(turn.skipped.total, 'chunk')} of the stream could not be read "
+                    f"({turn.skipped.reason}); the reply may be missing text."
+                )
+            )
         self.save()
         self.refresh_bindings()
         self.refresh_bars()

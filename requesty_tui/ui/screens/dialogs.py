@@ -29,9 +29,15 @@ class TextPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, markup=False)
-            yield Input(self.value, id="prompt-value")
-            if self.hint:
-                yield Label(self.hint, markup=False, classes="hint")
+            # Not selected on focus: the first key would replace the whole old value.
+            yield Input(self.value, id="prompt-value", select_on_focus=False)
+            keys = "Enter: save · Esc: cancel"
+            yield Label(f"{self.hint}\n{keys}" if self.hint else keys, markup=False, classes="hint")
+
+    def on_mount(self) -> None:
+        box = self.query_one(Input)
+        box.focus()
+        box.cursor_position = len(box.value)
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:
@@ -76,20 +82,22 @@ class TextEditorPrompt(ModalScreen[str | None]):
 
 
 class Confirm(ModalScreen[bool]):
-    """Yes or no."""
+    """Yes or no; ``yes`` names what yes does ("Delete", "Send anyway")."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes")]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, yes: str = "OK", *, danger: bool = False) -> None:
         super().__init__()
         self.question = question
+        self.yes = yes
+        self.danger = danger
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, markup=False)
             with Horizontal():
-                yield Button("Delete", variant="error", id="yes")
+                yield Button(self.yes, variant="error" if self.danger else "primary", id="yes")
                 yield Button("Cancel", id="no")
 
     def on_mount(self) -> None:

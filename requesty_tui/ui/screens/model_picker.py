@@ -4,6 +4,7 @@
 | --- | --- |
 | up/down | move in the list |
 | enter | choose the highlighted model (or the typed id when nothing matches) |
+| ctrl+a | show every model, also those that cannot chat (embeddings, images, speech) |
 | escape | close without changing |
 """
 
@@ -29,6 +30,8 @@ class ModelPicker(FilterListScreen[str | None]):
     CSS_PATH = "model_picker.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="picker.close"),
+        # Priority: the filter box would take ctrl+a (start of line).
+        Binding("ctrl+a", "toggle_all", "All models", id="picker.all", priority=True),
         *LIST_BINDINGS,
     ]
 
@@ -39,6 +42,8 @@ class ModelPicker(FilterListScreen[str | None]):
         self.status = status
         self._shown: list[ModelInfo] = []
         self._options: dict[str, Option] = {}
+        self.show_all = False
+        """Also the models that cannot chat (hidden by default: choosing one only fails)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -73,8 +78,12 @@ class ModelPicker(FilterListScreen[str | None]):
             option = self._options[model.id] = Option(label)
         return option
 
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self._apply_filter(self.query_one(Input).value)
+
     def _apply_filter(self, query: str) -> None:
-        shown = filter_models(self.models, query)
+        shown = filter_models(self.models, query, include_all=self.show_all)
         self._shown = shown
         options = [self._option(model) for model in shown]
         option_list = self.query_one(OptionList)
@@ -89,6 +98,11 @@ class ModelPicker(FilterListScreen[str | None]):
             status = f"No model matches. Enter uses {query.strip()!r} as the model id."
         elif not status:
             status = f"{len(shown)} of {len(self.models)} models"
+            hidden = sum(1 for m in self.models if not m.can_chat)
+            if hidden and not self.show_all:
+                status += f" · {hidden} that cannot chat hidden (ctrl+a shows them)"
+            elif hidden:
+                status += " · ctrl+a hides those that cannot chat"
         self.query_one("#picker-status", Static).update(Text(status))
 
     @on(OptionList.OptionHighlighted)

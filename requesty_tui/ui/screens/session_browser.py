@@ -24,6 +24,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
 from requesty_tui.store import (
+    MATCH_END,
+    MATCH_START,
     SessionError,
     SessionStore,
     SessionSummary,
@@ -63,6 +65,7 @@ class SessionBrowser(FilterListScreen[str | None]):
         with Vertical(id="browser"):
             yield Input(placeholder="Search titles and messages", id="browser-filter")
             yield DataTable(id="browser-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="browser-snippet", markup=False)
             yield Static("", id="browser-status", markup=False)
 
     def on_mount(self) -> None:
@@ -133,6 +136,15 @@ class SessionBrowser(FilterListScreen[str | None]):
         self.query_one("#browser-status", Static).update(
             Text(f"{shown} · Enter resume · ^r rename · ^d delete · ^e export")
         )
+        self._show_snippet()
+
+    @on(DataTable.RowHighlighted)
+    def _show_snippet(self) -> None:
+        """Where the search words are in the highlighted conversation."""
+        row = self._current()
+        snippet = self.query_one("#browser-snippet", Static)
+        snippet.display = bool(row and row.snippet)
+        snippet.update(highlighted(row.snippet) if row and row.snippet else "")
 
     def _current(self) -> SessionSummary | None:
         table = self.query_one(DataTable)
@@ -190,7 +202,8 @@ class SessionBrowser(FilterListScreen[str | None]):
             self.reload(refresh=True)
 
         what = row.title if row.readable else str(row.path)
-        self.app.push_screen(Confirm(f"Delete {what!r}? This cannot be undone."), done)
+        question = f"Delete {what!r}? This cannot be undone."
+        self.app.push_screen(Confirm(question, "Delete", danger=True), done)
 
     def action_export(self) -> None:
         row = self._current()
@@ -202,3 +215,14 @@ class SessionBrowser(FilterListScreen[str | None]):
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.notify(f"Exported to {target}", markup=False)
+
+
+def highlighted(snippet: str) -> Text:
+    """A search snippet with the matched words marked (the text itself is data, not markup)."""
+    text = Text()
+    for n, piece in enumerate(snippet.split(MATCH_START)):
+        hit, _, rest = piece.partition(MATCH_END) if n else ("", "", piece)
+        if hit:
+            text.append(hit, style="bold reverse")
+        text.append(rest)
+    return text

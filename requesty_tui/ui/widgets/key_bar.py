@@ -67,23 +67,25 @@ class KeyBar(Widget):
             seen.add(binding.action)
             hints.append((binding, enabled))
         if palette is not None:
-            hints.append(palette)
+            hints.append(palette)  # last: the rightmost hint
         if hints != self._hints:
             self._hints = hints
             self.refresh()
 
-    @property
-    def hints(self) -> list[tuple[str, str]]:
-        """(key as shown, description) of each hint, left to right."""
-        return [(self.app.get_key_display(b), b.description) for b, _ in self._hints]
+    RIGHT_ACTIONS = frozenset({"toggle_help", "app.toggle_help"})
+    """Kept on the right with the palette key, whatever the width: the way to every other key."""
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
-        hints = self._hints
-        right: tuple[Binding, bool] | None = None
-        if hints and hints[-1][0].key == self.app.COMMAND_PALETTE_BINDING:
-            *hints, right = hints
+        left: list[tuple[Binding, bool]] = []
+        right: list[tuple[Binding, bool]] = []
+        for binding, enabled in self._hints:
+            is_right = (
+                binding.key == self.app.COMMAND_PALETTE_BINDING
+                or binding.action in self.RIGHT_ACTIONS
+            )
+            (right if is_right else left).append((binding, enabled))
 
         def piece(binding: Binding, enabled: bool) -> Text:
             extra = _PLAIN if enabled else _DIM
@@ -92,18 +94,25 @@ class KeyBar(Widget):
                 (f"{binding.description} ", description_style + extra),
             )
 
+        right_pieces = [(piece(*hint), hint[0].key) for hint in right]
+        left_pieces = [(piece(*hint), hint[0].key) for hint in left]
+        room = self.size.width - sum(p.cell_len for p, _ in right_pieces) - 1
+        # Whole hints are dropped from the end (the focused widget's come first), never cut.
+        while left_pieces and sum(p.cell_len for p, _ in left_pieces) > room:
+            left_pieces.pop()
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         spans: list[tuple[int, int, str]] = []
-        for binding, enabled in hints:
+        for text, key in left_pieces:
             start = line.cell_len
-            line.append_text(piece(binding, enabled))
-            spans.append((start, line.cell_len, binding.key))
-        if right is not None:
-            tail = piece(*right)
-            line.append(" " * max(self.size.width - line.cell_len - tail.cell_len, 1))
-            start = line.cell_len
-            line.append_text(tail)
-            spans.append((start, line.cell_len, right[0].key))
+            line.append_text(text)
+            spans.append((start, line.cell_len, key))
+        if right_pieces:
+            width = sum(p.cell_len for p, _ in right_pieces)
+            line.append(" " * max(self.size.width - line.cell_len - width, 1))
+            for text, key in right_pieces:
+                start = line.cell_len
+                line.append_text(text)
+                spans.append((start, line.cell_len, key))
         self._spans = spans
         return line
 

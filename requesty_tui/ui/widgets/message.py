@@ -14,34 +14,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from requesty_tui.domain import Message, Usage
+from requesty_tui.formatting import plural, usage_summary
 from requesty_tui.markdown_blocks import code_blocks, make_safe
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
-
-
-def format_usd(amount: float) -> str:
-    """Small sums keep their significant digits: $0.000096, $0.0123, $1.25, $1,234.50."""
-    if amount == 0:
-        return "$0"
-    if abs(amount) >= 1:
-        return f"${amount:,.2f}"
-    return "$" + f"{amount:.6f}".rstrip("0").rstrip(".")
-
-
-def usage_summary(usage: Usage | None) -> str:
-    """ "12 in (8 cached) · 340 out · $0.000212" (the router's cost, or "~$… est.")."""
-    if usage is None:
-        return ""
-    parts = []
-    if usage.prompt_tokens is not None:
-        cached = f" ({usage.cached_tokens:,} cached)" if usage.cached_tokens else ""
-        parts.append(f"{usage.prompt_tokens:,} in{cached}")
-    if usage.completion_tokens is not None:
-        parts.append(f"{usage.completion_tokens:,} out")
-    shown = usage.shown_cost
-    if shown is not None:
-        cost, estimated = shown
-        parts.append(f"~{format_usd(cost)} est." if estimated else format_usd(cost))
-    return " · ".join(parts)
 
 
 def _copy_out(widget: Static | Vertical, text: str, what: str) -> None:
@@ -58,6 +33,7 @@ class UserMessage(Static, can_focus=True):
     | y | copy this message |
     """
 
+    HELP_TITLE = "Your message"
     BINDINGS = [Binding("y", "copy", "Copy", id="message.copy")]
 
     def action_copy(self) -> None:
@@ -68,9 +44,11 @@ class UserMessage(Static, can_focus=True):
         self.message = message
         self.border_title = "You"
 
-    def mark_not_sent(self, reason: str) -> None:
+    def mark_not_sent(self, reason: str, label: str = "not answered") -> None:
+        """The request got no reply (``label`` says how it ended; ``reason`` in full in the
+        tooltip): the text went back to the input box."""
         self.add_class("-not-sent")
-        self.border_subtitle = "not sent — the text is back in the input"
+        self.border_subtitle = f"{label} — the text is back in the input"
         self.tooltip = reason
 
 
@@ -82,6 +60,7 @@ class ThinkingBlock(Vertical, can_focus=True):
     | enter, space | open or fold the thinking |
     """
 
+    HELP_TITLE = "Thinking"
     BINDINGS = [Binding("enter,space", "toggle_open", "Open/fold thinking", id="thinking.toggle")]
 
     def __init__(self, text: str = "", *, expanded: bool = True) -> None:
@@ -139,6 +118,7 @@ class AssistantMessage(Vertical, can_focus=True):
     | c | copy a code block, without fences (again: the next block) |
     """
 
+    HELP_TITLE = "Reply"
     BINDINGS = [
         Binding("y", "copy", "Copy", id="reply.copy"),
         Binding("c", "copy_code", "Copy code", id="reply.copy_code"),
@@ -176,12 +156,11 @@ class AssistantMessage(Vertical, can_focus=True):
         self.thinking = ThinkingBlock(reasoning, expanded=False) if reasoning else None
         self._auto_fold = True
         if message is not None:
-            self._state = _state_label(message.finish_reason)
-            if message.finish_reason in ("cancelled", "error"):
-                self.add_class(f"-{message.finish_reason}")
-            elif message.finish_reason is None:
+            self._mark(message.finish_reason, message.skipped_chunks)
+            if message.finish_reason is None:
                 # Saved mid-stream and never finished: the app was killed or crashed.
                 self._state = "interrupted (the app stopped mid-reply)"
+                self.border_subtitle = "interrupted"
                 self.add_class("-error")
 
     def compose(self) -> ComposeResult:
@@ -231,15 +210,26 @@ class AssistantMessage(Vertical, can_focus=True):
         self._state = state
         self._refresh_header()
 
-    def finish(self, finish_reason: str, usage: Usage | None) -> None:
+    def finish(self, finish_reason: str, usage: Usage | None, skipped_chunks: int = 0) -> None:
         self.body.finish()
         if self.thinking is not None:
             self.thinking.finish()
         self._usage = usage
-        self._state = _state_label(finish_reason)
+        self._mark(finish_reason, skipped_chunks)
+        self._refresh_header()
+
+    def _mark(self, finish_reason: str | None, skipped_chunks: int) -> None:
+        """How the reply ended, in the header and at its end (a long reply's header is far
+        above): stopped, incomplete, cut, or with unreadable chunks."""
+        state = _state_label(finish_reason)
         if finish_reason in ("cancelled", "error"):
             self.add_class(f"-{finish_reason}")
-        self._refresh_header()
+        if skipped_chunks:
+            missing = f"{plural(skipped_chunks, 'unreadable chunk')}: text may be missing"
+            state = f"{state} · {missing}" if state else missing
+            self.add_class("-error")
+        self._state = state
+        self.border_subtitle = state
 
 
 def _state_label(finish_reason: str | None) -> str:

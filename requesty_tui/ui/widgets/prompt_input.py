@@ -24,6 +24,7 @@ from textual.widgets import TextArea
 class PromptInput(TextArea):
     """A TextArea whose Enter submits (TextArea itself would insert a newline)."""
 
+    HELP_TITLE = "Input box"
     BINDINGS = [
         Binding("enter", "submit", "Send", id="input.send"),
         Binding("ctrl+j,shift+enter", "newline", "New line", id="input.newline", key_display="^j"),
