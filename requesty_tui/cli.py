@@ -269,9 +269,11 @@ def _models(settings: Settings, out: TextIO, *, include_all: bool = False) -> in
             out.write(make_safe(f"{model.id:<{width}}  {describe(model)}".rstrip()) + "\n")
         hidden = len(models) - len(shown)
         if hidden:
+            from requesty_tui.formatting import plural
+
             print(
-                f"requesty-tui: {hidden} models that cannot chat (embeddings, images, speech) "
-                "are not listed; --all lists them.",
+                f"requesty-tui: {plural(hidden, 'model')} that cannot chat (embeddings, images, "
+                "speech) not listed; --all lists them.",
                 file=sys.stderr,
             )
         return 0

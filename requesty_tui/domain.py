@@ -110,7 +110,10 @@ class ModelInfo:
             id=str(data["id"]),
             name=_opt_str(data.get("name")),
             description=_opt_str(data.get("description")),
-            context_window=_opt_int(data.get("context_window")) or None,
+            # LiteLLM and other proxies say max_input_tokens.
+            context_window=_opt_int(data.get("context_window"))
+            or _opt_int(data.get("max_input_tokens"))
+            or None,
             max_output_tokens=_opt_int(data.get("max_output_tokens")) or None,
             input_price=_opt_float(data.get("input_price")),
             output_price=_opt_float(data.get("output_price")),

@@ -76,3 +76,23 @@ def test_palette_values_are_parsed_and_empty_clears() -> None:
     for key in ("tags", "max_tokens", "system"):
         BY_KEY[key].apply(conv, "")
     assert conv.options.tags == [] and conv.options.max_tokens is None and conv.system is None
+
+
+def test_a_litellm_model_list_is_understood() -> None:
+    """LiteLLM's /v1/models (1.108): ``mode`` and ``max_input_tokens``, no capabilities."""
+    from requesty_tui.domain import ModelInfo
+    from requesty_tui.request_builder import reasoning_note
+
+    chat = ModelInfo.from_api(
+        {"id": "openai/gpt-4o-mini", "object": "model", "mode": "chat", "max_input_tokens": 128000}
+    )
+    embedding = ModelInfo.from_api({"id": "text-embedding-3-small", "mode": "embedding"})
+    assert chat.context_window == 128000 and chat.can_chat
+    assert not embedding.can_chat
+    assert ModelInfo.from_api(chat.to_api()) == chat, "the cache keeps what the list said"
+    conv = Conversation(id="c", model=chat.id)
+    conv.options.reasoning_effort = "high"
+    note = reasoning_note(conv, chat)
+    assert note is not None and "does not say" in note, "not 'does not reason': unknown"
+    known = ModelInfo.from_api({"id": "x/y", "supports_reasoning": False})
+    assert reasoning_note(conv, known) == "reasoning effort not sent: this model does not reason"
