@@ -32,10 +32,11 @@ from requesty_tui.models_cache import load_cached_models, save_models
 from requesty_tui.state import load_state, save_state
 from requesty_tui.store import SessionError, SessionStore
 from requesty_tui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes
-from requesty_tui.ui import chat_options, textual_fixes  # noqa: F401  (applies the fixes)
+from requesty_tui.ui import chat_options
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.screens.session_browser import SessionBrowser
+from requesty_tui.ui.textual_fixes import apply_fixes
 from requesty_tui.ui.widgets.key_help import toggle_key_help
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 
@@ -96,6 +97,7 @@ class RequestyApp(App[None]):
         conversation: Conversation | None = None,
         store: SessionStore | None = None,
     ) -> None:
+        apply_fixes()
         super().__init__()
         self.settings = settings
         self.store = store or SessionStore()

@@ -1,21 +1,40 @@
-"""Work-arounds for Textual bugs that a long chat runs into; each one removes itself once
-Textual fixes the bug.
+"""Work-arounds for Textual bugs that a long chat runs into; each one stands aside once Textual
+fixes the bug. :func:`apply_fixes` installs them (the App calls it; importing does nothing).
 
-``StylesCache.get_inner_outer`` (Textual 8.2) is an instance method under ``functools.lru_cache``:
-the cache keys on ``self``, so the last 1,024 ``StylesCache`` objects stay alive after their
-widgets are gone, each with every line it rendered (and every strip derived from those lines).
-A chat that puts old message widgets away leaked that way: 200 replies grew RSS 61 -> 126 MB
-(``benchmarks/soak.py``). Upstream: https://github.com/Textualize/textual/issues/6665.
-The colours are all the cached function needs, so the cache here keys on them alone.
+1. ``StylesCache.get_inner_outer`` (Textual 8.2) is an instance method under
+   ``functools.lru_cache``: the cache keys on ``self``, so the last 1,024 ``StylesCache``
+   objects stay alive after their widgets are gone, each with every line it rendered. A chat
+   that puts old message widgets away leaked that way: 200 replies grew RSS 61 -> 126 MB
+   (``benchmarks/soak.py``). Upstream: https://github.com/Textualize/textual/issues/6665.
+   The colours are all the cached function needs, so the cache here keys on them alone.
+2. ``Strip.divide`` and ``Strip.crop_extend`` cache their result on the strip itself, and when
+   nothing is cut that result is the strip: a reference cycle for every line the compositor
+   draws whole, which only a garbage collection frees. A reply streaming at 100 tokens/s made
+   ~12,000 such objects a second (``gc.DEBUG_SAVEALL`` over 8 s: 96k garbage objects, 39k of
+   them the strips' caches; 8.5k with this fix), so memory climbed whenever full collections
+   waited. Here an uncut strip is returned without being cached: the same result, no cycle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from rich.style import Style
 from textual._styles_cache import StylesCache
+from textual.strip import Strip
+
+_applied = False
+
+
+def apply_fixes() -> None:
+    """Install every work-around (once)."""
+    global _applied
+    if not _applied:
+        _applied = True
+        _patch_inner_outer()
+        _patch_strip_cycles()
 
 
 def _patch_inner_outer() -> None:
@@ -38,4 +57,23 @@ def _patch_inner_outer() -> None:
     StylesCache.get_inner_outer = get_inner_outer  # type: ignore[assignment,method-assign]
 
 
-_patch_inner_outer()
+def _patch_strip_cycles() -> None:
+    """An uncut strip is its own result: return it without storing it in its own cache.
+    (tests/reliability/test_8 counts the garbage a streaming reply leaves.)"""
+    divide = Strip.divide
+    crop_extend = Strip.crop_extend
+
+    def divide_without_cycle(self: Strip, cuts: Iterable[int]) -> Sequence[Strip]:
+        cell_length = self.cell_length
+        kept = [cut for cut in cuts if cut <= cell_length]
+        if kept == [cell_length]:
+            return [self]
+        return divide(self, kept)
+
+    def crop_extend_without_cycle(self: Strip, start: int, end: int, style: Style | None) -> Strip:
+        if start == 0 and end == self.cell_length:
+            return self
+        return crop_extend(self, start, end, style)
+
+    Strip.divide = divide_without_cycle  # type: ignore[method-assign]
+    Strip.crop_extend = crop_extend_without_cycle  # type: ignore[method-assign]
