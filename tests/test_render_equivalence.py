@@ -77,3 +77,30 @@ async def test_streamed_equals_rendered_at_once(
     assert streamed == at_once
     shown = "\n".join("".join(t for t, _ in line) for line in streamed)
     assert "```" not in shown
+
+
+async def test_blocks_a_fast_stream_carried_past_are_rendered_when_drawn(
+    router: RouterServer, settings: Settings
+) -> None:
+    """At full speed only the last screenful is rendered while streaming; the rest is an
+    estimate until it is drawn, and then exactly what rendering it all at once gives."""
+    text = markdown_document(60_000, seed=5)
+    router.queue(Reply(text=text, chunk_chars=10))
+    app = RequestyApp(settings.with_overrides(theme="textual-dark"))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ChatScreen)
+        await type_text(pilot, "go")
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: not screen.streaming and screen.conversation.messages, timeout=60
+        )
+        await pilot.pause()
+        body = screen.query_one(AssistantMessage).body
+        blocks = body._blocks
+        waiting = [i for i in range(len(blocks)) if not blocks.rendered(i)]
+        assert len(waiting) > len(blocks) // 2, "most blocks were never on screen"
+        assert blocks.rendered(len(blocks) - 1), "the end of the reply is on screen"
+        streamed = segments(body)  # draws every line
+        width = body.size.width
+    assert streamed == await render_at_once(text, width)

@@ -108,3 +108,25 @@ async def test_unknown_theme_in_config_falls_back(router: RouterServer, settings
         await pilot.pause()
         assert app.theme == "requesty-dark"
         assert any("'nope' is not known" in n.message for n in app._notifications)
+
+
+async def test_a_reply_takes_the_new_theme_s_colours(
+    router: RouterServer, settings: Settings
+) -> None:
+    """The reply's text style is cached per line drawn; a theme change must reach it."""
+    from requesty_tui.ui.widgets.message import AssistantMessage
+    from tests.support.ui import send_and_wait
+
+    app = RequestyApp(settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await send_and_wait(pilot, "colours")
+        await pilot.pause()
+        body = screen.query_one(AssistantMessage).body
+
+        def colours() -> set[object]:
+            return {seg.style.color for seg in body.render_line(0) if seg.style}
+
+        dark = colours()
+        app.theme = "requesty-light"
+        await pilot.pause()
+        assert colours() != dark

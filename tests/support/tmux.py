@@ -29,7 +29,12 @@ class TmuxSession:
     """One detached tmux session on a private socket, running ``python -m requesty_tui``."""
 
     def __init__(
-        self, args: list[str], env: dict[str, str], width: int = 100, height: int = 30
+        self,
+        args: list[str],
+        env: dict[str, str],
+        width: int = 100,
+        height: int = 30,
+        cwd: str | None = None,
     ) -> None:
         self._tmux = require_tmux()
         self.socket = f"rqtui-{uuid.uuid4().hex[:8]}"
@@ -48,6 +53,7 @@ class TmuxSession:
             str(width),
             "-y",
             str(height),
+            *(["-c", cwd] if cwd else []),
             *env_args,
             command,
         )

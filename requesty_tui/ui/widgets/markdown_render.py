@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from rich.cells import chop_cells
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import CodeBlock
 from rich.markdown import Markdown as RichMarkdown
+from rich.segment import Segment
+from rich.style import Style
 from rich.syntax import Syntax
+from rich.text import Text
+from textual.strip import Strip
 
-__all__ = ["BlockMarkdown", "Syntax", "rich_parser"]
+__all__ = [
+    "BlockMarkdown",
+    "Syntax",
+    "code_line",
+    "estimate_lines",
+    "render_plain",
+    "rich_parser",
+]
 
 
 class _CodeBlock(CodeBlock):
@@ -66,3 +78,40 @@ def rich_parser() -> MarkdownIt:
     if _RICH_PARSER is None:
         _RICH_PARSER = MarkdownIt().enable("strikethrough").enable("table")
     return _RICH_PARSER
+
+
+def render_plain(source: str, width: int) -> list[Strip]:
+    """Lines cut at the width, no Markdown: linear and fast for any size."""
+    width = max(1, width)
+    out: list[Strip] = []
+    for line in source.expandtabs(4).split("\n"):
+        if not line:
+            out.append(Strip.blank(0))
+        elif line.isascii():
+            out.extend(
+                Strip([Segment(piece)], len(piece))
+                for piece in (line[i : i + width] for i in range(0, len(line), width))
+            )
+        else:
+            out.extend(Strip([Segment(piece)]) for piece in chop_cells(line, width))
+    return out
+
+
+def code_line(line: str, width: int, background: Style, console: Console) -> list[Strip]:
+    """One line of an open code fence: plain monospace on the code background, wrapped."""
+    text = Text(line.expandtabs(4), style=background)
+    wrapped = text.wrap(console, max(1, width - 2)) if line else [Text("")]
+    out = []
+    for piece in wrapped:
+        segments = [
+            Segment(" ", background),
+            *piece.render(console),
+            Segment(" " * max(0, width - 1 - piece.cell_len), background),
+        ]
+        out.append(Strip(segments).crop(0, width))
+    return out
+
+
+def estimate_lines(source: str, width: int) -> int:
+    """Lines a block will take, without rendering it (a guess within a few lines)."""
+    return max(1, sum(1 + len(line) // max(1, width - 4) for line in source.split("\n")))

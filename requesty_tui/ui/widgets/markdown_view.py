@@ -2,8 +2,9 @@
 
 Textual's ``Markdown`` widget lays out and renders the whole document on every update (O(size)
 per delta). Here every finished top-level block (see :mod:`requesty_tui.markdown_blocks`) is
-rendered once to cached strips; deltas are coalesced and the open tail is re-rendered at most
-once per frame; an open code fence is shown as plain monospace text, line by line, and
+rendered once to cached strips, and only when it can be seen (see :mod:`.block_lines`); deltas
+are coalesced and the open tail is re-rendered at most once per frame, repainting only the
+cells that changed; an open code fence is shown as plain monospace text, line by line, and
 highlighted once when it closes. ``render_line`` only indexes the cache.
 """
 
@@ -11,20 +12,32 @@ from __future__ import annotations
 
 import time
 
-from rich.cells import chop_cells
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 
 from requesty_tui.markdown_blocks import BlockSplitter, make_safe
+from requesty_tui.ui.widgets.block_lines import BlockLines, unchanged_cells
 
-FRAME = 1 / 30
-"""The shortest gap between two renders of the tail while streaming."""
+FRAME = 1 / 10
+"""The shortest gap between two renders of the tail while streaming. Text arrives as words,
+not motion: at 100 tokens/s (20 chunks/s) rendering every chunk cost 3.2 s of CPU per 500
+chunks, at most 12 renders a second 2.0 s (``benchmarks/stream_terminal.py``, 160x50)."""
+
+HEADROOM = 10
+"""Blank lines a streaming text keeps below itself (at most; a fifth of the screen's height in a
+small terminal), so that most new lines fill them instead of growing the widget. Each growth is
+a layout and a repaint of the whole pane (the view scrolls): at 160x50 a reading-speed reply
+grew about six times a second, and those repaints were most of its CPU time and terminal
+output; with 8 lines of room, about once every 2 s (``benchmarks/stream_terminal.py``)."""
+
+GROW_EVERY = 0.25
+"""Seconds between two growths at the most: a fast stream adds lines every frame, and the
+lines beyond the room wait for the next growth."""
 
 PLAIN_ABOVE = 256 * 1024
 """A single block longer than this (characters) is shown as plain wrapped text: Rich would
@@ -62,12 +75,18 @@ class MarkdownView(Widget):
         self._width = 0
         self._code_theme = "monokai"
         self._code_background: str | None = None
-        self._block_lines: list[Strip] = []
-        self._rendered_blocks = 0
+        self._blocks = BlockLines()
         self._tail_lines: list[Strip] = []
         self._fence_lines: list[Strip] = []
         self._fence_done = 0
         self._text_complete = False
+        self._room = 0
+        """The height the layout is given while streaming: the text and its headroom."""
+        self._reported = 0
+        """The height the layout was last given (rows beyond it are not on screen)."""
+        self._grown_at = 0.0
+        self._grow_due = False
+        self._line_style: Style | None = None
         self.renders = 0
         """How many times the tail was rendered (the benchmark reads it)."""
         self._lazy = False
@@ -129,7 +148,11 @@ class MarkdownView(Widget):
 
     def _flush(self) -> None:
         started = time.perf_counter()
-        if not self._pending or started < self._not_before:
+        if started < self._not_before:
+            return
+        if not self._pending:
+            if self._grow_due and started - self._grown_at >= GROW_EVERY:
+                self._grow()
             return
         self._consume_pending()
         self._update()
@@ -143,14 +166,48 @@ class MarkdownView(Widget):
         if not width:
             self.refresh(layout=True)
             return
-        old_height = self._height()
-        self._render_new_blocks(width)
+        shown = self._reported
+        start = self._blocks.height
+        old_tail = self._tail_lines
+        skipped = self._render_new_blocks(width)
         self._render_tail(width)
         self.renders += 1
-        if self._height() != old_height:
-            self._relayout()
-        else:
-            self.refresh()
+        height = self._height()
+        if self._text_complete:
+            if height != shown:
+                self._relayout()
+                return
+        elif skipped:
+            self._grow()  # blocks went by unseen: their heights are estimates
+            return
+        elif height > self._room:
+            if time.perf_counter() - self._grown_at >= GROW_EVERY:
+                self._grow()
+                return
+            self._grow_due = True  # soon: the lines beyond the room wait until then
+        # The same height: repaint only the cells that changed. Most deltas add a few words to
+        # the last line; refreshing the whole widget repainted every line on screen (25 KiB of
+        # terminal output per delta at 160x50, benchmarks/stream_terminal.py).
+        new = self._blocks.lines_from(start) + self._tail_lines
+        regions = []
+        for y in range(min(max(len(old_tail), len(new)), shown - start)):
+            before = old_tail[y] if y < len(old_tail) else None
+            after = new[y] if y < len(new) else None
+            if before != after:
+                x = unchanged_cells(before, after)
+                regions.append(Region(x, start + y, width - x, 1))
+        if regions:
+            self.refresh(*regions)
+
+    def _grow(self) -> None:
+        """Give the streaming text room for what arrived and HEADROOM more lines."""
+        self._room = self._height() + self._headroom()
+        self._grown_at = time.perf_counter()
+        self._grow_due = False
+        self._relayout()
+
+    def _headroom(self) -> int:
+        return max(2, min(HEADROOM, self.app.size.height // 5))
 
     def _relayout(self) -> None:
         """A new height must reach every auto-height ancestor.
@@ -172,14 +229,15 @@ class MarkdownView(Widget):
 
     # -- rendering ----------------------------------------------------------------------------
 
-    def _invalidate(self, relayout: bool = True) -> None:
-        self._block_lines = []
-        self._rendered_blocks = 0
+    def _invalidate(self, relayout: bool = True, everything: bool = False) -> None:
+        """Render again (a new width or code theme): what is on screen now, the rest when
+        drawn (``everything``: all of it now)."""
+        self._blocks.clear()
         self._tail_lines = []
         self._fence_lines = []
         self._fence_done = 0
         if self._width:
-            self._render_new_blocks(self._width)
+            self._render_new_blocks(self._width, everything)
             self._render_tail(self._width)
         if relayout:
             self._relayout()
@@ -190,7 +248,7 @@ class MarkdownView(Widget):
 
     def _render_markdown(self, source: str, width: int) -> list[Strip]:
         if len(source) > PLAIN_ABOVE:
-            return _render_plain(source, width)
+            return self._render_module.render_plain(source, width)
         console, options = self._options(width)
         markdown = self._render_module.BlockMarkdown(
             source, self._rich_parser, self._code_theme, self._code_background
@@ -203,17 +261,27 @@ class MarkdownView(Widget):
             strips.pop(0)
         return strips
 
-    def _render_new_blocks(self, width: int) -> None:
-        blocks = self._splitter.finished
-        lines = self._block_lines
-        for source in blocks[self._rendered_blocks :]:
-            if lines:
-                lines.append(Strip.blank(0))
-            lines.extend(self._render_markdown(source, width))
-        if len(blocks) != self._rendered_blocks:
-            self._fence_lines = []
-            self._fence_done = 0
-        self._rendered_blocks = len(blocks)
+    def _render_new_blocks(self, width: int, everything: bool = False) -> bool:
+        """Render the blocks that finished since the last call, from the newest back until a
+        screenful is rendered; older ones wait until they are drawn. True if any waits."""
+        new = self._splitter.finished[len(self._blocks) :]
+        if not new:
+            return False
+        self._fence_lines = []
+        self._fence_done = 0
+        budget = self.app.size.height  # the most a screen can show of them
+        rendered: list[list[Strip] | None] = []
+        for source in reversed(new):
+            if everything or budget > 0:
+                strips = self._render_markdown(source, width)
+                budget -= len(strips) + 1
+                rendered.append(strips)
+            else:
+                rendered.append(None)
+        estimate = self._render_module.estimate_lines
+        for source, done in zip(new, reversed(rendered), strict=True):
+            self._blocks.add(done, estimate(source, width) if done is None else 0)
+        return any(done is None for done in rendered)
 
     def _render_tail(self, width: int) -> None:
         tail = self._splitter.tail
@@ -223,13 +291,13 @@ class MarkdownView(Widget):
             strips = self._render_markdown(tail, width)
         else:
             strips = []
-        if strips and self._block_lines:
+        if strips and len(self._blocks):
             strips.insert(0, Strip.blank(0))
         self._tail_lines = strips
 
     def _render_open_fence(self, tail: str, width: int) -> list[Strip]:
         """Plain monospace lines; complete lines are rendered once and kept."""
-        console, options = self._options(max(1, width - 2))
+        console, _options = self._options(max(1, width - 2))
         background = (
             Style(bgcolor=self._code_background)
             if self._code_background
@@ -238,60 +306,57 @@ class MarkdownView(Widget):
         blank = Strip([Segment(" " * width, background)], width)
         code_lines = tail.split("\n")[1:]  # drop the opening ``` line
         complete, partial = code_lines[:-1], code_lines[-1] if code_lines else ""
+        code_line = self._render_module.code_line
         for line in complete[self._fence_done :]:
-            self._fence_lines.extend(self._code_line(line, width, background, console, options))
+            self._fence_lines.extend(code_line(line, width, background, console))
         self._fence_done = len(complete)
         out = [blank, *self._fence_lines]
         if partial:
-            out.extend(self._code_line(partial, width, background, console, options))
-        return out
-
-    @staticmethod
-    def _code_line(
-        line: str, width: int, background: Style, console: Console, options: ConsoleOptions
-    ) -> list[Strip]:
-        text = Text(line.expandtabs(4), style=background)
-        wrapped = text.wrap(console, max(1, width - 2)) if line else [Text("")]
-        out = []
-        for piece in wrapped:
-            segments = [
-                Segment(" ", background),
-                *piece.render(console),
-                Segment(" " * max(0, width - 1 - piece.cell_len), background),
-            ]
-            out.append(Strip(segments).crop(0, width))
+            out.extend(code_line(partial, width, background, console))
         return out
 
     def _height(self) -> int:
-        return len(self._block_lines) + len(self._tail_lines)
+        return self._blocks.height + len(self._tail_lines)
 
     def _ensure_width(self, width: int) -> None:
         if width != self._width:
             self._width = width
             if not self._lazy:
                 self._invalidate(relayout=False)  # called during layout: it is being done
+                if not self._text_complete:
+                    self._room = self._height() + self._headroom()
 
     def _estimate(self, width: int) -> int:
         """Lines the finished blocks will take, without rendering them (off-screen history)."""
-        lines = 0
-        for block in self._splitter.finished:
-            for line in block.split("\n"):
-                lines += 1 + len(line) // max(1, width - 4)
-            lines += 1  # the gap between blocks
-        return max(1, lines - 1)
+        estimate = self._render_module.estimate_lines
+        blocks = self._splitter.finished
+        return max(1, sum(estimate(block, width) for block in blocks) + len(blocks) - 1)
 
     def _realize(self) -> None:
-        """Render a lazy view for real (it is being drawn)."""
+        """Render a lazy view for real (it is being drawn): all of it, so that scrolling
+        through an old reply does not shift it block by block."""
         if self._lazy and self._width:
             self._lazy = False
             estimated = self._estimate(self._width)
-            self._invalidate(relayout=False)
+            self._invalidate(relayout=False, everything=True)
             if self._height() != estimated:
                 self.call_after_refresh(self._relayout)
 
+    def _realize_block(self, y: int) -> Strip:
+        """Line ``y`` of a block that a fast stream carried past the screen: render it now."""
+        index = self._blocks.block_at(y)
+        source = self._splitter.finished[index]
+        if self._blocks.set_lines(index, self._render_markdown(source, self._width)):
+            self.call_after_refresh(self._relayout)  # its estimate was off
+        return self._blocks.line(y) or Strip.blank(0)
+
     def line_count(self) -> int:
-        """Rendered lines (renders a lazy view first)."""
+        """Rendered lines (renders every block first)."""
         self._realize()
+        for index in range(len(self._blocks)):
+            if not self._blocks.rendered(index):
+                source = self._splitter.finished[index]
+                self._blocks.set_lines(index, self._render_markdown(source, self._width))
         return self._height()
 
     # -- Textual hooks --------------------------------------------------------------------------
@@ -309,32 +374,24 @@ class MarkdownView(Widget):
         self._ensure_width(width)
         if self._lazy:
             return self._estimate(width)
-        return self._height()
+        self._reported = self._height() if self._text_complete else self._room
+        return self._reported
 
     def render_line(self, y: int) -> Strip:
         self._realize()
-        blocks = self._block_lines
-        if y < len(blocks):
-            strip = blocks[y]
+        blocks = self._blocks
+        if y < blocks.height:
+            strip = blocks.line(y) or self._realize_block(y)
         else:
-            index = y - len(blocks)
+            index = y - blocks.height
             tail = self._tail_lines
             strip = tail[index] if index < len(tail) else Strip.blank(0)
-        return strip.apply_style(self.rich_style)
+        style = self._line_style
+        if style is None:
+            # Worked out from every ancestor's styles: ~0.1 ms, for every line drawn.
+            style = self._line_style = self.rich_style
+        return strip.apply_style(style)
 
-
-def _render_plain(source: str, width: int) -> list[Strip]:
-    """Lines cut at the width, no Markdown: linear and fast for any size."""
-    width = max(1, width)
-    out: list[Strip] = []
-    for line in source.expandtabs(4).split("\n"):
-        if not line:
-            out.append(Strip.blank(0))
-        elif line.isascii():
-            out.extend(
-                Strip([Segment(piece)], len(piece))
-                for piece in (line[i : i + width] for i in range(0, len(line), width))
-            )
-        else:
-            out.extend(Strip([Segment(piece)]) for piece in chop_cells(line, width))
-    return out
+    def notify_style_update(self) -> None:
+        self._line_style = None
+        super().notify_style_update()
