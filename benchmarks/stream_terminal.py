@@ -3,7 +3,8 @@
 The installed program runs under tmux (160x50 by default) against the local test router,
 which sends a Markdown answer in ~20-character chunks at a fixed rate (100 tokens/s is 20
 chunks/s; 0 is as fast as the socket goes). Figures are the app process's own, from /proc:
-CPU (utime + stime) from Enter to the reply on disk, peak RSS (VmHWM) and RSS at the end,
+CPU (utime + stime) from Enter to the reply on disk (and the tmux server's: it draws what we
+write, and the polling for key echoes is in it), peak RSS (VmHWM) and RSS at the end,
 bytes it wrote (``wchar``: nearly all of it the terminal; the session saves are a few KB), and
 the latency of keys typed into the input box while the reply streams (send-keys → the key on
 the screen, polled every 2 ms: tmux's own time is in it). It runs the installed package
@@ -42,6 +43,7 @@ CHARS_PER_TOKEN = 4
 @dataclass
 class Run:
     cpu: float
+    tmux_cpu: float
     peak_mb: float
     final_mb: float
     written_mb: float
@@ -94,6 +96,7 @@ def one_run(
                 term.wait_started()
                 time.sleep(1.0)  # the model list and the key's spend arrive after the first frame
                 pid = term.pid()
+                server = int(term.tmux("display-message", "-p", "#{pid}").strip())
                 spy = None
                 if profile:
                     spy = subprocess.Popen(
@@ -104,6 +107,7 @@ def one_run(
                     )  # fmt: skip
                     time.sleep(1.0)
                 cpu0, wrote0, t0 = proc_cpu(pid), proc_written(pid), time.perf_counter()
+                tmux0 = proc_cpu(server)
                 term.keys("go", "Enter")
                 keys_ms: list[float] = []
                 typed = 0
@@ -131,6 +135,7 @@ def one_run(
                     spy.wait(30)
                 run = Run(
                     cpu=proc_cpu(pid) - cpu0,
+                    tmux_cpu=proc_cpu(server) - tmux0,
                     peak_mb=proc_status(pid, "VmHWM"),
                     final_mb=proc_status(pid, "VmRSS"),
                     written_mb=proc_written(pid) - wrote0,
@@ -190,6 +195,7 @@ def main() -> None:
             f"{int(chunks):>6,} chunks at {speed:>13}: "
             f"CPU {median([r.cpu for r in runs]):.2f} s "
             f"(runs {', '.join(f'{r.cpu:.2f}' for r in runs)}), "
+            f"tmux CPU {median([r.tmux_cpu for r in runs]):.2f} s, "
             f"wall {median([r.wall for r in runs]):.1f} s, "
             f"written {median([r.written_mb for r in runs]):.1f} MiB, "
             f"peak RSS {median([r.peak_mb for r in runs]):.0f} MiB, "
