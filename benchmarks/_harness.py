@@ -26,7 +26,7 @@ def router_process(text: str, chunk_chars: int, delay: float = 0.0) -> Iterator[
         [
             sys.executable,
             "-m",
-            "tests.support.router_server",
+            "requesty_tui.testing.router",
             "--text-file",
             handle.name,
             "--chunk-chars",

@@ -16,11 +16,11 @@ import time
 from _harness import router_process
 from textual import events
 
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.corpus import markdown_document
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.widgets.prompt_input import PromptInput
-from tests.support.corpus import markdown_document
 
 KEYS = 150
 

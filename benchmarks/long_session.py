@@ -18,8 +18,8 @@ CHILD = r"""
 import asyncio, json, os, resource, sys, time
 start = time.perf_counter()
 sys.path.insert(0, os.environ["ROOT"])
-from requesty_tui.config import Settings
-from requesty_tui.store import SessionStore
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage.sessions import SessionStore
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.widgets.conversation import ConversationView
@@ -61,9 +61,9 @@ asyncio.run(main())
 
 
 def build(messages: int) -> tuple[str, int]:
-    from requesty_tui.domain import Conversation, Message
-    from requesty_tui.store import SessionStore
-    from tests.support.corpus import markdown_document
+    from requesty_tui.core.domain import Conversation, Message
+    from requesty_tui.storage.sessions import SessionStore
+    from requesty_tui.testing.corpus import markdown_document
 
     text = markdown_document(messages * 4_100, seed=11)  # ~2 MB for 1,000 messages
     chunk = len(text) // messages

@@ -14,7 +14,7 @@ from _harness import median
 
 
 def fake_models(n: int) -> list[object]:
-    from requesty_tui.domain import ModelInfo
+    from requesty_tui.core.domain import ModelInfo
 
     rng = random.Random(2)
     providers = ["openai", "anthropic", "google", "mistral", "meta", "bedrock", "deepseek", "xai"]

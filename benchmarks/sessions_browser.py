@@ -66,7 +66,7 @@ def write_sessions(folder: Path, count: int, seed: int = 5) -> int:
 async def first_paint(store_folder: Path, index: Path) -> float:
     from textual.app import App
 
-    from requesty_tui.store import SessionStore
+    from requesty_tui.storage.sessions import SessionStore
     from requesty_tui.ui.screens.session_browser import SessionBrowser
 
     class Host(App[None]):
@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    from requesty_tui.store import SessionStore
+    from requesty_tui.storage.sessions import SessionStore
 
     with tempfile.TemporaryDirectory() as tmp:
         folder, index = Path(tmp) / "sessions", Path(tmp) / "index.sqlite3"

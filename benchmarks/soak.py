@@ -26,7 +26,7 @@ REPLY = (
 
 
 async def soak(base_url: str, replies: int) -> tuple[list[float], list[float], list[float], str]:
-    from requesty_tui.config import Settings
+    from requesty_tui.core.settings import Settings
     from requesty_tui.ui.app import RequestyApp
     from requesty_tui.ui.screens.chat import ChatScreen
 
@@ -58,8 +58,8 @@ async def soak(base_url: str, replies: int) -> tuple[list[float], list[float], l
 
 
 async def resume(base_url: str, conversation_id: str) -> float:
-    from requesty_tui.config import Settings
-    from requesty_tui.store import SessionStore
+    from requesty_tui.core.settings import Settings
+    from requesty_tui.storage.sessions import SessionStore
     from requesty_tui.ui.app import RequestyApp
     from requesty_tui.ui.widgets.message import AssistantMessage
 

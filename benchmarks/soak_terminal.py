@@ -18,8 +18,8 @@ from pathlib import Path
 from _harness import growth, router_process, rss_mb, soak_args, trail
 from soak import REPLY
 
-from requesty_tui.paths import sessions_dir
-from tests.support.tmux import TmuxSession
+from requesty_tui.storage.paths import sessions_dir
+from requesty_tui.testing.tmux import TmuxSession
 
 
 def replies_on_disk(sessions: Path) -> int:

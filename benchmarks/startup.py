@@ -27,7 +27,7 @@ import time
 t0 = time.perf_counter()
 import asyncio, sys, json, os
 sys.path.insert(0, os.environ["ROOT"])
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
 from requesty_tui.ui.app import RequestyApp
 imported = time.perf_counter() - t0
 

@@ -20,12 +20,12 @@ import time
 
 from _harness import median, router_process
 
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.corpus import code_document, markdown_document
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.message import AssistantMessage
-from tests.support.corpus import code_document, markdown_document
 
 CASES = [
     ("100 KB markdown / 10k deltas", lambda: markdown_document(100_000), 10),

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from _harness import ROOT, median, router_process
 
-from tests.support.corpus import markdown_document
-from tests.support.tmux import TmuxSession
+from requesty_tui.testing.corpus import markdown_document
+from requesty_tui.testing.tmux import TmuxSession
 
 CHUNK = 20
 """Characters per chunk: about five tokens, as providers send them."""

@@ -13,11 +13,12 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from requesty_tui import __version__
-from requesty_tui.config import DEFAULT_MODEL, ConfigError, Settings, load_settings
+from requesty_tui.core.settings import DEFAULT_MODEL, ConfigError, Settings
+from requesty_tui.storage.settings_file import load_settings
 
 if TYPE_CHECKING:
-    from requesty_tui.domain import Conversation
-    from requesty_tui.store import SessionStore
+    from requesty_tui.core.domain import Conversation
+    from requesty_tui.storage.sessions import SessionStore
 
 EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 128 + 13
@@ -93,7 +94,7 @@ def _main(argv: list[str] | None) -> int:
         if args.sessions_command == "export":
             return _export(args.id, sys.stdout)
         return _sessions(sys.stdout)
-    from requesty_tui.store import SessionStore
+    from requesty_tui.storage.sessions import SessionStore
 
     store = SessionStore()
     conversation = None
@@ -111,7 +112,7 @@ def _main(argv: list[str] | None) -> int:
 
 def _load_session(session_id: str, store: SessionStore | None = None) -> Conversation | None:
     """A saved conversation by id or 'latest'; None, with the reason on stderr, if none."""
-    from requesty_tui.store import SessionError, SessionStore
+    from requesty_tui.storage.sessions import SessionError, SessionStore
 
     store = store or SessionStore()
     try:
@@ -130,8 +131,8 @@ def _load_session(session_id: str, store: SessionStore | None = None) -> Convers
 
 def _sessions(out: TextIO) -> int:
     """One aligned line per conversation: id, updated, model, messages, cost, title."""
-    from requesty_tui.formatting import format_usd, plural
-    from requesty_tui.store import SessionStore, format_updated
+    from requesty_tui.core.formatting import format_usd, plural
+    from requesty_tui.storage.sessions import SessionStore, format_updated
 
     store = SessionStore()
     try:
@@ -158,7 +159,7 @@ def _sessions(out: TextIO) -> int:
 
 
 def _export(session_id: str, out: TextIO) -> int:
-    from requesty_tui.session_format import to_markdown
+    from requesty_tui.storage.session_format import to_markdown
 
     conversation = _load_session(session_id)
     if conversation is None:
@@ -181,6 +182,7 @@ def _ask(
 
 
 async def _ask_async(settings: Settings, prompt: str, system: str | None, out: TextIO) -> int:
+    from requesty_tui.chat.request import build_request, new_conversation
     from requesty_tui.client import (
         ChunkSkipped,
         Retrying,
@@ -190,10 +192,9 @@ async def _ask_async(settings: Settings, prompt: str, system: str | None, out: T
         StreamEnd,
         TextDelta,
     )
-    from requesty_tui.domain import Message
-    from requesty_tui.models_cache import load_cached_models
-    from requesty_tui.request_builder import build_request, new_conversation
-    from requesty_tui.safe_text import make_safe
+    from requesty_tui.core.domain import Message
+    from requesty_tui.core.safe_text import make_safe
+    from requesty_tui.storage.models_cache import load_cached_models
 
     # The same body as the TUI: configured defaults; the cached model list (if any) says
     # whether the model takes a reasoning effort (no extra request for one prompt).
@@ -235,7 +236,7 @@ async def _ask_async(settings: Settings, prompt: str, system: str | None, out: T
     if not ended_with_newline:
         out.write("\n")
     if skipped is not None:
-        from requesty_tui.formatting import plural
+        from requesty_tui.core.formatting import plural
 
         print(
             f"requesty-tui: {plural(skipped.total, 'chunk')} of the stream could not be read "
@@ -248,8 +249,8 @@ async def _ask_async(settings: Settings, prompt: str, system: str | None, out: T
 
 def _models(settings: Settings, out: TextIO, *, include_all: bool = False) -> int:
     from requesty_tui.client import RouterClient, RouterError
-    from requesty_tui.model_filter import describe, filter_models
-    from requesty_tui.safe_text import make_safe
+    from requesty_tui.core.model_filter import describe, filter_models
+    from requesty_tui.core.safe_text import make_safe
 
     async def fetch() -> int:
         async with RouterClient(
@@ -269,7 +270,7 @@ def _models(settings: Settings, out: TextIO, *, include_all: bool = False) -> in
             out.write(make_safe(f"{model.id:<{width}}  {describe(model)}".rstrip()) + "\n")
         hidden = len(models) - len(shown)
         if hidden:
-            from requesty_tui.formatting import plural
+            from requesty_tui.core.formatting import plural
 
             print(
                 f"requesty-tui: {plural(hidden, 'model')} that cannot chat (embeddings, images, "
@@ -283,6 +284,6 @@ def _models(settings: Settings, out: TextIO, *, include_all: bool = False) -> in
 
 def _error(exc: object) -> None:
     """One line on stderr; a server's words in it cannot be escape sequences."""
-    from requesty_tui.safe_text import make_safe
+    from requesty_tui.core.safe_text import make_safe
 
     print(f"requesty-tui: {make_safe(str(exc))}", file=sys.stderr)

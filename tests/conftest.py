@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from requesty_tui.config import Settings
-from tests.support.router_server import RouterServer
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.router import RouterServer
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import dataclasses
 
 from textual.widgets import Input, OptionList
 
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice
 from requesty_tui.ui.widgets.prompt_input import PromptInput
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, rendered_text, send, type_text, wait_for
 
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from requesty_tui import __version__
-from tests.support.router_server import Reply, RouterServer
+from requesty_tui.testing.router import Reply, RouterServer
 
 
 def run_cli(
@@ -109,8 +109,8 @@ def test_models_failure(router: RouterServer) -> None:
 
 
 def seed_sessions() -> None:
-    from requesty_tui.domain import Conversation, Message
-    from requesty_tui.store import SessionStore
+    from requesty_tui.core.domain import Conversation, Message
+    from requesty_tui.storage.sessions import SessionStore
 
     store = SessionStore()
     for cid, title in (("20261120-100000-aaaa", "Older one"), ("20261121-100000-bbbb", "Newer")):
@@ -181,8 +181,8 @@ def test_ask_with_a_rejected_key_and_no_balance_say_what_to_do(router: RouterSer
 @pytest.mark.parametrize("command", [["ask", "hi"], ["sessions"]])
 def test_a_closed_pipe_ends_quietly(router: RouterServer, command: list[str]) -> None:
     """``requesty-tui ask … | head -c 5``: no BrokenPipeError traceback, as Unix tools do."""
-    from requesty_tui.domain import Conversation, Message
-    from requesty_tui.store import SessionStore
+    from requesty_tui.core.domain import Conversation, Message
+    from requesty_tui.storage.sessions import SessionStore
 
     for n in range(300):  # 100 KB of listing: more than a pipe holds, so writing must block
         title = f"t{n} " + "x" * 300

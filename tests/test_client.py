@@ -20,7 +20,7 @@ from requesty_tui.client import (
 )
 from requesty_tui.client import errors as E
 from requesty_tui.client.events import StreamEvent
-from tests.support.router_server import Reply, RouterServer
+from requesty_tui.testing.router import Reply, RouterServer
 
 REQ = ChatRequest(model="openai/gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}])
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.widgets.message import AssistantMessage
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import send_and_wait
 
 REPLY = "Use **this**:\n\n```python\nprint('hi')  # \"quoted\" \\\\ back\n```\n\nand `that`.\n"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from requesty_tui import paths
-from requesty_tui.config import DEFAULT_BASE_URL, ConfigError, load_settings
+from requesty_tui.core.settings import DEFAULT_BASE_URL, ConfigError
+from requesty_tui.storage import paths
+from requesty_tui.storage.settings_file import load_settings
 
 
 def write_config(text: str) -> Path:

@@ -1,15 +1,44 @@
-"""The client, the store and the CLI's one-shot paths never import Textual."""
+"""Layers point down: core and storage never import Textual or the UI, the chat core never
+imports Textual, and the CLI's one-shot paths start without Textual. Two checks: the
+import-linter contracts in pyproject.toml (every import, also indirect ones), and a fresh
+interpreter that imports every module below the UI and looks at sys.modules."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_client_does_not_import_textual() -> None:
+def test_import_linter_contracts_hold() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports_command; "
+            "sys.exit(lint_imports_command())",
+            "--no-cache",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout, result.stdout
+
+
+def test_nothing_below_the_ui_imports_textual() -> None:
     code = (
-        "import sys, requesty_tui.client, requesty_tui.config, requesty_tui.domain, "
-        "requesty_tui.markdown_blocks, requesty_tui.cli; "
+        "import importlib, pkgutil, sys\n"
+        "import requesty_tui\n"
+        "for package in ('core', 'client', 'storage', 'chat'):\n"
+        "    module = importlib.import_module(f'requesty_tui.{package}')\n"
+        "    for info in pkgutil.walk_packages(module.__path__, module.__name__ + '.'):\n"
+        "        importlib.import_module(info.name)\n"
+        "import requesty_tui.cli\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
     )
     out = subprocess.run(

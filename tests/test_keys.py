@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.router import RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.widgets.message import AssistantMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
-from tests.support.router_server import RouterServer
 from tests.support.ui import send_and_wait, type_text, wait_for
 
 

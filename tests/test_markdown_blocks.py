@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from requesty_tui.markdown_blocks import BlockSplitter, make_safe, split_blocks
-from tests.support.corpus import code_document, deltas, markdown_document
+from requesty_tui.core.markdown_blocks import BlockSplitter, make_safe, split_blocks
+from requesty_tui.testing.corpus import code_document, deltas, markdown_document
 
 
 def streamed(pieces: list[str]) -> list[str]:

@@ -6,16 +6,16 @@ import dataclasses
 
 from textual.widgets import Input
 
-from requesty_tui.config import Settings
-from requesty_tui.domain import Conversation, Message
-from requesty_tui.store import SessionStore
+from requesty_tui.core.domain import Conversation, Message
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage.sessions import SessionStore
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.dialogs import TextPrompt
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.widgets.key_bar import KeyBar
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice
 from requesty_tui.ui.widgets.status_line import StatusLine
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, open_browser, send, send_and_wait, type_text, wait_for
 
 

@@ -7,13 +7,13 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.corpus import code_document, markdown_document
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.message import AssistantMessage
-from tests.support.corpus import code_document, markdown_document
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import type_text, wait_for
 
 

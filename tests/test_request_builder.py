@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from requesty_tui.domain import Conversation, Message, ModelInfo, RequestOptions, Usage
-from requesty_tui.request_builder import build_request
-from requesty_tui.ui.chat_options import BY_KEY, OptionError
+from requesty_tui.chat.request import build_request
+from requesty_tui.core.domain import Conversation, Message, ModelInfo, RequestOptions, Usage
+from requesty_tui.core.options import BY_KEY, OptionError
 
 REASONS = ModelInfo(id="anthropic/claude-sonnet-4-5", supports_reasoning=True)
 PLAIN = ModelInfo(id="openai/gpt-4o-mini", input_price=1.5e-7, output_price=6e-7)
@@ -80,8 +80,8 @@ def test_palette_values_are_parsed_and_empty_clears() -> None:
 
 def test_a_litellm_model_list_is_understood() -> None:
     """LiteLLM's /v1/models (1.108): ``mode`` and ``max_input_tokens``, no capabilities."""
-    from requesty_tui.domain import ModelInfo
-    from requesty_tui.request_builder import reasoning_note
+    from requesty_tui.chat.request import reasoning_note
+    from requesty_tui.core.domain import ModelInfo
 
     chat = ModelInfo.from_api(
         {"id": "openai/gpt-4o-mini", "object": "model", "mode": "chat", "max_input_tokens": 128000}

@@ -8,14 +8,14 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 
-from requesty_tui import paths
-from requesty_tui.config import Settings
-from requesty_tui.store import SessionStore
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage import paths
+from requesty_tui.storage.sessions import SessionStore
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.dialogs import TextEditorPrompt, TextPrompt
 from requesty_tui.ui.widgets.message import AssistantMessage, ThinkingBlock
 from requesty_tui.ui.widgets.status_line import StatusLine
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, rendered_text, send_and_wait, type_text, wait_for
 
 REASONING_MODEL = "anthropic/claude-sonnet-4-5"
@@ -319,7 +319,7 @@ async def test_model_list_is_cached_on_disk_for_an_instant_offline_picker(
 
     # Offline (nothing listens): said as such.
     offline = dataclasses.replace(settings, base_url=f"http://127.0.0.1:{free_port()}/v1")
-    from requesty_tui.models_cache import load_cached_models, save_models
+    from requesty_tui.storage.models_cache import load_cached_models, save_models
 
     cached = load_cached_models(settings.base_url)
     assert cached is not None

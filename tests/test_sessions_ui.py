@@ -6,16 +6,16 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from requesty_tui import paths
-from requesty_tui.config import Settings
-from requesty_tui.domain import Conversation, Message, Usage
-from requesty_tui.store import SessionStore
+from requesty_tui.core.domain import Conversation, Message, Usage
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage import paths
+from requesty_tui.storage.sessions import SessionStore
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.dialogs import Confirm, TextPrompt
 from requesty_tui.ui.screens.session_browser import SessionBrowser
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import open_browser, rendered_text, type_text, wait_for
 
 

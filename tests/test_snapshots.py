@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from textual.pilot import Pilot
 
-from requesty_tui.config import Settings
-from requesty_tui.domain import Conversation, Message, Usage
+from requesty_tui.core.domain import Conversation, Message, Usage
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.router import RouterServer
 from requesty_tui.ui.app import RequestyApp
-from tests.support.router_server import RouterServer
 from tests.support.ui import wait_for
 
 WHEN = datetime(2026, 11, 26, 18, 40, tzinfo=UTC)

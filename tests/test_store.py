@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from requesty_tui.domain import Conversation, Message, Usage
-from requesty_tui.session_format import to_markdown
-from requesty_tui.store import SessionError, SessionStore
+from requesty_tui.core.domain import Conversation, Message, Usage
+from requesty_tui.storage.session_format import to_markdown
+from requesty_tui.storage.sessions import SessionError, SessionStore
 
 
 def make_conv(cid: str = "20261126-184012-k3v9", n: int = 2) -> Conversation:
@@ -193,8 +193,8 @@ def test_markdown_export(store: SessionStore) -> None:
 
 
 def test_per_conversation_settings_and_estimates_round_trip() -> None:
-    from requesty_tui.domain import RequestOptions
-    from requesty_tui.session_format import from_toml, to_toml
+    from requesty_tui.core.domain import RequestOptions
+    from requesty_tui.storage.session_format import from_toml, to_toml
 
     conv = Conversation(id="20261126-000000-opts", model="a/b", system="Be terse.")
     conv.options = RequestOptions(
@@ -229,7 +229,7 @@ def test_per_conversation_settings_and_estimates_round_trip() -> None:
 def test_long_texts_are_literal_strings_that_round_trip_exactly() -> None:
     """Multi-line texts are written as TOML literal strings (fast to read back, no escapes);
     texts a literal string cannot hold fall back to escaped strings."""
-    from requesty_tui.session_format import from_toml, to_toml
+    from requesty_tui.storage.session_format import from_toml, to_toml
 
     texts = [
         "a\nb",

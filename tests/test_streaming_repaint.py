@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from textual.geometry import Region
 
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.message import AssistantMessage
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, rendered_text, send, wait_for
 
 PROSE = " ".join(f"word{i}" for i in range(600))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.router_server import Reply, RouterServer
+from requesty_tui.testing.router import Reply, RouterServer
 from tests.support.tmux import TmuxSession, terminal_env
 
 
@@ -42,7 +42,7 @@ def test_continue_latest_in_a_real_terminal(router: RouterServer, xdg: Path) -> 
 
 
 def test_copy_reaches_tmux_through_osc52(router: RouterServer, xdg: Path) -> None:
-    from requesty_tui import paths
+    from requesty_tui.storage import paths
 
     config = paths.config_file()
     config.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +68,7 @@ def test_copy_reaches_tmux_through_osc52(router: RouterServer, xdg: Path) -> Non
 def test_resuming_keeps_one_file_however_it_is_opened(router: RouterServer, xdg: Path) -> None:
     """By id, by 'latest', by -c and from the browser: each new turn lands in the same file
     (the app once saved every resumed conversation as a copy, "changed elsewhere")."""
-    from requesty_tui.store import SessionStore
+    from requesty_tui.storage.sessions import SessionStore
     from tests.test_cli import seed_sessions
 
     seed_sessions()

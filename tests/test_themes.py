@@ -7,12 +7,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-from requesty_tui import paths
-from requesty_tui.config import Settings
-from requesty_tui.themes import bundled_theme_files, load_themes, user_themes_dir
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage import paths
+from requesty_tui.testing.router import RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
-from tests.support.router_server import RouterServer
+from requesty_tui.ui.themes import bundled_theme_files, load_themes, user_themes_dir
 from tests.support.ui import type_text, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from requesty_tui.domain import FinishReason, Usage
+from requesty_tui.core.domain import FinishReason, Usage
 
 
 @dataclass(frozen=True, slots=True)

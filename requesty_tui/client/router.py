@@ -39,7 +39,7 @@ from requesty_tui.client.events import (
 )
 from requesty_tui.client.request import ChatRequest, RetryPolicy
 from requesty_tui.client.sse import SSEError, SSEParser
-from requesty_tui.domain import FinishReason, KeySpend, ModelInfo, Usage
+from requesty_tui.core.domain import FinishReason, KeySpend, ModelInfo, Usage
 
 APP_TITLE = "requesty-tui"
 APP_URL = "https://github.com/requesty-tui/requesty-tui"

@@ -24,19 +24,20 @@ from textual.theme import Theme
 
 from requesty_tui.client import RetryPolicy, RouterError
 from requesty_tui.client.errors import AuthError, ConnectionFailedError, StallError
-from requesty_tui.clipboard import copy_text
-from requesty_tui.config import DEFAULT_MODEL, Settings, remember_setting
-from requesty_tui.domain import Conversation, KeySpend, ModelInfo
-from requesty_tui.formatting import format_usd, plural
-from requesty_tui.models_cache import load_cached_models, save_models
-from requesty_tui.state import load_state, save_state
-from requesty_tui.store import SessionError, SessionStore
-from requesty_tui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes
-from requesty_tui.ui import chat_options
+from requesty_tui.core import options as chat_options
+from requesty_tui.core.domain import Conversation, KeySpend, ModelInfo
+from requesty_tui.core.formatting import format_usd, plural
+from requesty_tui.core.settings import DEFAULT_MODEL, Settings
+from requesty_tui.storage.models_cache import load_cached_models, save_models
+from requesty_tui.storage.sessions import SessionError, SessionStore
+from requesty_tui.storage.settings_file import remember_setting
+from requesty_tui.storage.state import load_state, save_state
+from requesty_tui.ui.clipboard import copy_text
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.screens.session_browser import SessionBrowser
 from requesty_tui.ui.textual_fixes import apply_fixes
+from requesty_tui.ui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes
 from requesty_tui.ui.widgets.key_help import toggle_key_help
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 

@@ -15,12 +15,12 @@ import time
 
 import pytest
 
-from requesty_tui.config import Settings
-from requesty_tui.draft import draft_file
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage.drafts import draft_file
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
-from tests.support.router_server import Reply, RouterServer
 from tests.support.tmux import TmuxSession, terminal_env
 from tests.support.ui import chat_screen, send, type_text, wait_for
 
@@ -184,8 +184,8 @@ async def test_a_draft_stays_with_the_conversation_it_was_typed_in(
 ) -> None:
     """Typed in one chat, it never turns up in another (where Enter would send it there, and
     it became a new chat's title); each chat's draft comes back when that chat does."""
-    from requesty_tui.domain import Conversation, Message
-    from requesty_tui.store import SessionStore
+    from requesty_tui.core.domain import Conversation, Message
+    from requesty_tui.storage.sessions import SessionStore
     from tests.support.ui import open_browser
 
     other = Conversation(id="20261126-000000-othr", model="m/x", title="Other chat")
@@ -227,7 +227,7 @@ async def test_a_failed_send_is_never_saved_as_sent(
 ) -> None:
     """The prompt goes back to the input box and out of the file: resumed, it would show as
     sent and the draft would hold it too, so Enter sent it twice."""
-    from requesty_tui.store import SessionStore
+    from requesty_tui.storage.sessions import SessionStore
 
     router.queue(Reply(status=404, error_message="Provider and/or model not supported"))
     app = RequestyApp(settings)
@@ -269,7 +269,7 @@ async def test_a_failed_send_is_never_saved_as_sent(
 async def test_without_a_key_nothing_is_saved_and_the_start_says_so(
     router: RouterServer, settings: Settings
 ) -> None:
-    from requesty_tui.store import SessionStore
+    from requesty_tui.storage.sessions import SessionStore
     from requesty_tui.ui.widgets.status_line import StatusLine
 
     app = RequestyApp(dataclasses.replace(settings, api_key=None))
@@ -290,8 +290,8 @@ async def test_a_prompt_the_app_never_got_a_reply_for_comes_back_to_the_input(
 ) -> None:
     """Killed (or quit) before the first token: the file ends with the prompt. Resumed, it is
     back in the input box, not in the history as if answered; Enter sends it once."""
-    from requesty_tui.domain import Conversation, Message
-    from requesty_tui.store import SessionStore
+    from requesty_tui.core.domain import Conversation, Message
+    from requesty_tui.storage.sessions import SessionStore
 
     conv = Conversation(id="20261126-000000-unan", model="openai/gpt-4o-mini", title="t")
     conv.messages = [

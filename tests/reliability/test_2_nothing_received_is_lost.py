@@ -13,11 +13,11 @@ import time
 
 import pytest
 
-from requesty_tui.config import Settings
-from requesty_tui.store import SessionStore
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage.sessions import SessionStore
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.widgets.message import AssistantMessage
-from tests.support.router_server import Reply, RouterServer
 from tests.support.tmux import TmuxSession, terminal_env
 from tests.support.ui import chat_screen, rendered_text, send, wait_for
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from requesty_tui import paths
-from requesty_tui.config import Settings
-from requesty_tui.store import SessionError, SessionStore
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage import paths
+from requesty_tui.storage.sessions import SessionError, SessionStore
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens import chat as chat_module
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, send_and_wait, wait_for
 
 REPLY = "A long answer. " * 2000  # ~30 KB: more than the tiny disk has left
@@ -99,7 +99,7 @@ async def test_full_disk_injected(
     router: RouterServer, settings: Settings, data_on: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same promise where mounting is not allowed: every fsync says ENOSPC."""
-    import requesty_tui.atomic as atomic
+    import requesty_tui.storage.atomic as atomic
 
     real_fsync = os.fsync
 

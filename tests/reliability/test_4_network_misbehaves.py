@@ -12,11 +12,11 @@ import time
 
 import pytest
 
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, send, send_and_wait, wait_for
 
 CHUNK = b'data: {"choices":[{"index":0,"delta":{"content":"%s"},"finish_reason":%s}]}\n\n'

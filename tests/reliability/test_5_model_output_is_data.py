@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from requesty_tui.config import Settings
-from requesty_tui.domain import Conversation, Message
-from requesty_tui.store import SessionStore
+from requesty_tui.core.domain import Conversation, Message
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage.sessions import SessionStore
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
-from tests.support.router_server import Reply, RouterServer
 from tests.support.tmux import TmuxSession, terminal_env
 from tests.support.ui import chat_screen, open_browser, rendered_text, send, wait_for
 

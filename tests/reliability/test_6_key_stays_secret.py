@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from requesty_tui import paths
-from requesty_tui.config import Settings, load_settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage import paths
+from requesty_tui.storage.settings_file import load_settings
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, rendered_text, send, wait_for
 
 KEY = "rq-live-7f3a9c2e5b1d4f6a8c0e2b4d6f8a0c2e"
@@ -90,7 +91,7 @@ def test_cli_errors_and_crash_reports_never_print_the_key(router: RouterServer) 
     # A crash (a bug) deep inside the app while a key is loaded: the report has no key.
     crash = (
         "import sys\\n"
-        "from requesty_tui.config import load_settings\\n"
+        "from requesty_tui.core.settings import load_settings\\n"
         "from requesty_tui.ui.app import RequestyApp\\n"
         "from requesty_tui.ui.screens.chat import ChatScreen\\n"
         "def broken(self):\\n"

@@ -13,10 +13,10 @@ import sys
 
 import pytest
 
-from requesty_tui import paths
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage import paths
+from requesty_tui.testing.router import RouterServer
 from requesty_tui.ui.app import RequestyApp
-from tests.support.router_server import RouterServer
 from tests.support.ui import wait_for
 
 CASES = {

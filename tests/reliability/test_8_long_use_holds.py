@@ -12,13 +12,13 @@ from __future__ import annotations
 import gc
 import weakref
 
-from requesty_tui.config import Settings
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.gc_pause import full_collections_paused
 from requesty_tui.ui.widgets.conversation import LIVE_LIMIT, WINDOW, ConversationView
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
-from tests.support.router_server import Reply, RouterServer
 from tests.support.ui import chat_screen, rendered_text, wait_for
 
 REPLIES = LIVE_LIMIT // 2 + 6
@@ -122,7 +122,7 @@ def test_memory_stays_flat_while_a_reply_streams_at_reading_speed(router: Router
     import subprocess
     import sys
 
-    from tests.support.corpus import markdown_document
+    from requesty_tui.testing.corpus import markdown_document
 
     router.queue(Reply(text=markdown_document(300 * 20), chunk_chars=20, delay=0.03))
     result = subprocess.run(

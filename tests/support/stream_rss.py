@@ -21,7 +21,7 @@ def rss_mb() -> float:
 
 
 async def main(base_url: str) -> None:
-    from requesty_tui.config import Settings
+    from requesty_tui.core.settings import Settings
     from requesty_tui.ui.app import RequestyApp
     from requesty_tui.ui.screens.chat import ChatScreen
 

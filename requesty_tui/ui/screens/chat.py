@@ -30,6 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from requesty_tui.chat.request import build_request, new_conversation, reasoning_note
 from requesty_tui.client import (
     ChunkSkipped,
     ModelReported,
@@ -40,17 +41,16 @@ from requesty_tui.client import (
     TextDelta,
     UsageReport,
 )
-from requesty_tui.domain import (
+from requesty_tui.core import options as chat_options
+from requesty_tui.core.domain import (
     Conversation,
     FinishReason,
     Message,
     make_title,
 )
-from requesty_tui.draft import discard_draft, load_draft, save_draft
-from requesty_tui.formatting import format_usd, plural
-from requesty_tui.request_builder import build_request, new_conversation, reasoning_note
-from requesty_tui.store import export_markdown
-from requesty_tui.ui import chat_options
+from requesty_tui.core.formatting import format_usd, plural
+from requesty_tui.storage.drafts import discard_draft, load_draft, save_draft
+from requesty_tui.storage.sessions import export_markdown
 from requesty_tui.ui.gc_pause import gc_paused
 from requesty_tui.ui.screens.dialogs import TextEditorPrompt, TextPrompt
 from requesty_tui.ui.widgets.conversation import ConversationView

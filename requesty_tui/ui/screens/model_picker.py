@@ -18,9 +18,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from requesty_tui.domain import ModelInfo
-from requesty_tui.markdown_blocks import make_safe
-from requesty_tui.model_filter import describe, filter_models
+from requesty_tui.core.domain import ModelInfo
+from requesty_tui.core.markdown_blocks import make_safe
+from requesty_tui.core.model_filter import describe, filter_models
 from requesty_tui.ui.screens.filter_list import LIST_BINDINGS, FilterListScreen
 
 

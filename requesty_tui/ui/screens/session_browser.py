@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
-from requesty_tui.store import (
+from requesty_tui.storage.sessions import (
     MATCH_END,
     MATCH_START,
     SessionError,

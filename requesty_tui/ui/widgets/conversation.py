@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from requesty_tui.domain import Message
+from requesty_tui.core.domain import Message
 
 WINDOW = 24
 """Messages mounted at a time when opening a long conversation."""

@@ -1,7 +1,7 @@
 """A Markdown view built for streaming: finished blocks render once, only the tail re-renders.
 
 Textual's ``Markdown`` widget lays out and renders the whole document on every update (O(size)
-per delta). Here every finished top-level block (see :mod:`requesty_tui.markdown_blocks`) is
+per delta). Here every finished top-level block (see :mod:`requesty_tui.core.markdown_blocks`) is
 rendered once to cached strips, and only when it can be seen (see :mod:`.block_lines`); deltas
 are coalesced and the open tail is re-rendered at most once per frame, repainting only the
 cells that changed; an open code fence is shown as plain monospace text, line by line, and
@@ -20,7 +20,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 
-from requesty_tui.markdown_blocks import BlockSplitter, make_safe
+from requesty_tui.core.markdown_blocks import BlockSplitter, make_safe
 from requesty_tui.ui.widgets.block_lines import BlockLines, unchanged_cells
 
 FRAME = 1 / 10

@@ -13,9 +13,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from requesty_tui.domain import Message, Usage
-from requesty_tui.formatting import plural, usage_summary
-from requesty_tui.markdown_blocks import code_blocks, make_safe
+from requesty_tui.core.domain import Message, Usage
+from requesty_tui.core.formatting import plural, usage_summary
+from requesty_tui.core.markdown_blocks import code_blocks, make_safe
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 
 

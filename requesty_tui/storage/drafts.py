@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from requesty_tui import paths
-from requesty_tui.atomic import write_atomic
+from requesty_tui.storage import paths
+from requesty_tui.storage.atomic import write_atomic
 
 
 def draft_file(conversation_id: str | None = None) -> Path:

@@ -9,8 +9,8 @@ metadata (``trace_id`` defaults to the conversation id so the dashboard groups a
 from __future__ import annotations
 
 from requesty_tui.client.request import ChatRequest
-from requesty_tui.config import Settings
-from requesty_tui.domain import Conversation, ModelInfo, RequestOptions, new_conversation_id
+from requesty_tui.core.domain import Conversation, ModelInfo, RequestOptions, new_conversation_id
+from requesty_tui.core.settings import Settings
 
 
 def new_conversation(settings: Settings, model: str) -> Conversation:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from requesty_tui.config import ConfigError, check_reasoning_effort
-from requesty_tui.domain import Conversation
+from requesty_tui.core.domain import Conversation
+from requesty_tui.core.settings import ConfigError, check_reasoning_effort
 
 
 class OptionError(ValueError):

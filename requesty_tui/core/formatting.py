@@ -3,7 +3,7 @@ exports say the same thing the same way."""
 
 from __future__ import annotations
 
-from requesty_tui.domain import Usage
+from requesty_tui.core.domain import Usage
 
 
 def format_usd(amount: float) -> str:

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from requesty_tui import paths
-from requesty_tui.atomic import write_atomic
-from requesty_tui.domain import ModelInfo
+from requesty_tui.core.domain import ModelInfo
+from requesty_tui.storage import paths
+from requesty_tui.storage.atomic import write_atomic
 
 
 @dataclass(frozen=True, slots=True)

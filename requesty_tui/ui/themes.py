@@ -18,7 +18,7 @@ from typing import Any
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from requesty_tui import paths
+from requesty_tui.storage import paths
 
 COLOR_FIELDS = (
     "primary",
@@ -123,7 +123,7 @@ def bundled_theme_files() -> list[tuple[str, str]]:
         folder: Any = resources.files("requesty_tui.bundled_themes")
     except ModuleNotFoundError:
         # Running from a source checkout (or an editable install): the repo's themes/ folder.
-        folder = Path(__file__).resolve().parent.parent / "themes"
+        folder = Path(__file__).resolve().parents[2] / "themes"
     return sorted(
         (entry.name, entry.read_text(encoding="utf-8"))
         for entry in folder.iterdir()

@@ -1,5 +1,8 @@
 """A local stand-in for the Requesty router: a real HTTP server on 127.0.0.1.
 
+``python -m requesty_tui.testing.router --text-file F`` serves F as every reply (benchmarks run
+it in a process of their own).
+
 It speaks the protocol of ``requesty-api.md`` (``GET /v1/models``, streaming
 ``POST /v1/chat/completions``) and misbehaves on request: each test queues :class:`Reply`
 scripts (delay, stall, cut mid-stream, error chunk, malformed lines, any status). With an
@@ -116,7 +119,7 @@ class RouterServer:
         handler = type("Handler", (_Handler,), {"router": self})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
-        self.httpd.block_on_close = False  # type: ignore[attr-defined]
+        self.httpd.block_on_close = False
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -339,7 +342,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def main() -> None:
-    """``python -m tests.support.router_server --text-file F --chunk-chars N``: serve F forever.
+    """``python -m requesty_tui.testing.router --text-file F --chunk-chars N``: serve F forever.
 
     Benchmarks run the router in its own process, so that its CPU time is not counted as the
     app's.
@@ -354,10 +357,8 @@ def main() -> None:
     with open(args.text_file, encoding="utf-8") as handle:
         text = handle.read()
     server = RouterServer()
-    server.next_reply = lambda: Reply(
-        text=text,
-        chunk_chars=args.chunk_chars,  # type: ignore[method-assign]
-        delay=args.delay,
+    server.next_reply = lambda: Reply(  # type: ignore[method-assign]
+        text=text, chunk_chars=args.chunk_chars, delay=args.delay
     )
     server.start()
     print(server.base_url, flush=True)

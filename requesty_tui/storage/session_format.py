@@ -12,8 +12,8 @@ from typing import Any
 
 import tomli_w
 
-from requesty_tui.domain import Conversation, Message, RequestOptions, Usage
-from requesty_tui.formatting import plural, usage_summary
+from requesty_tui.core.domain import Conversation, Message, RequestOptions, Usage
+from requesty_tui.core.formatting import plural, usage_summary
 
 FORMAT = 1
 _MESSAGE_KEYS = {

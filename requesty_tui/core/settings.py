@@ -1,22 +1,18 @@
-"""Settings: defaults ← ``config.toml`` ← environment ← command line.
+"""Settings: what the app can be told, and the rules every value must follow.
 
-A frozen dataclass with a docstring per field; a bad file is a :class:`ConfigError` that names
-the file, the key and the problem (with the nearest valid key for a typo).
+A frozen dataclass with a docstring per field; a bad value is a :class:`ConfigError` that names
+where it came from, the key and the problem (with the nearest valid key for a typo). Reading
+``config.toml`` and the environment is :mod:`requesty_tui.storage.settings_file`'s job.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-from requesty_tui import paths
 
 DEFAULT_BASE_URL = "https://router.requesty.ai/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
@@ -141,7 +137,7 @@ def _check_url(url: str, where: str) -> str:
     return url.rstrip("/")
 
 
-def _validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
     known = {f.name for f in fields(Settings)}
     out: dict[str, Any] = {}
     value: Any
@@ -180,87 +176,3 @@ def _validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
         integer = key in ("max_attempts", "max_tokens")
         out[key] = float(number) if number is not None and not integer else value
     return out
-
-
-def read_config_file(path: Path) -> dict[str, Any]:
-    """The validated contents of ``config.toml`` (empty when the file does not exist)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the config file ({exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    return _validate(data, str(path))
-
-
-def load_settings(
-    cli: Mapping[str, Any] | None = None,
-    environ: Mapping[str, str] | None = None,
-    config_path: Path | None = None,
-) -> Settings:
-    """Merge the four layers; later layers win."""
-    env = os.environ if environ is None else environ
-    path = config_path or paths.config_file()
-    merged: dict[str, Any] = read_config_file(path)
-    warnings = [key_file_warning(path)] if "api_key" in merged else []
-    env_map = {
-        "REQUESTY_API_KEY": "api_key",
-        "REQUESTY_BASE_URL": "base_url",
-        "REQUESTY_MODEL": "model",
-        "REQUESTY_REGION": "region",
-        "REQUESTY_MANAGE_URL": "manage_url",
-    }
-    for var, key in env_map.items():
-        if env.get(var):
-            value = env[var].strip()
-            merged.update(_validate({key: value}, var))
-    for key, value in (cli or {}).items():
-        if value is not None:
-            merged.update(_validate({key: value}, f"--{key.replace('_', '-')}"))
-    if "base_url" not in merged:
-        merged["base_url"] = REGIONS[merged.get("region", "global")][0]
-    return Settings(**merged, warnings=tuple(w for w in warnings if w))
-
-
-def key_file_warning(path: Path) -> str | None:
-    """A config file holding the key must be readable by its owner only."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return None
-    if mode & 0o077:
-        return (
-            f"{path} holds your API key and other users can read it "
-            f"(mode {mode & 0o777:o}). Fix: chmod 600 {path}"
-        )
-    return None
-
-
-def remember_setting(key: str, value: str, path: Path | None = None) -> None:
-    """Set one top-level string setting in ``config.toml``, keeping the rest of the file
-    (comments included) as the user wrote it."""
-    import json
-    import re
-
-    from requesty_tui.atomic import write_atomic
-
-    path = path or paths.config_file()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    except FileNotFoundError:
-        lines = []
-    line = f"{key} = {json.dumps(value)}\n"
-    pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
-    for n, existing in enumerate(lines):
-        if existing.lstrip().startswith("["):
-            break  # only top-level keys, before the first table
-        if pattern.match(existing):
-            lines[n] = line
-            break
-    else:
-        lines.insert(0, line)
-    write_atomic(path, "".join(lines))

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from requesty_tui import paths
-from requesty_tui.atomic import write_atomic
+from requesty_tui.storage import paths
+from requesty_tui.storage.atomic import write_atomic
 
 OSC52_LIMIT = 500_000
 """Bytes; tmux silently dropped a 1 MB OSC 52 payload in our tests, 500 KB arrived."""

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from requesty_tui.paths import ensure_private_dir
+from requesty_tui.storage.paths import ensure_private_dir
 
 
 def write_atomic(path: Path, text: str, mode: int = 0o600) -> None:

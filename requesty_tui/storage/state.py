@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import tomli_w
 
-from requesty_tui import paths
-from requesty_tui.atomic import write_atomic
+from requesty_tui.storage import paths
+from requesty_tui.storage.atomic import write_atomic
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from requesty_tui.safe_text import make_safe
+from requesty_tui.core.safe_text import make_safe
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from requesty_tui.domain import ModelInfo
+from requesty_tui.core.domain import ModelInfo
 
 
 def _haystack(model: ModelInfo) -> str:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from requesty_tui import paths
-from requesty_tui.atomic import write_atomic
-from requesty_tui.domain import Conversation, new_conversation_id, utc_now
-from requesty_tui.draft import discard_draft
-from requesty_tui.safe_text import make_safe
-from requesty_tui.session_format import SessionFormatError, from_toml, to_toml
+from requesty_tui.core.domain import Conversation, new_conversation_id, utc_now
+from requesty_tui.core.safe_text import make_safe
+from requesty_tui.storage import paths
+from requesty_tui.storage.atomic import write_atomic
+from requesty_tui.storage.drafts import discard_draft
+from requesty_tui.storage.session_format import SessionFormatError, from_toml, to_toml
 
 MAX_SESSION_BYTES = 64 * 1024 * 1024
 """A bigger file is listed as unreadable rather than parsed."""
@@ -351,7 +351,7 @@ def _safe_snippet(text: str) -> str:
 
 def export_markdown(conv: Conversation) -> Path:
     """Write ``$XDG_DATA_HOME/requesty-tui/exports/<id>.md``; return its path."""
-    from requesty_tui.session_format import to_markdown
+    from requesty_tui.storage.session_format import to_markdown
 
     target = paths.data_dir() / "exports" / f"{conv.id}.md"
     write_atomic(target, to_markdown(conv))

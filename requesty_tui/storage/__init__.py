@@ -1,0 +1,1 @@
+"""What lives on disk: sessions, drafts, caches, settings, exports. No Textual."""
