@@ -30,7 +30,7 @@ def test_chat_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
 
 
 def test_continue_latest_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
-    from tests.test_cli import seed_sessions
+    from tests.support.seeds import seed_sessions
 
     seed_sessions()
     session = TmuxSession(["-c"], terminal_env(router))
@@ -69,7 +69,7 @@ def test_resuming_keeps_one_file_however_it_is_opened(router: RouterServer, xdg:
     """By id, by 'latest', by -c and from the browser: each new turn lands in the same file
     (the app once saved every resumed conversation as a copy, "changed elsewhere")."""
     from requesty_tui.storage.sessions import SessionStore
-    from tests.test_cli import seed_sessions
+    from tests.support.seeds import seed_sessions
 
     seed_sessions()
     store = SessionStore()

@@ -10,6 +10,7 @@ import pytest
 
 from requesty_tui import __version__
 from requesty_tui.testing.router import Reply, RouterServer
+from tests.support.seeds import seed_sessions
 
 
 def run_cli(
@@ -106,21 +107,6 @@ def test_models_failure(router: RouterServer) -> None:
     result = run_cli("models", env=router_env(router))
     assert result.returncode == 3
     assert "REQUESTY_API_KEY" in result.stderr
-
-
-def seed_sessions() -> None:
-    from requesty_tui.core.domain import Conversation, Message
-    from requesty_tui.storage.sessions import SessionStore
-
-    store = SessionStore()
-    for cid, title in (("20261120-100000-aaaa", "Older one"), ("20261121-100000-bbbb", "Newer")):
-        conv = Conversation(id=cid, model="openai/gpt-4o-mini", title=title)
-        conv.messages = [
-            Message(role="user", content=f"prompt of {title}"),
-            Message(role="assistant", content="**bold** reply", finish_reason="stop"),
-        ]
-        store.save(conv)
-    (store.folder / "20261119-000000-bad0.toml").write_text("format = 99\nid='x'\nmodel='m'\n")
 
 
 def test_sessions_list_and_export() -> None:

@@ -15,7 +15,7 @@ from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.themes import bundled_theme_files, load_themes, user_themes_dir
 from tests.support.ui import type_text, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_bundled_themes_load() -> None:
