@@ -222,6 +222,14 @@ class KeySpend:
         )
 
 
+def new_message_id() -> str:
+    """Six lowercase letters and digits: short enough to edit by hand, unique enough in a file."""
+    import secrets
+    import string
+
+    return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(6))
+
+
 @dataclass(slots=True)
 class Message:
     """One turn of a conversation."""
@@ -238,6 +246,8 @@ class Message:
     """Stream lines that could not be read while this reply arrived: text may be missing."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Keys this version does not know, kept so that a rewrite loses nothing."""
+    id: str = field(default_factory=new_message_id, compare=False)
+    """Stable for the message's life in memory (saving caches each message's text by it)."""
 
     def to_api(self) -> dict[str, str]:
         return {"role": self.role, "content": self.content}
@@ -282,6 +292,21 @@ class Conversation:
     messages: list[Message] = field(default_factory=list)
     options: RequestOptions = field(default_factory=RequestOptions)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, message: Message) -> None:
+        """A new message at the end of the conversation."""
+        self.messages.append(message)
+
+    def holds(self, message: Message) -> bool:
+        """By identity: two replies with the same text in the same second are still two."""
+        return any(m is message for m in self.messages)
+
+    def discard(self, message: Message) -> None:
+        """Take a message out (a prompt that got no reply); nothing if it is not there."""
+        for index, m in enumerate(self.messages):
+            if m is message:
+                del self.messages[index]
+                return
 
     def total_cost(self) -> tuple[float, bool] | None:
         """(USD, includes_estimates) over every reply that has a cost or an estimate."""

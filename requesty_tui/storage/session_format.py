@@ -139,7 +139,7 @@ def _message_table(msg: Message) -> dict[str, Any]:
     return item
 
 
-_BLOCK_CACHE: dict[int, tuple[tuple[Any, ...], str | None]] = {}
+_BLOCK_CACHE: dict[str, tuple[tuple[Any, ...], str | None]] = {}
 _BLOCK_CACHE_SIZE = 8192
 
 
@@ -158,7 +158,7 @@ def _message_toml(msg: Message, multiline: bool) -> str | None:
         repr(msg.extra) if msg.extra else "",
         multiline,
     )
-    cached = _BLOCK_CACHE.get(id(msg))
+    cached = _BLOCK_CACHE.get(msg.id)
     if cached is not None and cached[0] == key:
         return cached[1]
     item = _message_table(msg)
@@ -180,7 +180,7 @@ def _message_toml(msg: Message, multiline: bool) -> str | None:
             )
     if len(_BLOCK_CACHE) >= _BLOCK_CACHE_SIZE:
         _BLOCK_CACHE.clear()
-    _BLOCK_CACHE[id(msg)] = (key, text)
+    _BLOCK_CACHE[msg.id] = (key, text)
     return text
 
 

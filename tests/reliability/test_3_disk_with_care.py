@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from requesty_tui.chat import autosave
 from requesty_tui.core.settings import Settings
 from requesty_tui.storage import paths
 from requesty_tui.storage.sessions import SessionError, SessionStore
 from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
-from requesty_tui.ui.screens import chat as chat_module
 from tests.support.ui import chat_screen, send_and_wait, wait_for
 
 REPLY = "A long answer. " * 2000  # ~30 KB: more than the tiny disk has left
@@ -41,7 +41,7 @@ def data_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "data"
     folder.mkdir()
     monkeypatch.setenv("XDG_DATA_HOME", str(folder))
-    monkeypatch.setattr(chat_module, "RETRY_SAVE_EVERY", 0.3)
+    monkeypatch.setattr(autosave, "RETRY_EVERY", 0.3)
     yield folder
     subprocess.run(["umount", "-l", str(folder)], capture_output=True)
 
@@ -58,6 +58,7 @@ async def fail_then_recover(
     async with app.run_test() as pilot:
         screen = chat_screen(app)
         await send_and_wait(pilot, "one")
+        await wait_for(pilot, lambda: screen.saver.idle, what="the save")
         saved = SessionStore().path_for(screen.conversation.id)
         before = saved.read_bytes()
         break_disk()

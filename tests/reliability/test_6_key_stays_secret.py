@@ -91,11 +91,11 @@ def test_cli_errors_and_crash_reports_never_print_the_key(router: RouterServer) 
     # A crash (a bug) deep inside the app while a key is loaded: the report has no key.
     crash = (
         "import sys\\n"
-        "from requesty_tui.core.settings import load_settings\\n"
+        "from requesty_tui.storage.settings_file import load_settings\\n"
         "from requesty_tui.ui.app import RequestyApp\\n"
         "from requesty_tui.ui.screens.chat import ChatScreen\\n"
         "def broken(self):\\n"
-        "    api_key = self.rapp.settings.api_key\\n"
+        "    api_key = self.services.settings.api_key\\n"
         "    raise RuntimeError('bug while holding ' + str(len(api_key)) + ' chars')\\n"
         "ChatScreen.refresh_bars = broken\\n"
         "RequestyApp(load_settings()).run(headless=True)\\n"

@@ -119,7 +119,7 @@ async def test_connection_refused_is_explained(settings: Settings) -> None:
 async def test_model_picker_filters_and_remembers(router: RouterServer, settings: Settings) -> None:
     app = RequestyApp(dataclasses.replace(settings, model=None))
     async with app.run_test() as pilot:
-        await wait_for(pilot, lambda: app.models, what="model list")
+        await wait_for(pilot, lambda: app.services.catalogue.models, what="model list")
         await pilot.press("f2")
         picker = app.screen
         assert isinstance(picker, ModelPicker)
@@ -136,7 +136,7 @@ async def test_model_picker_filters_and_remembers(router: RouterServer, settings
         screen = chat_screen(app)
         assert screen.conversation.model == "anthropic/claude-sonnet-4-5"
     again = RequestyApp(dataclasses.replace(settings, model=None))
-    assert again.initial_model == "anthropic/claude-sonnet-4-5", "the last model is remembered"
+    assert again.first_model == "anthropic/claude-sonnet-4-5", "the last model is remembered"
 
 
 async def test_model_list_unavailable_still_accepts_typed_id(
@@ -145,8 +145,10 @@ async def test_model_list_unavailable_still_accepts_typed_id(
     router.models_status = 500
     app = RequestyApp(settings)
     async with app.run_test() as pilot:
-        await wait_for(pilot, lambda: "no model list" in app.models_status, what="fetch failure")
-        assert app.models_status == "no model list (the server answered HTTP 500)"
+        await wait_for(
+            pilot, lambda: "no model list" in app.services.catalogue.status, what="fetch failure"
+        )
+        assert app.services.catalogue.status == "no model list (the server answered HTTP 500)"
         await pilot.press("f2")
         picker = app.screen
         assert isinstance(picker, ModelPicker)

@@ -66,9 +66,11 @@ async def test_a_rejected_key_is_not_called_offline(
     router.models_status = 401
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: "rejected" in app.models_status, what="the status")
-        assert "offline" not in app.models_status
-        assert app.models_status == "no model list (the key was rejected)"
+        await wait_for(
+            pilot, lambda: "rejected" in app.services.catalogue.status, what="the status"
+        )
+        assert "offline" not in app.services.catalogue.status
+        assert app.services.catalogue.status == "no model list (the key was rejected)"
 
 
 async def test_a_remembered_model_the_server_does_not_have_is_said(
@@ -76,7 +78,7 @@ async def test_a_remembered_model_the_server_does_not_have_is_said(
 ) -> None:
     app = RequestyApp(dataclasses.replace(settings, model="gone/model-of-yesterday"))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.models_live, what="the model list")
+        await wait_for(pilot, lambda: app.services.catalogue.live, what="the model list")
         await pilot.pause()
         status = chat_screen(app).query_one(StatusLine).shown
         assert "gone/model-of-yesterday is not on this server (F2)" in status
@@ -93,7 +95,7 @@ async def test_the_picker_hides_models_that_cannot_chat(
     ]
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.models_live, what="the model list")
+        await wait_for(pilot, lambda: app.services.catalogue.live, what="the model list")
         await pilot.press("f2")
         picker = app.screen
         assert isinstance(picker, ModelPicker)

@@ -111,7 +111,7 @@ async def test_reasoning_effort_is_sent_only_to_models_that_reason(
     app = RequestyApp(settings)  # starts on openai/gpt-4o-mini: supports_reasoning false
     async with app.run_test(size=(110, 30)) as pilot:
         screen = chat_screen(app)
-        await wait_for(pilot, lambda: app.models, what="the model list")
+        await wait_for(pilot, lambda: app.services.catalogue.models, what="the model list")
         await set_option(pilot, "chat: reasoning effort", "high")
         assert screen.conversation.options.reasoning_effort == "high"
         assert "effort high" in str(screen.query_one("#topbar").content)
@@ -187,7 +187,7 @@ async def test_cost_per_reply_and_running_total_with_labelled_estimates(
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = chat_screen(app)
-        await wait_for(pilot, lambda: app.models, what="the model list (prices)")
+        await wait_for(pilot, lambda: app.services.catalogue.models, what="the model list (prices)")
         await send_and_wait(pilot, "one")
         first = screen.query(AssistantMessage).last()
         assert "12 in · 4 out · $0.000096" in str(first.header.content)
@@ -266,7 +266,9 @@ async def test_picker_shows_policies_first_and_the_highlighted_models_details(
     )
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 34)) as pilot:
-        await wait_for(pilot, lambda: len(app.models) == 5, what="the model list")
+        await wait_for(
+            pilot, lambda: len(app.services.catalogue.models) == 5, what="the model list"
+        )
         await pilot.press("f2")
         picker = app.screen
         listing = picker.query_one("OptionList")
@@ -290,7 +292,7 @@ async def test_model_list_is_cached_on_disk_for_an_instant_offline_picker(
 
     app = RequestyApp(settings)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.models, what="the live list")
+        await wait_for(pilot, lambda: app.services.catalogue.models, what="the live list")
     [cache_file] = (paths.cache_dir() / "models").glob("*.json")
     cache = json.loads(cache_file.read_text())
     assert cache["base_url"] == router.base_url and cache["fetched_at"] > 0
@@ -301,17 +303,23 @@ async def test_model_list_is_cached_on_disk_for_an_instant_offline_picker(
     router.models = [*router.models, {"id": "new/model-of-today"}]
     app = RequestyApp(settings)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.models, timeout=0.5, what="the cached list")
-        assert len(app.models) == 4
-        await wait_for(pilot, lambda: len(app.models) == 5, what="the background refresh")
+        await wait_for(
+            pilot, lambda: app.services.catalogue.models, timeout=0.5, what="the cached list"
+        )
+        assert len(app.services.catalogue.models) == 4
+        await wait_for(
+            pilot, lambda: len(app.services.catalogue.models) == 5, what="the background refresh"
+        )
 
     # The server fails: the cached list, and the status says how old it is and why.
     router.models_delay = 0
     router.models_status = 500
     app = RequestyApp(dataclasses.replace(settings, max_attempts=1))
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: "models from" in app.models_status, what="the failure")
-        assert app.models_status.endswith("(the server answered HTTP 500)")
+        await wait_for(
+            pilot, lambda: "models from" in app.services.catalogue.status, what="the failure"
+        )
+        assert app.services.catalogue.status.endswith("(the server answered HTTP 500)")
         await pilot.press("f2")
         assert app.screen.query_one("OptionList").option_count == 5
         picker_status = str(app.screen.query_one("#picker-status").content)
@@ -326,8 +334,8 @@ async def test_model_list_is_cached_on_disk_for_an_instant_offline_picker(
     save_models(offline.base_url, cached.models)
     app = RequestyApp(offline)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: "(offline)" in app.models_status, what="offline")
-        assert len(app.models) == 5
+        await wait_for(pilot, lambda: "(offline)" in app.services.catalogue.status, what="offline")
+        assert len(app.services.catalogue.models) == 5
 
 
 def free_port() -> int:

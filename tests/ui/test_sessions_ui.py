@@ -16,6 +16,7 @@ from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.dialogs import Confirm, TextPrompt
 from requesty_tui.ui.screens.session_browser import SessionBrowser
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
+from requesty_tui.ui.widgets.status_line import StatusLine
 from tests.support.ui import open_browser, rendered_text, type_text, wait_for
 
 
@@ -110,6 +111,8 @@ async def test_browse_filter_and_resume(router: RouterServer, settings: Settings
         assert isinstance(chat, ChatScreen)
         assert chat.conversation.id == "20261120-100000-aaaa"
         assert chat.conversation.model == "anthropic/claude-sonnet-4-5", "the session's model"
+        await pilot.pause()
+        assert "1 reply" in chat.query_one(StatusLine).shown, "the bars of the resumed chat"
         user = chat.query_one(UserMessage)
         assert "Tell me about borrowing" in str(user.content)
         reply = chat.query_one(AssistantMessage)

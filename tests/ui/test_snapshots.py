@@ -60,8 +60,12 @@ def test_chat_screen(snap_compare, router: RouterServer, theme: str) -> None:  #
     )
 
     async def settle(pilot: Pilot[None]) -> None:
-        await wait_for(pilot, lambda: app.models and not app.models_status, what="models")
-        await wait_for(pilot, lambda: app.spend is not None, what="the key's spend")
+        await wait_for(
+            pilot,
+            lambda: app.services.catalogue.models and not app.services.catalogue.status,
+            what="models",
+        )
+        await wait_for(pilot, lambda: app.services.spend.spend is not None, what="the key's spend")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 34), run_before=settle)

@@ -7,6 +7,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from requesty_tui.core.settings import Settings
 from requesty_tui.storage import paths
 from requesty_tui.testing.router import RouterServer
@@ -72,6 +74,16 @@ async def test_user_themes_and_a_broken_one(router: RouterServer, settings: Sett
         assert isinstance(app.screen, ChatScreen), "the app runs on"
 
 
+async def open_theme_picker(pilot: Pilot[None]) -> None:
+    """ctrl+p → theme: pick, as a user opens it."""
+    from requesty_tui.ui.theming import ThemePalette
+
+    await pilot.press("ctrl+p")
+    await type_text(pilot, "theme: pick")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ThemePalette), what="the picker")
+
+
 async def test_pick_theme_previews_and_remembers(router: RouterServer, settings: Settings) -> None:
     config = paths.config_file()
     config.parent.mkdir(parents=True, exist_ok=True)
@@ -80,15 +92,13 @@ async def test_pick_theme_previews_and_remembers(router: RouterServer, settings:
     async with app.run_test() as pilot:
         await pilot.pause()
         assert app.theme == "requesty-dark"
-        app.action_pick_theme()
-        await pilot.pause()
+        await open_theme_picker(pilot)
         await type_text(pilot, "paper")
         await wait_for(pilot, lambda: app.theme == "paper", what="the preview")
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.theme == "requesty-dark", what="the revert")
         assert "theme" not in config.read_text()
-        app.action_pick_theme()
-        await pilot.pause()
+        await open_theme_picker(pilot)
         await type_text(pilot, "nord-night")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.theme == "nord-night")

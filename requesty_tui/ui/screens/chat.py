@@ -1,8 +1,7 @@
 """The chat screen: conversation pane, input box, and the worker that streams a reply.
 
-The worker is the one place where the client's events meet widgets: it iterates
-:meth:`RouterClient.stream_chat` and hands each delta to the reply widget, which renders at
-most once per frame.
+What a turn keeps is decided by :class:`requesty_tui.chat.turn.Turn`; saving happens off the UI
+thread (:class:`requesty_tui.chat.autosave.Autosaver`). This screen turns both into widgets.
 
 | key | action |
 | --- | --- |
@@ -10,6 +9,7 @@ most once per frame.
 | escape | stop the streaming reply (the partial text is kept, marked stopped) |
 | f2 | pick a model |
 | ctrl+n | new conversation |
+| ctrl+y | copy the focused message, else the last reply |
 """
 
 from __future__ import annotations
@@ -17,112 +17,54 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from requesty_tui.chat.autosave import RETRY_EVERY, Autosaver, SaveReport
+from requesty_tui.chat.drafts import DraftKeeper
 from requesty_tui.chat.request import build_request, new_conversation, reasoning_note
-from requesty_tui.client import (
-    ChunkSkipped,
-    ModelReported,
-    ReasoningDelta,
-    Retrying,
-    RouterError,
-    StreamEnd,
-    TextDelta,
-    UsageReport,
-)
+from requesty_tui.chat.turn import Outcome, Turn, start_turn
+from requesty_tui.client.errors import RouterError
+from requesty_tui.client.events import Retrying
 from requesty_tui.core import options as chat_options
-from requesty_tui.core.domain import (
-    Conversation,
-    FinishReason,
-    Message,
-    make_title,
-)
-from requesty_tui.core.formatting import format_usd, plural
-from requesty_tui.storage.drafts import discard_draft, load_draft, save_draft
+from requesty_tui.core.domain import Conversation, Message
+from requesty_tui.core.formatting import format_cost, plural
 from requesty_tui.storage.sessions import export_markdown
+from requesty_tui.ui.context import UiContext
 from requesty_tui.ui.gc_pause import gc_paused
+from requesty_tui.ui.screens.chat_commands import ChatCommands
 from requesty_tui.ui.screens.dialogs import TextEditorPrompt, TextPrompt
+from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
+from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 from requesty_tui.ui.widgets.status_line import Piece, StatusLine
 
-if TYPE_CHECKING:
-    from requesty_tui.ui.app import RequestyApp
-
-
 YIELD_EVERY = 0.005
 """Seconds of uninterrupted stream processing before the worker lets the UI run."""
-
 
 DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
 
-RETRY_SAVE_EVERY = 5.0
-"""Seconds between attempts to save again after a save failed (full disk, read-only folder)."""
-
 SAVE_EVERY = 2.0
 """Seconds between saves of a reply that is still streaming (what a kill -9 can lose)."""
-
-
-def _has(messages: list[Message], message: Message) -> bool:
-    """By identity: two replies with the same text in the same second are still two."""
-    return any(m is message for m in messages)
-
-
-def _drop(messages: list[Message], message: Message) -> None:
-    for index, m in enumerate(messages):
-        if m is message:
-            del messages[index]
-            return
-
-
-@dataclass(eq=False)
-class _Turn:
-    """One request in flight: the prompt, its widgets, and the reply as it accumulates."""
-
-    prompt: Message
-    user_widget: UserMessage
-    reply: AssistantMessage
-    answer: Message = field(default_factory=lambda: Message(role="assistant", content=""))
-    parts: list[str] = field(default_factory=list)
-    reasoning: list[str] = field(default_factory=list)
-    finish: FinishReason = "error"
-    error: RouterError | None = None
-    skipped: ChunkSkipped | None = None
-    """The last unreadable stream line, if any (with how many there were)."""
-
-    def sync(self) -> None:
-        """Copy what has arrived into the reply's message."""
-        self.answer.content = "".join(self.parts)
-        self.answer.reasoning = "".join(self.reasoning) or None
-        self.answer.skipped_chunks = self.skipped.total if self.skipped else 0
-
-    def record(self, messages: list[Message]) -> bool:
-        """Sync, and put the reply into the conversation once anything arrived (True then)."""
-        self.sync()
-        received = bool(self.answer.content or self.answer.reasoning)
-        if received and not _has(messages, self.answer):
-            messages.append(self.answer)
-        return received
 
 
 class ChatScreen(Screen[None]):
     """One conversation at a time."""
 
     CSS_PATH = "chat.tcss"
+    COMMANDS = {ChatCommands}
     BINDINGS = [
         Binding("escape", "stop", "Stop", id="chat.stop"),
         Binding("f2", "pick_model", "Model", id="chat.model"),
@@ -131,42 +73,49 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+y", "copy", "Copy", id="chat.copy", priority=True),
     ]
 
-    def __init__(self, model: str, conversation: Conversation | None = None) -> None:
+    streaming: reactive[bool] = reactive(False, bindings=True)
+    """A reply is streaming (Esc stops it; the key bar shows it)."""
+
+    def __init__(
+        self, context: UiContext, model: str, conversation: Conversation | None = None
+    ) -> None:
         super().__init__()
-        self.conversation = conversation or new_conversation(self.rapp.settings, model)
-        self._from_file = bool(conversation and conversation.messages)
-        """Resumed from a file: its drafts and file are its own even while it shows nothing."""
-        self._draft_key: str | None = None
-        self.streaming = False
-        self._save_failing = False
-        self._retry_timer: Timer | None = None
-        self._turn: _Turn | None = None
-        """The request in flight, if any."""
+        self.context = context
+        self.services = context.services
+        self.conversation = conversation or new_conversation(self.services.settings, model)
+        from_file = bool(conversation and conversation.messages)
+        self.drafts = DraftKeeper(self.conversation, from_file=from_file)
+        self.saver = Autosaver(self.services.store, self._saved, keep_empty_file=from_file)
+        self._turn: Turn | None = None
+        self._turn_widgets: tuple[UserMessage, AssistantMessage] | None = None
+        self._exiting = False
+        self._composed = False
 
     @property
     def model(self) -> str:
         """The model the next message goes to."""
         return self.conversation.model
 
-    @property
-    def rapp(self) -> RequestyApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Static("", id="topbar", markup=False)
         yield ConversationView(id="conversation")
-        yield PromptInput(id="prompt")
+        yield PromptInput(id="prompt", keys=self.services.settings.keys)
         yield StatusLine(id="status")
         yield KeyBar(id="keys")
 
     async def on_mount(self) -> None:
+        self._composed = True
         self.query_one(ConversationView).set_factory(self._widget_for)
+        services = self.services
+        services.catalogue.subscribe(self._models_changed)
+        services.spend.subscribe(self.refresh_bars)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.context.exiting.subscribe(self, self._app_exiting)
         unanswered = self._take_unanswered()
         if self.conversation.messages:
             await self._show_history()
         prompt = self.query_one(PromptInput)
-        self._draft_key = self._current_draft_key()
-        draft = load_draft(self._draft_key)
+        draft = self.drafts.load()
         if draft:
             prompt.load_text(draft)
             prompt.move_cursor(prompt.document.end)
@@ -182,8 +131,14 @@ class ChatScreen(Screen[None]):
             )
         prompt.focus()
         self.refresh_bars()
-        self._draft_dirty = False
         self.set_interval(DRAFT_EVERY, self.save_draft, name="draft")
+
+    def on_unmount(self) -> None:
+        self.services.catalogue.unsubscribe(self._models_changed)
+        self.services.spend.unsubscribe(self.refresh_bars)
+        with contextlib.suppress(Exception):
+            self.save_draft(force=True)
+        self.saver.close()  # writes what waits, then stops
 
     def _take_unanswered(self) -> Message | None:
         """A resumed conversation that ends with a prompt nobody answered (the app was killed
@@ -194,59 +149,10 @@ class ChatScreen(Screen[None]):
             return messages.pop()
         return None
 
-    def _current_draft_key(self) -> str | None:
-        """Whose draft the input box holds: this conversation's once it has a message (it has
-        a file then), the new chat's until then."""
-        return self.conversation.id if self.conversation.messages or self._from_file else None
-
-    @on(PromptInput.Changed, "#prompt")
-    def _draft_changed(self) -> None:
-        self._draft_dirty = True
-
-    def draft_text(self) -> str:
-        return self.query_one(PromptInput).text
-
-    def save_draft(self, force: bool = False) -> None:
-        """What is typed goes to disk a moment after typing stops (and when the app exits),
-        as this conversation's draft."""
-        key = self._current_draft_key()
-        if key != self._draft_key:
-            # The same chat under another key (its first message was sent, or a failed first
-            # send emptied it again): the draft moves with it.
-            with contextlib.suppress(OSError):
-                discard_draft(self._draft_key)
-            self._draft_key = key
-            force = True
-        if not (self._draft_dirty or force):
-            return
-        self._draft_dirty = False
-        try:
-            save_draft(self.query_one(PromptInput).text, key)
-        except OSError as exc:
-            self.notify(
-                f"Could not keep the draft on disk ({exc.strerror or exc}); it is still in the "
-                "input box.",
-                severity="warning",
-                markup=False,
-            )
-
-    def save_now_for_exit(self) -> None:
-        """The process is about to end (a signal): record what arrived, marked cancelled, and
-        the draft, synchronously — the event loop may never run again."""
-        turn = self._turn
-        if self.streaming and turn is not None:
-            turn.answer.finish_reason = "cancelled"
-            turn.record(self.conversation.messages)
-        self.save()
-        self.save_draft(force=True)
-
-    def on_unmount(self) -> None:
-        with contextlib.suppress(Exception):
-            self.save_draft(force=True)
-
     def _widget_for(self, message: Message) -> Widget:
+        code = self.context.theming.code_style()
         if message.role == "assistant":
-            return AssistantMessage(message.model or self.conversation.model, message)
+            return AssistantMessage(message.model or self.conversation.model, message, code)
         return UserMessage(message)
 
     async def _show_history(self) -> None:
@@ -257,89 +163,135 @@ class ChatScreen(Screen[None]):
         if users:
             self.query_one(PromptInput).last_sent = users[-1].content
 
-    # -- saving -----------------------------------------------------------------------------
+    # -- what others announce ------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Write the conversation now. Never raises: a failure is shown once, and retried every
-        few seconds until it works (the conversation stays in memory meanwhile)."""
-        if not self.conversation.messages:
-            if not self._from_file:
-                # A failed first send took the only message out: no file for an empty chat.
-                with contextlib.suppress(OSError):
-                    self.rapp.store.discard(self.conversation)
-            return True
-        try:
-            result = self.rapp.store.save(self.conversation)
-        except OSError as exc:
-            if not self._save_failing:
-                self.notify(
-                    f"Saving failed ({exc.strerror or exc}) in {self.rapp.store.folder}. "
-                    f"The conversation is kept in memory; retrying every {RETRY_SAVE_EVERY:g} s. "
-                    "Free some space or fix the folder's permissions.",
-                    severity="error",
-                    timeout=15,
-                    markup=False,
-                )
-            self._save_failing = True
-            if self._retry_timer is None:
-                self._retry_timer = self.set_interval(RETRY_SAVE_EVERY, self.save, name="resave")
-            return False
-        if self._save_failing:
-            self._save_failing = False
-            self.notify(f"Saved again: {result.path}", markup=False)
-        if self._retry_timer is not None:
-            self._retry_timer.stop()
-            self._retry_timer = None
-        if result.forked_from:
+    def _models_changed(self) -> None:
+        catalogue = self.services.catalogue
+        if self.is_current and catalogue.unknown(self.model) and not catalogue.status:
             self.notify(
-                "This conversation was changed elsewhere (another window?). Your version is "
-                f"saved as a copy: {result.path.name}",
+                f"{self.model} is not in this server's model list. F2 picks another "
+                "(any id can be typed there).",
                 severity="warning",
                 timeout=10,
                 markup=False,
             )
-        return True
+        if isinstance(self.app.screen, ModelPicker):
+            self.app.screen.set_models(catalogue.models, catalogue.detail)
+        self.refresh_bars()
+
+    def _theme_changed(self, _theme: object) -> None:
+        theme, background = self.context.theming.code_style()
+        for view in self.query(MarkdownView):
+            view.set_code_theme(theme, background)
+
+    def _app_exiting(self, _signal: bool) -> None:
+        """The app is quitting: a reply cancelled now keeps its prompt in the file."""
+        self._exiting = True
+        self.save_draft(force=True)
+
+    # -- drafts and saving ----------------------------------------------------------------------
+
+    @on(PromptInput.Changed, "#prompt")
+    def _draft_changed(self) -> None:
+        self.drafts.dirty = True
+
+    def save_draft(self, force: bool = False) -> None:
+        """What is typed goes to disk a moment after typing stops (and when the app exits),
+        as this conversation's draft."""
+        try:
+            self.drafts.save(self.query_one(PromptInput).text, force=force)
+        except OSError as exc:
+            self.notify(
+                f"Could not keep the draft on disk ({exc.strerror or exc}); it is still in the "
+                "input box.",
+                severity="warning",
+                markup=False,
+            )
+
+    def save(self) -> None:
+        """Save soon, off the UI thread; failures are said once and retried (see Autosaver)."""
+        self.saver.request(self.conversation)
+
+    def save_now_for_exit(self) -> None:
+        """The process is about to end (a signal): record what arrived, marked cancelled, and
+        the draft, synchronously — the event loop may never run again."""
+        turn = self._turn
+        if self.streaming and turn is not None:
+            turn.answer.finish_reason = "cancelled"
+            turn.record()
+        self.saver.save_now(self.conversation)
+        self.save_draft(force=True)
+
+    def _saved(self, report: SaveReport) -> None:
+        """From the saver's thread."""
+        with contextlib.suppress(RuntimeError):  # the app is gone
+            self.app.call_from_thread(self._say_saved, report)
+
+    def _say_saved(self, report: SaveReport) -> None:
+        if report.error is not None:
+            exc = report.error
+            self.notify(
+                f"Saving failed ({exc.strerror or exc}) in {self.services.store.folder}. "
+                f"The conversation is kept in memory; retrying every {RETRY_EVERY:g} s. "
+                "Free some space or fix the folder's permissions.",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+        elif report.recovered and report.path is not None:
+            self.notify(f"Saved again: {report.path}", markup=False)
+        if report.forked_from and report.new_id and report.path is not None:
+            if self.conversation.id == report.forked_from:
+                self.conversation.id = report.new_id
+            self.notify(
+                "This conversation was changed elsewhere (another window?). Your version is "
+                f"saved as a copy: {report.path.name}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
 
     # -- bars -------------------------------------------------------------------------------
 
     def refresh_bars(self) -> None:
+        if not self._composed:
+            return  # a listener called before the bars exist
         conversation = self.conversation
         top = Text(f" {conversation.model}  ▾ F2", style="bold")
         settings = chat_options.summary(conversation)
         if settings:
             top.append("   " + " · ".join(settings), style="not bold dim")
         self.query_one("#topbar", Static).update(top)
-        turns = sum(1 for m in conversation.messages if m.role == "assistant")
-        app = self.rapp
+        services = self.services
+        catalogue = services.catalogue
         pieces = []
         if self.streaming:
             pieces.append(Piece("streaming — Esc stops", 0))
-        if not app.settings.api_key:
+        if not services.settings.api_key:
             pieces.append(Piece("no API key: set REQUESTY_API_KEY", 0, warning=True))
-        if app.models_live and app.models and app.model_info(conversation.model) is None:
+        if catalogue.unknown(conversation.model):
             pieces.append(Piece(f"{conversation.model} is not on this server (F2)", 1, True))
+        turns = sum(1 for m in conversation.messages if m.role == "assistant")
         if turns:
             pieces.append(Piece(plural(turns, "reply", "replies"), 4))
         total = conversation.total_cost()
         if total is not None:
-            cost, estimated = total
+            shown = format_cost((total[0], False))
             pieces.append(
-                Piece(
-                    f"~{format_usd(cost)} total (incl. estimates)"
-                    if estimated
-                    else f"{format_usd(cost)} total",
-                    2,
-                )
+                Piece(f"~{shown} total (incl. estimates)" if total[1] else f"{shown} total", 2)
             )
-        note = reasoning_note(conversation, app.model_info(conversation.model))
-        if note and app.models:
+        note = reasoning_note(conversation, catalogue.info(conversation.model))
+        if note and catalogue.models:
             pieces.append(Piece(note, 3))
-        spend = app.spend_label()
+        spend = services.spend.label()
         if spend:
             pieces.append(Piece(spend, 5))
-        if app.models_status:
-            pieces.append(Piece(app.models_status, 3))
+        if catalogue.status:
+            pieces.append(Piece(catalogue.status, 3))
         self.query_one(StatusLine).set_pieces(pieces)
+
+    def watch_streaming(self) -> None:
+        self.refresh_bars()
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -373,7 +325,7 @@ class ChatScreen(Screen[None]):
         self.workers.cancel_group(self, "reply")
 
     async def stop_reply(self) -> None:
-        """Stop a streaming reply and wait until it is recorded and saved."""
+        """Stop a streaming reply and wait until it is recorded."""
         workers = [w for w in self.workers if w.group == "reply" and w.node is self]
         self.workers.cancel_group(self, "reply")
         for worker in workers:
@@ -414,12 +366,19 @@ class ChatScreen(Screen[None]):
         self.action_pick_model()
 
     def action_pick_model(self) -> None:
-        self.rapp.open_model_picker(self.conversation.model, self.set_model)
+        catalogue = self.services.catalogue
+        picker = ModelPicker(catalogue.models, self.model, catalogue.detail)
+        self.app.push_screen(picker, self.set_model)
 
     def set_model(self, model: str | None) -> None:
         if model:
             self.conversation.model = model
-            self.rapp.remember_model(model)
+            try:
+                self.services.remember_model(model)
+            except OSError as exc:
+                self.notify(
+                    f"Could not save the last model: {exc}", severity="warning", markup=False
+                )
             self.refresh_bars()
         self.query_one(PromptInput).focus()
 
@@ -429,13 +388,15 @@ class ChatScreen(Screen[None]):
         await self.stop_reply()
         self.save_draft(force=True)
         prompt = self.query_one(PromptInput)
-        if self._draft_key is not None:
-            prompt.load_text(load_draft(None))
-            prompt.move_cursor(prompt.document.end)
+        carried = self.drafts.key is None
         await self.query_one(ConversationView).remove_children()
-        self.conversation = new_conversation(self.rapp.settings, self.conversation.model)
-        self._from_file = False
-        self._draft_key = None
+        self.saver.close()
+        self.conversation = new_conversation(self.services.settings, self.model)
+        self.saver = Autosaver(self.services.store, self._saved)
+        self.drafts.switch(self.conversation)
+        if not carried:
+            prompt.load_text(self.drafts.load())
+            prompt.move_cursor(prompt.document.end)
         self.refresh_bars()
         prompt.focus()
 
@@ -451,38 +412,29 @@ class ChatScreen(Screen[None]):
             )
             return
         event.input.last_sent = text
-        prompt = Message(role="user", content=text)
-        self.conversation.messages.append(prompt)
-        if not self.conversation.title:
-            self.conversation.title = make_title(text)
+        turn = start_turn(self.conversation, text, self.model, self.services.catalogue.info)
         self.save()
         self.save_draft(force=True)  # the sent text is no longer a draft, even after a crash
         view = self.query_one(ConversationView)
-        user_widget = UserMessage(prompt)
+        user_widget = UserMessage(turn.prompt)
         await view.add(user_widget)
-        reply = AssistantMessage(self.conversation.model)
+        reply = AssistantMessage(self.model, code_style=self.context.theming.code_style())
         await view.add(reply)
+        self._turn, self._turn_widgets = turn, (user_widget, reply)
         self.streaming = True
-        self.refresh_bindings()
-        self.refresh_bars()
-        self._turn = _Turn(prompt, user_widget, reply)
-        self._stream_reply(self._turn)
+        self._stream_reply(turn, reply)
 
     @work(exclusive=True, group="reply", exit_on_error=False)
-    async def _stream_reply(self, turn: _Turn) -> None:
+    async def _stream_reply(self, turn: Turn, reply: AssistantMessage) -> None:
         with gc_paused():
-            await self._stream(turn)
+            await self._stream(turn, reply)
 
-    async def _stream(self, turn: _Turn) -> None:
-        conversation = self.conversation
-        model_info = self.rapp.model_info(conversation.model)
-        request = build_request(conversation, model_info)
-        answer = turn.answer
-        answer.model = conversation.model
-        reply = turn.reply
+    async def _stream(self, turn: Turn, reply: AssistantMessage) -> None:
+        request = build_request(self.conversation, self.services.catalogue.info(turn.model))
         last_yield = last_save = time.perf_counter()
+        outcome: Outcome | None = None
         try:
-            client = await self.rapp.client_ready()
+            client = await self.services.connection.ready()
             async for event in client.stream_chat(request):
                 now = time.perf_counter()
                 if now - last_yield > YIELD_EVERY:
@@ -490,90 +442,53 @@ class ChatScreen(Screen[None]):
                     # hand it over now and then, or frames and key presses would starve.
                     await asyncio.sleep(0)
                     last_yield = time.perf_counter()
-                if isinstance(event, TextDelta):
-                    turn.parts.append(event.text)
-                    reply.append(event.text)
-                elif isinstance(event, ReasoningDelta):
-                    turn.reasoning.append(event.text)
-                    reply.append_reasoning(event.text)
-                elif isinstance(event, ModelReported):
-                    answer.model = event.model
-                    reply.set_model(event.model)
-                elif isinstance(event, UsageReport):
-                    # No cost from the router: estimate from the model's list prices.
-                    answer.usage = event.usage.with_estimate(
-                        self.rapp.model_info(answer.model or "") or model_info
-                    )
-                elif isinstance(event, Retrying):
+                turn.apply(event)
+                reply.show(event)
+                if isinstance(event, Retrying):
                     reply.set_state(event.describe())
-                elif isinstance(event, ChunkSkipped):
-                    turn.skipped = event
-                elif isinstance(event, StreamEnd):
-                    turn.finish = event.finish_reason
                 if now - last_save > SAVE_EVERY and turn.parts:
                     # What arrived so far goes to disk: a kill -9 loses at most SAVE_EVERY.
-                    turn.record(conversation.messages)
+                    turn.record()
                     self.save()
                     last_save = time.perf_counter()
+            outcome = turn.end()
         except asyncio.CancelledError:
-            turn.finish = "cancelled"
+            outcome = turn.end(cancelled=True, exiting=self._exiting)
             raise
         except RouterError as exc:
-            turn.error = exc
+            outcome = turn.end(error=exc)
         finally:
-            await self._settle(turn)
+            await self._settle(turn, outcome or turn.end(cancelled=True, exiting=self._exiting))
 
-    async def _settle(self, turn: _Turn) -> None:
-        """Record the outcome; a failure before any text gives the prompt back to the input."""
+    async def _settle(self, turn: Turn, outcome: Outcome) -> None:
+        """Show the outcome: the reply marked as it ended, or the prompt given back."""
         self.streaming = False
-        answer = turn.answer
-        answer.finish_reason = turn.finish
-        messages = self.conversation.messages
-        received = turn.record(messages)
-        turn.reply.finish(turn.finish, answer.usage, answer.skipped_chunks)
-        if received:
-            turn.reply.message = answer
-        elif turn.finish == "cancelled" and self.rapp.exiting:
-            # Quitting before the first token: the prompt stays in the saved conversation.
-            _drop(messages, answer)
-        else:
-            # Nothing came back: take the prompt out of the history and hand it back.
-            for message in (answer, turn.prompt):
-                _drop(messages, message)
-            await turn.reply.remove()
-            label = "not answered"
-            if turn.error is not None:
-                reason = str(turn.error)
-            elif turn.finish == "cancelled":
-                reason = label = "stopped before the reply began"
+        self._turn = None
+        user_widget, reply = self._turn_widgets or (None, None)
+        self._turn_widgets = None
+        view = self.query_one(ConversationView)
+        if reply is not None:
+            answer = turn.answer
+            reply.finish(outcome.finish_reason, answer.usage, answer.skipped_chunks)
+            if outcome.kept:
+                reply.message = answer
             else:
-                reason = f"the model sent an empty reply (finish reason: {turn.finish})"
-                await self.query_one(ConversationView).add(
-                    Notice(f"The model sent an empty reply (finish reason: {turn.finish}).")
-                )
-            turn.user_widget.mark_not_sent(reason, label)
-            self.query_one(PromptInput).restore(turn.prompt.content)
-            self.save()  # out of the file too: it was saved as sent, before the request
-            self.save_draft(force=True)
-        if turn.error is not None:
-            await self.query_one(ConversationView).add(Notice(str(turn.error)))
-        if turn.skipped is not None and (received or turn.error is None):
-            await self.query_one(ConversationView).add(
-                Notice(
-                    f"{plural(turn.skipped.total, 'chunk')} of the stream could not be read "
-                    f"({turn.skipped.reason}); the reply may be missing text."
-                )
-            )
+                await reply.remove()
+        if outcome.give_back is not None:
+            if user_widget is not None and outcome.not_sent is not None:
+                user_widget.mark_not_sent(outcome.not_sent[1], outcome.not_sent[0])
+            self.query_one(PromptInput).restore(outcome.give_back)
+        for notice in outcome.notices:
+            await view.add(Notice(notice))
         self.save()
-        self.refresh_bindings()
+        self.save_draft(force=outcome.give_back is not None)
         self.refresh_bars()
-        await self.query_one(ConversationView).trim()
+        await view.trim()
         if turn.error is None or turn.error.status in (402, 412):
-            self.rapp.refresh_spend()
+            self.context.refresh_spend()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in the worker is reported, never a traceback or a frozen screen."""
         if event.state == WorkerState.ERROR and event.worker.group == "reply":
             self.streaming = False
-            self.refresh_bindings()
             self.notify(f"Unexpected error: {event.worker.error!r}", severity="error", markup=False)

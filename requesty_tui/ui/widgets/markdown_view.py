@@ -58,6 +58,7 @@ class MarkdownView(Widget):
         self,
         text: str = "",
         *,
+        code_style: tuple[str, str | None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -73,8 +74,7 @@ class MarkdownView(Widget):
         self._timer: Timer | None = None
         self._not_before = 0.0
         self._width = 0
-        self._code_theme = "monokai"
-        self._code_background: str | None = None
+        self._code_theme, self._code_background = code_style or ("monokai", None)
         self._blocks = BlockLines()
         self._tail_lines: list[Strip] = []
         self._fence_lines: list[Strip] = []
@@ -362,8 +362,6 @@ class MarkdownView(Widget):
     # -- Textual hooks --------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._code_theme = str(getattr(self.app, "code_theme", self._code_theme))
-        self._code_background = getattr(self.app, "code_background", None)
         if self._pending:
             self._start_timer()
 

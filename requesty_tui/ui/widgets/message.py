@@ -13,16 +13,15 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from requesty_tui.client.events import ModelReported, ReasoningDelta, StreamEvent, TextDelta
 from requesty_tui.core.domain import Message, Usage
 from requesty_tui.core.formatting import plural, usage_summary
 from requesty_tui.core.markdown_blocks import code_blocks, make_safe
+from requesty_tui.ui.messages import CopyRequest
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 
-
-def _copy_out(widget: Static | Vertical, text: str, what: str) -> None:
-    copy = getattr(widget.app, "copy_out", None)
-    if copy is not None:
-        copy(text, what)
+CodeStyle = tuple[str, str | None]
+"""(Pygments style, code background) for code blocks; the screen passes the theme's."""
 
 
 class UserMessage(Static, can_focus=True):
@@ -37,7 +36,7 @@ class UserMessage(Static, can_focus=True):
     BINDINGS = [Binding("y", "copy", "Copy", id="message.copy")]
 
     def action_copy(self) -> None:
-        _copy_out(self, self.message.content, "your message")
+        self.post_message(CopyRequest(self.message.content, "your message"))
 
     def __init__(self, message: Message) -> None:
         super().__init__(Content(make_safe(message.content)), markup=False)
@@ -63,9 +62,11 @@ class ThinkingBlock(Vertical, can_focus=True):
     HELP_TITLE = "Thinking"
     BINDINGS = [Binding("enter,space", "toggle_open", "Open/fold thinking", id="thinking.toggle")]
 
-    def __init__(self, text: str = "", *, expanded: bool = True) -> None:
+    def __init__(
+        self, text: str = "", *, expanded: bool = True, code_style: CodeStyle | None = None
+    ) -> None:
         super().__init__(classes="" if expanded else "-folded")
-        self.body = MarkdownView(text)
+        self.body = MarkdownView(text, code_style=code_style)
         self.label = Static("", classes="thinking-label", markup=False)
         self.expanded = expanded
         self._finished = bool(text)
@@ -126,7 +127,7 @@ class AssistantMessage(Vertical, can_focus=True):
     _next_block = 0
 
     def action_copy(self) -> None:
-        _copy_out(self, self.text, "the reply")
+        self.post_message(CopyRequest(self.text, "the reply"))
 
     def action_copy_code(self) -> None:
         blocks = code_blocks(self.text)
@@ -138,22 +139,26 @@ class AssistantMessage(Vertical, can_focus=True):
         block = blocks[index]
         lines = block.code.count("\n") or 1
         lang = f"{block.language}, " if block.language else ""
-        _copy_out(
-            self, block.code, f"code block {index + 1} of {len(blocks)} ({lang}{lines} lines)"
-        )
+        what = f"code block {index + 1} of {len(blocks)} ({lang}{lines} lines)"
+        self.post_message(CopyRequest(block.code, what))
 
-    def __init__(self, model: str, message: Message | None = None) -> None:
+    def __init__(
+        self, model: str, message: Message | None = None, code_style: CodeStyle | None = None
+    ) -> None:
         super().__init__()
+        self.code_style = code_style
         self.requested_model = model
         self.message = message
         self._model = message.model if message and message.model else model
         self._state = "" if message else "waiting…"
         self._usage = message.usage if message else None
         initial = message.content if message else ""
-        self.body = MarkdownView(initial)
+        self.body = MarkdownView(initial, code_style=code_style)
         self.header = Static("", classes="reply-header", markup=False)
         reasoning = message.reasoning if message else None
-        self.thinking = ThinkingBlock(reasoning, expanded=False) if reasoning else None
+        self.thinking = (
+            ThinkingBlock(reasoning, expanded=False, code_style=code_style) if reasoning else None
+        )
         self._auto_fold = True
         if message is not None:
             self._mark(message.finish_reason, message.skipped_chunks)
@@ -197,10 +202,19 @@ class AssistantMessage(Vertical, can_focus=True):
     def append_reasoning(self, text: str) -> None:
         """Reasoning streams into a thinking block above the answer."""
         if self.thinking is None:
-            self.thinking = ThinkingBlock()
+            self.thinking = ThinkingBlock(code_style=self.code_style)
             self.mount(self.thinking, before=self.body)
             self.set_state("thinking…")
         self.thinking.append(text)
+
+    def show(self, event: StreamEvent) -> None:
+        """What an event of the stream changes on screen."""
+        if isinstance(event, TextDelta):
+            self.append(event.text)
+        elif isinstance(event, ReasoningDelta):
+            self.append_reasoning(event.text)
+        elif isinstance(event, ModelReported):
+            self.set_model(event.model)
 
     def set_model(self, model: str) -> None:
         self._model = model

@@ -13,6 +13,7 @@ text typed or pasted just before Enter would be cut off.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual import events
@@ -43,15 +44,13 @@ class PromptInput(TextArea):
         def control(self) -> PromptInput:
             return self.input
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, keys: Mapping[str, str] | None = None, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.placeholder = "Message — Enter to send, ctrl+j for a new line"
         self.last_sent = ""
         """What Up in an empty box brings back."""
-
-    def on_mount(self) -> None:
         # Keys remapped in config.toml ([keys] input.send / input.newline) apply here too.
-        keys = getattr(getattr(self.app, "settings", None), "keys", {})
+        keys = keys or {}
         if "input.send" in keys:
             self.SUBMIT_KEYS = frozenset(k.strip() for k in keys["input.send"].split(","))
         if "input.newline" in keys:

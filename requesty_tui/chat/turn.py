@@ -1,0 +1,165 @@
+"""One request in flight, without widgets: the events it receives, and what stays when it ends.
+
+The "nothing is lost" rules are decided here, once, and property-tested over random event
+sequences (``tests/unit/test_turn.py``): a reply that received anything is kept (marked
+``cancelled`` or ``error`` when it did not finish); a request that received nothing takes its
+prompt back out of the conversation and gives the text back for the input box, except when the
+app is quitting, where the prompt stays in the file so that the next start offers it again.
+The screen only turns an :class:`Outcome` into widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from requesty_tui.client.errors import RouterError
+from requesty_tui.client.events import (
+    ChunkSkipped,
+    ModelReported,
+    ReasoningDelta,
+    Retrying,
+    StreamEnd,
+    StreamEvent,
+    TextDelta,
+    UsageReport,
+)
+from requesty_tui.core.domain import Conversation, FinishReason, Message, ModelInfo
+from requesty_tui.core.formatting import plural
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a finished turn leaves, for the screen to show."""
+
+    kept: bool
+    """The reply is in the conversation (something arrived)."""
+    finish_reason: FinishReason
+    give_back: str | None = None
+    """The prompt's text, for the input box: nothing arrived and the prompt left the history."""
+    not_sent: tuple[str, str] | None = None
+    """(label, reason) for the prompt's widget when it was given back."""
+    notices: tuple[str, ...] = ()
+    """One-line notices for the conversation pane, in order."""
+
+
+@dataclass(eq=False)
+class Turn:
+    """Created when a prompt is sent (it is added to the conversation then, so that a crash
+    keeps it); :meth:`apply` each event; :meth:`end` once."""
+
+    conversation: Conversation
+    prompt: Message
+    model: str
+    """The model asked."""
+    prices: Callable[[str], ModelInfo | None] = lambda _model: None
+    """What the model list knows of a model (for a cost estimate when the router gives none)."""
+    answer: Message = field(init=False)
+    parts: list[str] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
+    finish: FinishReason | None = None
+    error: RouterError | None = None
+    skipped: ChunkSkipped | None = None
+    retrying: Retrying | None = None
+    """The latest retry notice (cleared when text arrives)."""
+    ended: Outcome | None = None
+
+    def __post_init__(self) -> None:
+        self.answer = Message(role="assistant", content="", model=self.model)
+
+    # -- while it streams --------------------------------------------------------------------
+
+    def apply(self, event: StreamEvent) -> None:
+        if isinstance(event, TextDelta):
+            self.parts.append(event.text)
+            self.retrying = None
+        elif isinstance(event, ReasoningDelta):
+            self.reasoning.append(event.text)
+            self.retrying = None
+        elif isinstance(event, ModelReported):
+            self.answer.model = event.model
+        elif isinstance(event, UsageReport):
+            # No cost from the router: estimate from the model's list prices.
+            known = self.prices(self.answer.model or "") or self.prices(self.model)
+            self.answer.usage = event.usage.with_estimate(known)
+        elif isinstance(event, Retrying):
+            self.retrying = event
+        elif isinstance(event, ChunkSkipped):
+            self.skipped = event
+        elif isinstance(event, StreamEnd):
+            self.finish = event.finish_reason
+
+    @property
+    def received(self) -> bool:
+        return bool(self.parts or self.reasoning)
+
+    def record(self) -> bool:
+        """Put what arrived so far into the conversation (a periodic save); True if anything."""
+        self.answer.content = "".join(self.parts)
+        self.answer.reasoning = "".join(self.reasoning) or None
+        self.answer.skipped_chunks = self.skipped.total if self.skipped else 0
+        if self.received and not self.conversation.holds(self.answer):
+            self.conversation.add(self.answer)
+        return self.received
+
+    # -- the end -------------------------------------------------------------------------------
+
+    def end(
+        self, *, cancelled: bool = False, exiting: bool = False, error: RouterError | None = None
+    ) -> Outcome:
+        """Decide what stays. ``cancelled``: Esc or the app quitting (``exiting``)."""
+        if self.ended is not None:
+            return self.ended
+        if error is not None:
+            self.error = error
+        finish: FinishReason
+        if cancelled:
+            finish = "cancelled"
+        elif self.error is not None or self.finish is None:
+            finish = "error"
+        else:
+            finish = self.finish
+        self.answer.finish_reason = finish
+        kept = self.record()
+        notices: list[str] = []
+        give_back = None
+        not_sent = None
+        if not kept:
+            self.conversation.discard(self.answer)
+            if not (cancelled and exiting):
+                # Nothing came back: the prompt leaves the history and goes back to the input.
+                self.conversation.discard(self.prompt)
+                give_back = self.prompt.content
+                if self.error is not None:
+                    not_sent = ("not answered", str(self.error))
+                elif cancelled:
+                    not_sent = ("stopped before the reply began",) * 2
+                else:
+                    empty = f"the model sent an empty reply (finish reason: {finish})"
+                    not_sent = ("not answered", empty)
+                    notices.append(f"The model sent an empty reply (finish reason: {finish}).")
+        if self.error is not None:
+            notices.append(str(self.error))
+        if self.skipped is not None and (kept or self.error is None):
+            notices.append(
+                f"{plural(self.skipped.total, 'chunk')} of the stream could not be read "
+                f"({self.skipped.reason}); the reply may be missing text."
+            )
+        self.ended = Outcome(kept, finish, give_back, not_sent, tuple(notices))
+        return self.ended
+
+
+def start_turn(
+    conversation: Conversation,
+    text: str,
+    model: str,
+    prices: Callable[[str], ModelInfo | None] = lambda _model: None,
+) -> Turn:
+    """Add the prompt to the conversation (titled by it when untitled) and start its turn."""
+    from requesty_tui.core.domain import make_title
+
+    prompt = Message(role="user", content=text)
+    conversation.add(prompt)
+    if not conversation.title:
+        conversation.title = make_title(text)
+    return Turn(conversation, prompt, model, prices)

@@ -1,0 +1,56 @@
+"""The chat screen's commands in the palette (ctrl+p), namespaced ``chat: …`` and ``model: …``.
+
+They live with the screen whose actions they run: the App lists only what works everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from requesty_tui.core import options as chat_options
+
+if TYPE_CHECKING:
+    from requesty_tui.ui.screens.chat import ChatScreen
+
+
+class ChatCommands(Provider):
+    """Commands of the chat on screen."""
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        from requesty_tui.ui.screens.chat import ChatScreen
+
+        chat = self.screen
+        if not isinstance(chat, ChatScreen):
+            return
+        yield "chat: new", "Start a new conversation (ctrl+n)", chat.action_new_chat
+        yield "model: pick", "Choose the model for this conversation (f2)", chat.action_pick_model
+        if chat.conversation.messages:
+            yield "chat: export", "Save this conversation as Markdown", chat.action_export
+        if chat.streaming:
+            yield "chat: stop", "Stop the streaming reply (esc)", chat.action_stop
+        yield from self._options(chat)
+
+    @staticmethod
+    def _options(chat: ChatScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        for option in chat_options.OPTIONS:
+            current = option.show(chat.conversation)
+            yield (
+                option.title,
+                f"{option.help} (now: {current or 'default'})",
+                partial(chat.action_edit_option, option.key),
+            )
+
+    async def discover(self) -> Hits:
+        for title, help_text, run in self._commands():
+            yield DiscoveryHit(title, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, run in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, text=title, help=help_text)
