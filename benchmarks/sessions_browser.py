@@ -69,17 +69,27 @@ async def first_paint(store_folder: Path, index: Path) -> float:
     from requesty_tui.storage.sessions import SessionStore
     from requesty_tui.ui.screens.session_browser import SessionBrowser
 
+    class TimedBrowser(SessionBrowser):
+        painted_at = 0.0
+
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.call_after_refresh(self._painted)
+
+        def _painted(self) -> None:
+            self.painted_at = time.perf_counter()
+
     class Host(App[None]):
         started = 0.0
 
         def on_mount(self) -> None:
             self.started = time.perf_counter()
-            self.push_screen(SessionBrowser(SessionStore(store_folder, index)))
+            self.push_screen(TimedBrowser(SessionStore(store_folder, index)))
 
     app = Host()
     async with app.run_test(size=(120, 40)) as pilot:
         browser = app.screen
-        while not isinstance(browser, SessionBrowser) or not browser.painted_at:
+        while not isinstance(browser, TimedBrowser) or not browser.painted_at:
             await asyncio.sleep(0.001)
             browser = app.screen
         assert len(browser.rows) > 0

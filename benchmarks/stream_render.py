@@ -37,6 +37,12 @@ CASES = [
 async def one_run(base_url: str) -> tuple[float, float, int, int]:
     first: dict[str, float] = {}
     original = MarkdownView.append
+    original_update = MarkdownView._update
+    renders = [0]
+
+    def counted_update(self: MarkdownView) -> None:
+        renders[0] += 1
+        original_update(self)
 
     def timed_append(self: MarkdownView, text: str) -> None:
         if "cpu" not in first:
@@ -44,6 +50,7 @@ async def one_run(base_url: str) -> tuple[float, float, int, int]:
         original(self, text)
 
     MarkdownView.append = timed_append  # type: ignore[method-assign]
+    MarkdownView._update = counted_update  # type: ignore[method-assign]
     try:
         app = RequestyApp(Settings(api_key="bench", base_url=base_url, stall_timeout=60))
         async with app.run_test(size=(120, 40)) as pilot:
@@ -62,9 +69,10 @@ async def one_run(base_url: str) -> tuple[float, float, int, int]:
             await pilot.pause()  # the final frame
             cpu = time.process_time() - first["cpu"]
             wall = time.perf_counter() - first["wall"]
-            return cpu, wall, reply.body.renders, len(reply.body.source)
+            return cpu, wall, renders[0], len(reply.body.source)
     finally:
         MarkdownView.append = original  # type: ignore[method-assign]
+        MarkdownView._update = original_update  # type: ignore[method-assign]
 
 
 async def baseline_run(base_url: str) -> tuple[float, float, int]:

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from requesty_tui.core.domain import Conversation
 from requesty_tui.storage.sessions import SessionStore
@@ -37,6 +38,31 @@ class SaveReport:
     """The write failed (said once; it is retried)."""
     recovered: bool = False
     """Saved after failures."""
+
+    def notices(self, folder: Path) -> list[tuple[str, Literal["error", "warning", "information"]]]:
+        """What to tell the user, if anything: (text, severity)."""
+        out: list[tuple[str, Literal["error", "warning", "information"]]] = []
+        if self.error is not None:
+            exc = self.error
+            out.append(
+                (
+                    f"Saving failed ({exc.strerror or exc}) in {folder}. The conversation is kept "
+                    f"in memory; retrying every {RETRY_EVERY:g} s. Free some space or fix the "
+                    "folder's permissions.",
+                    "error",
+                )
+            )
+        elif self.recovered and self.path is not None:
+            out.append((f"Saved again: {self.path}", "information"))
+        if self.forked_from and self.path is not None:
+            out.append(
+                (
+                    "This conversation was changed elsewhere (another window?). Your version is "
+                    f"saved as a copy: {self.path.name}",
+                    "warning",
+                )
+            )
+        return out
 
 
 def snapshot(conversation: Conversation) -> Conversation:

@@ -163,3 +163,19 @@ def start_turn(
     if not conversation.title:
         conversation.title = make_title(text)
     return Turn(conversation, prompt, model, prices)
+
+
+UNANSWERED = (
+    "Your last message got no reply (the app stopped before it came); it is back in the input "
+    "box: Enter sends it."
+)
+
+
+def take_unanswered(conversation: Conversation) -> Message | None:
+    """A resumed conversation that ends with a prompt nobody answered (the app was killed or
+    quit before the first token): the prompt leaves the history, for the input box, instead of
+    sitting there as if it had been answered, so that Enter sends it once."""
+    messages = conversation.messages
+    if messages and messages[-1].role == "user":
+        return messages.pop()
+    return None

@@ -9,17 +9,10 @@ words ("Provider not allowed for organization") are the most useful thing to sho
 from __future__ import annotations
 
 import json
-import re
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean_line(text: str, limit: int = 400) -> str:
-    """One printable line: control characters dropped, whitespace folded, length capped."""
-    text = " ".join(_CONTROL.sub("", text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+from requesty_tui.core.safe_text import one_line
 
 
 class RouterError(Exception):
@@ -149,18 +142,18 @@ def extract_message(body: str) -> str:
         stripped = body.lstrip()[:200].lower()
         if stripped.startswith("<!doctype html") or stripped.startswith("<html"):
             return "the server answered with an HTML page"
-        return clean_line(body, 200)
+        return one_line(body, 200)
     if isinstance(data, dict):
         err = data.get("error", data)
         if isinstance(err, dict):
             for key in ("message", "detail", "error"):
                 if isinstance(err.get(key), str) and err[key]:
-                    return clean_line(err[key])
+                    return one_line(err[key])
         if isinstance(err, str):
-            return clean_line(err)
+            return one_line(err)
         if isinstance(data.get("message"), str):
-            return clean_line(data["message"])
-    return clean_line(body, 200)
+            return one_line(data["message"])
+    return one_line(body, 200)
 
 
 def parse_retry_after(value: str | None) -> float | None:

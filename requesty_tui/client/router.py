@@ -8,10 +8,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import json
 import re
 from collections.abc import AsyncIterator
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import httpx
 
@@ -19,7 +18,6 @@ from requesty_tui import __version__
 from requesty_tui.client.errors import (
     ConnectionFailedError,
     ProtocolError,
-    ProviderStreamError,
     RouterError,
     StallError,
     StreamCutError,
@@ -28,30 +26,17 @@ from requesty_tui.client.errors import (
     missing_key_error,
 )
 from requesty_tui.client.events import (
-    ChunkSkipped,
-    ModelReported,
     ReasoningDelta,
     Retrying,
-    StreamEnd,
     StreamEvent,
     TextDelta,
-    UsageReport,
 )
 from requesty_tui.client.request import ChatRequest, RetryPolicy
-from requesty_tui.client.sse import SSEError, SSEParser
-from requesty_tui.core.domain import FinishReason, KeySpend, ModelInfo, Usage
+from requesty_tui.client.stream import read_some, read_stream
+from requesty_tui.core.domain import KeySpend, ModelInfo
 
 APP_TITLE = "requesty-tui"
 APP_URL = "https://github.com/requesty-tui/requesty-tui"
-_FINISH: dict[str, FinishReason] = {
-    "stop": "stop",
-    "length": "length",
-    "max_tokens": "length",
-    "content_filter": "content_filter",
-    "tool_calls": "tool_calls",
-    "function_call": "tool_calls",
-}
-_ERROR_BODY_LIMIT = 64 * 1024
 
 
 class RouterClient:
@@ -199,7 +184,7 @@ class RouterClient:
             try:
                 async with self._http.stream("POST", url, json=body, headers=self._auth()) as resp:
                     if resp.status_code != 200:
-                        text = await _read_some(resp)
+                        text = await read_some(resp)
                         raise error_from_status(
                             resp.status_code,
                             text,
@@ -207,7 +192,7 @@ class RouterClient:
                             retry_after=resp.headers.get("retry-after"),
                             has_key=True,
                         )
-                    async for event in self._read_stream(resp):
+                    async for event in read_stream(resp):
                         if isinstance(event, TextDelta | ReasoningDelta):
                             started = True
                         yield event
@@ -227,98 +212,6 @@ class RouterClient:
                 raise
             except httpx.HTTPError as exc:
                 self._raise_transport(exc, mid_stream=started)
-
-    async def _read_stream(self, resp: httpx.Response) -> AsyncIterator[StreamEvent]:
-        ctype = resp.headers.get("content-type", "").lower()
-        if "text/event-stream" not in ctype:
-            async for event in self._read_whole(resp, ctype):
-                yield event
-            return
-        parser = SSEParser()
-        model: str | None = None
-        finish: FinishReason | None = None
-        done = False
-        malformed = 0
-        produced = False
-        try:
-            async for raw in resp.aiter_bytes():
-                for sse in parser.feed_bytes(raw):
-                    data = sse.data
-                    if data.strip() == "[DONE]":
-                        done = True
-                        break
-                    try:
-                        chunk = json.loads(data)
-                    except ValueError:
-                        chunk = None
-                    if not isinstance(chunk, dict):
-                        # Whatever the line held is missing from the reply: say so, never
-                        # drop text silently (a proxy's malformed chunk took a word away).
-                        malformed += 1
-                        what = "invalid JSON" if chunk is None else "not a JSON object"
-                        yield ChunkSkipped(malformed, what)
-                        continue
-                    for event in _chunk_events(chunk, model):
-                        if isinstance(event, ModelReported):
-                            model = event.model
-                        elif isinstance(event, StreamEnd):
-                            finish = event.finish_reason
-                            continue
-                        elif isinstance(event, TextDelta | ReasoningDelta):
-                            produced = True
-                        yield event
-                if done:
-                    break
-        except SSEError as exc:
-            raise ProtocolError(f"The server sent an unusable event stream: {exc}.") from None
-        if finish is None and not done:
-            skipped = f" ({malformed} malformed lines skipped)" if malformed else ""
-            raise StreamCutError(
-                f"The connection closed before the reply finished{skipped}.",
-                "The partial reply is kept; retry to ask again.",
-            )
-        if malformed and not produced:
-            raise ProtocolError(
-                f"The server's event stream had no readable chunk ({malformed} malformed "
-                f"line{'s' if malformed != 1 else ''}).",
-                "Check that REQUESTY_BASE_URL points at an OpenAI-compatible /v1 endpoint; retry.",
-            )
-        yield StreamEnd(finish or "stop")
-
-    async def _read_whole(self, resp: httpx.Response, ctype: str) -> AsyncIterator[StreamEvent]:
-        """A server that ignored ``stream: true`` and answered with one JSON document."""
-        text = await _read_some(resp, limit=32 * 1024 * 1024)
-        try:
-            payload = json.loads(text)
-        except ValueError:
-            what = extract_message(text) or "an empty answer"
-            raise ProtocolError(
-                f"The server did not answer with an event stream ({ctype or 'no content type'}:"
-                f" {what}).",
-                "Check that REQUESTY_BASE_URL points at an OpenAI-compatible /v1 endpoint.",
-            ) from None
-        if not isinstance(payload, dict):
-            raise ProtocolError("The server answered with JSON that is not a chat completion.")
-        if payload.get("error"):
-            raise ProviderStreamError(
-                f"The provider failed: {extract_message(text)}.", "Retry, or pick another model."
-            )
-        finish: FinishReason = "stop"
-        if isinstance(payload.get("model"), str):
-            yield ModelReported(payload["model"])
-        choices = payload.get("choices")
-        if isinstance(choices, list) and choices and isinstance(choices[0], dict):
-            message = choices[0].get("message") or {}
-            if isinstance(message, dict):
-                reasoning = message.get("reasoning_content") or message.get("reasoning")
-                if isinstance(reasoning, str) and reasoning:
-                    yield ReasoningDelta(reasoning)
-                if isinstance(message.get("content"), str) and message["content"]:
-                    yield TextDelta(message["content"])
-            finish = _FINISH.get(str(choices[0].get("finish_reason")), "stop")
-        if isinstance(payload.get("usage"), dict):
-            yield UsageReport(Usage.from_api(payload["usage"]))
-        yield StreamEnd(finish)
 
     def _raise_transport(self, exc: httpx.HTTPError, *, mid_stream: bool = False) -> NoReturn:
         host = self.base_url
@@ -391,50 +284,3 @@ def _causes(exc: BaseException) -> list[str]:
 
 def _plain(exc: Exception) -> str:
     return str(exc).strip() or type(exc).__name__
-
-
-async def _read_some(resp: httpx.Response, limit: int = _ERROR_BODY_LIMIT) -> str:
-    """Read at most ``limit`` bytes of a body (an error page must not eat memory)."""
-    parts: list[bytes] = []
-    size = 0
-    async for raw in resp.aiter_bytes():
-        parts.append(raw)
-        size += len(raw)
-        if size >= limit:
-            break
-    return b"".join(parts).decode("utf-8", errors="replace")
-
-
-def _chunk_events(chunk: dict[str, Any], model: str | None) -> list[StreamEvent]:
-    """The events of one ``chat.completion.chunk`` (tool-call fragments are ignored)."""
-    if chunk.get("error"):
-        raise ProviderStreamError(
-            f"The provider stream failed: {extract_message(json.dumps(chunk))}.",
-            "The partial reply is kept; retry, or pick another model.",
-        )
-    events: list[StreamEvent] = []
-    reported = chunk.get("model")
-    if isinstance(reported, str) and reported and reported != model:
-        events.append(ModelReported(reported))
-    choices = chunk.get("choices")
-    if isinstance(choices, list):
-        for choice in choices:
-            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
-                continue
-            delta = choice.get("delta")
-            if isinstance(delta, dict):
-                reasoning = delta.get("reasoning_content")
-                if not isinstance(reasoning, str) or not reasoning:
-                    reasoning = delta.get("reasoning")
-                if isinstance(reasoning, str) and reasoning:
-                    events.append(ReasoningDelta(reasoning))
-                content = delta.get("content")
-                if isinstance(content, str) and content:
-                    events.append(TextDelta(content))
-            reason = choice.get("finish_reason")
-            if isinstance(reason, str) and reason:
-                events.append(StreamEnd(_FINISH.get(reason, "stop")))
-    usage = chunk.get("usage")
-    if isinstance(usage, dict):
-        events.append(UsageReport(Usage.from_api(usage)))
-    return events

@@ -30,3 +30,10 @@ def make_safe(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r", "")
     return _CONTROL.sub(_visible, text)
+
+
+def one_line(text: str, limit: int = 400) -> str:
+    """A server's words for a one-line message: control characters dropped (a newline or tab
+    folds into a space), whitespace folded, length capped."""
+    text = " ".join(_CONTROL.sub("", text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

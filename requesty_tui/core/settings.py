@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
+
+from requesty_tui.core import options
 
 DEFAULT_BASE_URL = "https://router.requesty.ai/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
@@ -24,8 +26,6 @@ REGIONS: dict[str, tuple[str, str]] = {
     "eu": ("https://router.eu.requesty.ai/v1", "https://api-v2.eu.requesty.ai"),
 }
 """region -> (router base URL, management API host)."""
-
-REASONING_EFFORTS = ("none", "min", "low", "medium", "high", "max")
 
 
 class ConfigError(Exception):
@@ -116,15 +116,13 @@ _TYPES: dict[str, tuple[type, ...]] = {
 _CHOICES = {"clipboard": ("auto", "system", "osc52"), "region": tuple(REGIONS)}
 
 
-def check_reasoning_effort(value: str, where: str) -> str:
-    """A named effort or a positive token budget, as the router takes it."""
-    value = value.strip().lower()
-    if value in REASONING_EFFORTS or (value.isdigit() and int(value) > 0):
-        return value
-    raise ConfigError(
-        f"{where}: reasoning effort {value!r} must be one of {', '.join(REASONING_EFFORTS)} "
-        "or a token budget such as 10000"
-    )
+_OPTION_RULES: dict[str, Callable[[object], object]] = {
+    "reasoning_effort": options.parse_reasoning_effort,
+    "temperature": options.parse_temperature,
+    "max_tokens": options.parse_max_tokens,
+    "tags": lambda value: tuple(options.parse_tags(value)),
+}
+"""The new chat's defaults follow the same rules as a chat's own settings."""
 
 
 def _check_url(url: str, where: str) -> str:
@@ -163,16 +161,12 @@ def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
             raise ConfigError(f"{where}: every entry of [keys] must be a string of keys")
         if key in ("base_url", "manage_url") and isinstance(value, str):
             value = _check_url(value, where)
-        if key == "reasoning_effort":
-            value = check_reasoning_effort(value, where)
-        if key == "tags":
-            if not all(isinstance(tag, str) and tag.strip() for tag in value):
-                raise ConfigError(f"{where}: tags must be a list of non-empty strings")
-            value = tuple(tag.strip() for tag in value)
-        if key == "temperature" and not 0 <= value <= 2:
-            raise ConfigError(f"{where}: temperature must be between 0 and 2")
-        if key == "max_tokens" and value < 1:
-            raise ConfigError(f"{where}: max_tokens must be at least 1")
-        integer = key in ("max_attempts", "max_tokens")
+        if key in _OPTION_RULES:
+            try:
+                out[key] = _OPTION_RULES[key](value)
+            except options.OptionError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
+            continue
+        integer = key == "max_attempts"
         out[key] = float(number) if number is not None and not integer else value
     return out

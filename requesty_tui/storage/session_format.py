@@ -12,8 +12,9 @@ from typing import Any
 
 import tomli_w
 
-from requesty_tui.core.domain import Conversation, Message, RequestOptions, Usage
+from requesty_tui.core.domain import Conversation, Message, Usage
 from requesty_tui.core.formatting import plural, usage_summary
+from requesty_tui.core.options import options_from
 
 FORMAT = 1
 _MESSAGE_KEYS = {
@@ -271,34 +272,8 @@ def from_toml(text: str) -> Conversation:
         updated=_dt(data["updated"], "updated") if "updated" in data else now,
         system=system if isinstance(system, str) and system else None,
         messages=messages,
-        options=_options_from(data),
+        options=options_from(data),
         extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
-    )
-
-
-def _options_from(data: dict[str, Any]) -> RequestOptions:
-    """Lenient: a hand-edited value of the wrong type is dropped, not fatal."""
-
-    def text(key: str) -> str | None:
-        value = data.get(key)
-        return value.strip() if isinstance(value, str) and value.strip() else None
-
-    temperature = data.get("temperature")
-    max_tokens = data.get("max_tokens")
-    tags = data.get("tags")
-    auto_cache = data.get("auto_cache")
-    return RequestOptions(
-        reasoning_effort=text("reasoning_effort"),
-        temperature=float(temperature)
-        if isinstance(temperature, int | float) and not isinstance(temperature, bool)
-        else None,
-        max_tokens=max_tokens
-        if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and max_tokens > 0
-        else None,
-        tags=[t for t in tags if isinstance(t, str) and t] if isinstance(tags, list) else [],
-        trace_id=text("trace_id"),
-        user_id=text("user_id"),
-        auto_cache=auto_cache if isinstance(auto_cache, bool) else None,
     )
 
 

@@ -3,12 +3,7 @@ is the App's alone (themes, copying, help, the session browser, quitting and sig
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import gc
-import os
-import signal
-import threading
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -18,7 +13,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
-from textual.signal import Signal
 
 from requesty_tui.chat.services import Services
 from requesty_tui.core.domain import Conversation
@@ -26,10 +20,11 @@ from requesty_tui.core.formatting import plural
 from requesty_tui.core.settings import Settings
 from requesty_tui.storage.sessions import SessionError, SessionStore
 from requesty_tui.ui.clipboard import copy_text
-from requesty_tui.ui.context import UiContext
+from requesty_tui.ui.context import ExitHooks, UiContext
 from requesty_tui.ui.messages import CopyRequest
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.session_browser import SessionBrowser
+from requesty_tui.ui.shutdown import install_signal_handlers
 from requesty_tui.ui.textual_fixes import apply_fixes
 from requesty_tui.ui.themes import APP_VARIABLES
 from requesty_tui.ui.theming import Theming
@@ -59,7 +54,7 @@ class RequestyApp(App[None]):
         super().__init__()
         self.services = Services.build(settings, store)
         self.theming = Theming(self, self.services)
-        self.exiting = Signal[bool](self, "exiting")
+        self.exiting = ExitHooks()
         self.context = UiContext(self.services, self.theming, self.exiting, self.refresh_spend)
         if conversation is not None and model:
             conversation.model = model  # --model wins over the session's
@@ -77,7 +72,7 @@ class RequestyApp(App[None]):
 
     def on_mount(self) -> None:
         if not self.is_headless:
-            self._install_signal_handlers()
+            install_signal_handlers(self, self.exiting)
         self.theming.setup()
         self.theme_changed_signal.subscribe(self, lambda _theme: self.theming.remember())
         for warning in self.settings.warnings:
@@ -190,29 +185,5 @@ class RequestyApp(App[None]):
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         """Quit; each chat saves itself first, while its screen still exists."""
-        self.exiting.publish(True)
+        self.exiting.run(now=False)
         super().exit(*args, **kwargs)
-
-    def _install_signal_handlers(self) -> None:
-        """SIGTERM (kill, shutdown) and SIGHUP (terminal closed) quit like ctrl+q: the partial
-        reply is saved, marked cancelled, and the draft is kept."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self._terminated, sig)
-
-    def _terminated(self, sig: int) -> None:
-        """Save first, synchronously; then quit. After SIGHUP the terminal is gone, so there is
-        nothing to restore and drawing could block on a pty nobody reads: leave at once."""
-        for screen in self.screen_stack:
-            if isinstance(screen, ChatScreen) and screen.is_mounted:
-                with contextlib.suppress(Exception):
-                    screen.save_now_for_exit()
-        code = 128 + sig
-        if sig == signal.SIGHUP:
-            os._exit(code)
-        self.exit(return_code=code)
-        # A safety net: the files are written; a stuck shutdown must not keep the process.
-        net = threading.Timer(5.0, os._exit, (code,))
-        net.daemon = True  # does not hold a clean exit back
-        net.start()

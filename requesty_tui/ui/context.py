@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from textual.signal import Signal
-
 from requesty_tui.chat.services import Services
 from requesty_tui.ui.theming import Theming
+
+
+class ExitHooks:
+    """Called when the app starts to quit: each chat saves itself. ``now`` is True for a
+    signal (the process is about to end, so synchronously). Plain callbacks, not a Textual
+    signal: once the terminal is gone (SIGHUP) Textual is already closing and would not call
+    its subscribers."""
+
+    def __init__(self) -> None:
+        self._hooks: list[Callable[[bool], None]] = []
+
+    def add(self, hook: Callable[[bool], None]) -> None:
+        self._hooks.append(hook)
+
+    def remove(self, hook: Callable[[bool], None]) -> None:
+        if hook in self._hooks:
+            self._hooks.remove(hook)
+
+    def run(self, now: bool) -> None:
+        for hook in list(self._hooks):
+            with contextlib.suppress(Exception):  # one chat's failure must not stop the rest
+                hook(now)
 
 
 @dataclass
 class UiContext:
     services: Services
     theming: Theming
-    exiting: Signal[bool]
-    """Published when the app starts to quit (each chat then saves itself)."""
+    exiting: ExitHooks
     refresh_spend: Callable[[], object]
     """Ask for this key's spend again (after a reply), in the App's worker."""

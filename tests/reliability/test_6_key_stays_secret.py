@@ -20,7 +20,7 @@ from requesty_tui.storage import paths
 from requesty_tui.storage.settings_file import load_settings
 from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
-from tests.support.ui import chat_screen, rendered_text, send, wait_for
+from tests.support.ui import chat_screen, rendered_text, send, type_text, wait_for
 
 KEY = "rq-live-7f3a9c2e5b1d4f6a8c0e2b4d6f8a0c2e"
 ECHO = f"Invalid authorization token {KEY} for this route"
@@ -65,7 +65,10 @@ async def test_no_error_shows_or_stores_the_key(
         on_screen += [str(u.tooltip) for u in screen.query("UserMessage")]
         assert len([t for t in on_screen if "***" in t]) >= 6, "the echoed key was masked"
         assert not [t for t in on_screen if KEY in t]
-        screen.action_export()
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "chat: export")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Exported" in str(n.message) for n in app._notifications))
         await pilot.press("ctrl+q")
     assert router.chat_requests()[0]["headers"]["Authorization"] == f"Bearer {KEY}"
     written = everything_written(xdg)

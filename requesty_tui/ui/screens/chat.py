@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import time
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,27 +27,25 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from requesty_tui.chat.autosave import RETRY_EVERY, Autosaver, SaveReport
+from requesty_tui.chat.autosave import Autosaver, SaveReport
 from requesty_tui.chat.drafts import DraftKeeper
-from requesty_tui.chat.request import build_request, new_conversation, reasoning_note
-from requesty_tui.chat.turn import Outcome, Turn, start_turn
+from requesty_tui.chat.request import build_request, new_conversation
+from requesty_tui.chat.turn import UNANSWERED, Outcome, Turn, start_turn, take_unanswered
 from requesty_tui.client.errors import RouterError
 from requesty_tui.client.events import Retrying
-from requesty_tui.core import options as chat_options
 from requesty_tui.core.domain import Conversation, Message
-from requesty_tui.core.formatting import format_cost, plural
-from requesty_tui.storage.sessions import export_markdown
 from requesty_tui.ui.context import UiContext
 from requesty_tui.ui.gc_pause import gc_paused
+from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_commands import ChatCommands
-from requesty_tui.ui.screens.dialogs import TextEditorPrompt, TextPrompt
+from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
-from requesty_tui.ui.widgets.status_line import Piece, StatusLine
+from requesty_tui.ui.widgets.status_line import StatusLine
 
 YIELD_EVERY = 0.005
 """Seconds of uninterrupted stream processing before the worker lets the UI run."""
@@ -110,8 +107,8 @@ class ChatScreen(Screen[None]):
         services.catalogue.subscribe(self._models_changed)
         services.spend.subscribe(self.refresh_bars)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.context.exiting.subscribe(self, self._app_exiting)
-        unanswered = self._take_unanswered()
+        self.context.exiting.add(self._app_exiting)
+        unanswered = take_unanswered(self.conversation)
         if self.conversation.messages:
             await self._show_history()
         prompt = self.query_one(PromptInput)
@@ -122,32 +119,18 @@ class ChatScreen(Screen[None]):
         if unanswered is not None:
             if unanswered.content not in prompt.text:
                 prompt.restore(unanswered.content)
-            await self.query_one(ConversationView).add(
-                Notice(
-                    "Your last message got no reply (the app stopped before it came); it is "
-                    "back in the input box: Enter sends it.",
-                    severity="info",
-                )
-            )
+            await self.query_one(ConversationView).add(Notice(UNANSWERED, severity="info"))
         prompt.focus()
         self.refresh_bars()
         self.set_interval(DRAFT_EVERY, self.save_draft, name="draft")
 
     def on_unmount(self) -> None:
+        self.context.exiting.remove(self._app_exiting)
         self.services.catalogue.unsubscribe(self._models_changed)
         self.services.spend.unsubscribe(self.refresh_bars)
         with contextlib.suppress(Exception):
             self.save_draft(force=True)
         self.saver.close()  # writes what waits, then stops
-
-    def _take_unanswered(self) -> Message | None:
-        """A resumed conversation that ends with a prompt nobody answered (the app was killed
-        or quit before the first token): the prompt goes back to the input box instead of
-        sitting in the history as if it had been answered, so Enter sends it once."""
-        messages = self.conversation.messages
-        if messages and messages[-1].role == "user":
-            return messages.pop()
-        return None
 
     def _widget_for(self, message: Message) -> Widget:
         code = self.context.theming.code_style()
@@ -184,10 +167,14 @@ class ChatScreen(Screen[None]):
         for view in self.query(MarkdownView):
             view.set_code_theme(theme, background)
 
-    def _app_exiting(self, _signal: bool) -> None:
-        """The app is quitting: a reply cancelled now keeps its prompt in the file."""
+    def _app_exiting(self, now: bool) -> None:
+        """The app is quitting (``now``: a signal, the process is about to end): a reply
+        cancelled now keeps its prompt in the file."""
         self._exiting = True
-        self.save_draft(force=True)
+        if now:
+            self.save_now_for_exit()
+        else:
+            self.save_draft(force=True)
 
     # -- drafts and saving ----------------------------------------------------------------------
 
@@ -201,12 +188,9 @@ class ChatScreen(Screen[None]):
         try:
             self.drafts.save(self.query_one(PromptInput).text, force=force)
         except OSError as exc:
-            self.notify(
-                f"Could not keep the draft on disk ({exc.strerror or exc}); it is still in the "
-                "input box.",
-                severity="warning",
-                markup=False,
-            )
+            why = exc.strerror or exc
+            self.notify(f"Could not keep the draft on disk ({why}); it is still in the input box.",
+                        severity="warning", markup=False)  # fmt: skip
 
     def save(self) -> None:
         """Save soon, off the UI thread; failures are said once and retried (see Autosaver)."""
@@ -228,67 +212,20 @@ class ChatScreen(Screen[None]):
             self.app.call_from_thread(self._say_saved, report)
 
     def _say_saved(self, report: SaveReport) -> None:
-        if report.error is not None:
-            exc = report.error
-            self.notify(
-                f"Saving failed ({exc.strerror or exc}) in {self.services.store.folder}. "
-                f"The conversation is kept in memory; retrying every {RETRY_EVERY:g} s. "
-                "Free some space or fix the folder's permissions.",
-                severity="error",
-                timeout=15,
-                markup=False,
-            )
-        elif report.recovered and report.path is not None:
-            self.notify(f"Saved again: {report.path}", markup=False)
-        if report.forked_from and report.new_id and report.path is not None:
-            if self.conversation.id == report.forked_from:
-                self.conversation.id = report.new_id
-            self.notify(
-                "This conversation was changed elsewhere (another window?). Your version is "
-                f"saved as a copy: {report.path.name}",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
+        if report.forked_from and report.new_id and self.conversation.id == report.forked_from:
+            self.conversation.id = report.new_id
+        for text, severity in report.notices(self.services.store.folder):
+            self.notify(text, severity=severity, timeout=15, markup=False)
 
     # -- bars -------------------------------------------------------------------------------
 
     def refresh_bars(self) -> None:
         if not self._composed:
             return  # a listener called before the bars exist
-        conversation = self.conversation
-        top = Text(f" {conversation.model}  ▾ F2", style="bold")
-        settings = chat_options.summary(conversation)
-        if settings:
-            top.append("   " + " · ".join(settings), style="not bold dim")
-        self.query_one("#topbar", Static).update(top)
-        services = self.services
-        catalogue = services.catalogue
-        pieces = []
-        if self.streaming:
-            pieces.append(Piece("streaming — Esc stops", 0))
-        if not services.settings.api_key:
-            pieces.append(Piece("no API key: set REQUESTY_API_KEY", 0, warning=True))
-        if catalogue.unknown(conversation.model):
-            pieces.append(Piece(f"{conversation.model} is not on this server (F2)", 1, True))
-        turns = sum(1 for m in conversation.messages if m.role == "assistant")
-        if turns:
-            pieces.append(Piece(plural(turns, "reply", "replies"), 4))
-        total = conversation.total_cost()
-        if total is not None:
-            shown = format_cost((total[0], False))
-            pieces.append(
-                Piece(f"~{shown} total (incl. estimates)" if total[1] else f"{shown} total", 2)
-            )
-        note = reasoning_note(conversation, catalogue.info(conversation.model))
-        if note and catalogue.models:
-            pieces.append(Piece(note, 3))
-        spend = services.spend.label()
-        if spend:
-            pieces.append(Piece(spend, 5))
-        if catalogue.status:
-            pieces.append(Piece(catalogue.status, 3))
-        self.query_one(StatusLine).set_pieces(pieces)
+        self.query_one("#topbar", Static).update(top_line(self.conversation))
+        self.query_one(StatusLine).set_pieces(
+            status_pieces(self.conversation, self.services, self.streaming)
+        )
 
     def watch_streaming(self) -> None:
         self.refresh_bars()
@@ -296,9 +233,7 @@ class ChatScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "stop":
-            return self.streaming
-        return True
+        return self.streaming if action == "stop" else True
 
     def action_copy(self) -> None:
         """Copy the focused message, else the last reply."""
@@ -311,15 +246,6 @@ class ChatScreen(Screen[None]):
             self.notify("Nothing to copy yet.", severity="warning")
             return
         replies.last().action_copy()
-
-    def action_export(self) -> None:
-        """Save this conversation as Markdown and say where."""
-        try:
-            target = export_markdown(self.conversation)
-        except OSError as exc:
-            self.notify(f"Export failed: {exc}", severity="error", markup=False)
-            return
-        self.notify(f"Exported to {target}", markup=False)
 
     def action_stop(self) -> None:
         self.workers.cancel_group(self, "reply")
@@ -334,32 +260,12 @@ class ChatScreen(Screen[None]):
 
     def action_edit_option(self, key: str) -> None:
         """Ask for a new value of one per-conversation setting (palette: ``chat: …``)."""
-        option = chat_options.BY_KEY[key]
 
-        def done(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                option.apply(self.conversation, text)
-            except chat_options.OptionError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            shown = option.show(self.conversation)
-            if option.multiline and "\n" in shown:
-                shown = f"{shown.splitlines()[0][:40]}… ({len(shown.splitlines())} lines)"
-            name = option.title.removeprefix("chat: ")
-            self.notify(f"{name}: {shown or 'default'}", markup=False)
+        def changed() -> None:
             self.save()
             self.refresh_bars()
 
-        title = option.title.removeprefix("chat: ").capitalize()
-        current = option.show(self.conversation)
-        if option.multiline:
-            editor = TextEditorPrompt(title, current, hint=f"{option.help}; empty: the default.")
-            self.app.push_screen(editor, done)
-            return
-        hint = f"{option.help}. Empty: back to the default."
-        self.app.push_screen(TextPrompt(title, current, hint=hint, allow_empty=True), done)
+        edit_option(self, self.conversation, key, changed)
 
     @on(events.Click, "#topbar")
     def _topbar_clicked(self) -> None:

@@ -12,9 +12,20 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from requesty_tui.core import options as chat_options
+from requesty_tui.storage.sessions import export_markdown
 
 if TYPE_CHECKING:
     from requesty_tui.ui.screens.chat import ChatScreen
+
+
+def export(chat: ChatScreen) -> None:
+    """Save the conversation as Markdown and say where."""
+    try:
+        target = export_markdown(chat.conversation)
+    except OSError as exc:
+        chat.notify(f"Export failed: {exc}", severity="error", markup=False)
+        return
+    chat.notify(f"Exported to {target}", markup=False)
 
 
 class ChatCommands(Provider):
@@ -29,7 +40,7 @@ class ChatCommands(Provider):
         yield "chat: new", "Start a new conversation (ctrl+n)", chat.action_new_chat
         yield "model: pick", "Choose the model for this conversation (f2)", chat.action_pick_model
         if chat.conversation.messages:
-            yield "chat: export", "Save this conversation as Markdown", chat.action_export
+            yield "chat: export", "Save this conversation as Markdown", partial(export, chat)
         if chat.streaming:
             yield "chat: stop", "Stop the streaming reply (esc)", chat.action_stop
         yield from self._options(chat)

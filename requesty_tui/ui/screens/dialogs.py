@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, TextArea
+
+from requesty_tui.core import options as chat_options
+from requesty_tui.core.domain import Conversation
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -106,3 +112,35 @@ class Confirm(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+def edit_option(
+    screen: Screen[Any], conversation: Conversation, key: str, changed: Callable[[], None]
+) -> None:
+    """Ask for a new value of one per-conversation setting; ``changed`` after a valid one."""
+    option = chat_options.BY_KEY[key]
+
+    def done(text: str | None) -> None:
+        if text is None:
+            return
+        try:
+            option.apply(conversation, text)
+        except chat_options.OptionError as exc:
+            said = str(exc)
+            screen.notify(said[:1].upper() + said[1:] + ".", severity="error", markup=False)
+            return
+        shown = option.show(conversation)
+        if option.multiline and "\n" in shown:
+            shown = f"{shown.splitlines()[0][:40]}… ({len(shown.splitlines())} lines)"
+        name = option.title.removeprefix("chat: ")
+        screen.notify(f"{name}: {shown or 'default'}", markup=False)
+        changed()
+
+    title = option.title.removeprefix("chat: ").capitalize()
+    current = option.show(conversation)
+    if option.multiline:
+        editor = TextEditorPrompt(title, current, hint=f"{option.help}; empty: the default.")
+        screen.app.push_screen(editor, done)
+        return
+    hint = f"{option.help}. Empty: back to the default."
+    screen.app.push_screen(TextPrompt(title, current, hint=hint, allow_empty=True), done)

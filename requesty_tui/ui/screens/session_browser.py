@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 
 from rich.text import Text
 from textual import on, work
@@ -23,6 +22,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
+from requesty_tui.core.formatting import format_usd
 from requesty_tui.storage.sessions import (
     MATCH_END,
     MATCH_START,
@@ -58,8 +58,6 @@ class SessionBrowser(FilterListScreen[str | None]):
         self.rows: list[SessionSummary] = []
         self.indexing = True
         """True until the index has caught up with the folder (done in a thread)."""
-        self.painted_at = 0.0
-        """When the first frame with the list was drawn (the benchmark reads it)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="browser"):
@@ -74,23 +72,19 @@ class SessionBrowser(FilterListScreen[str | None]):
         table.add_columns("Updated", "Title", "Model", "Msgs", "Cost")
         self.reload()  # what the index knows: instant
         self.query_one(Input).focus()
-        self.call_after_refresh(self._painted)
         self._catch_up()
-
-    def _painted(self) -> None:
-        self.painted_at = time.perf_counter()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _catch_up(self) -> None:
         """Read new and changed files into the index (slow only the first time)."""
         store = SessionStore(self.store.folder, self.store.index_path)
         try:
-            changed = store.refresh_index()
+            store.refresh_index()
         finally:
             store.close()
-        self.app.call_from_thread(self._caught_up, changed)
+        self.app.call_from_thread(self._caught_up)
 
-    def _caught_up(self, changed: int) -> None:
+    def _caught_up(self) -> None:
         self.indexing = False
         self.reload()
 
@@ -109,7 +103,7 @@ class SessionBrowser(FilterListScreen[str | None]):
         table.clear()
         for row in self.rows:
             if row.readable:
-                cost = f"${row.cost:.4f}" if row.cost is not None else ""
+                cost = format_usd(row.cost) if row.cost is not None else ""
                 cells = [
                     format_updated(row.updated),
                     Text(row.title or "(untitled)"),

@@ -87,8 +87,6 @@ class MarkdownView(Widget):
         self._grown_at = 0.0
         self._grow_due = False
         self._line_style: Style | None = None
-        self.renders = 0
-        """How many times the tail was rendered (the benchmark reads it)."""
         self._lazy = False
         """A complete text not rendered yet: its height is estimated until it is on screen."""
         if text:
@@ -171,7 +169,6 @@ class MarkdownView(Widget):
         old_tail = self._tail_lines
         skipped = self._render_new_blocks(width)
         self._render_tail(width)
-        self.renders += 1
         height = self._height()
         if self._text_complete:
             if height != shown:

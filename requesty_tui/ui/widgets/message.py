@@ -34,6 +34,22 @@ class UserMessage(Static, can_focus=True):
 
     HELP_TITLE = "Your message"
     BINDINGS = [Binding("y", "copy", "Copy", id="message.copy")]
+    DEFAULT_CSS = """
+    UserMessage {
+        margin: 1 0 0 0;
+        padding: 0 1;
+        border: round $chat-user 60%;
+        border-title-color: $chat-user;
+        height: auto;
+        &.-not-sent {
+            border: round $error 60%;
+            color: $text-muted;
+        }
+        &:focus {
+            border: round $accent;
+        }
+    }
+    """
 
     def action_copy(self) -> None:
         self.post_message(CopyRequest(self.message.content, "your message"))
@@ -61,6 +77,25 @@ class ThinkingBlock(Vertical, can_focus=True):
 
     HELP_TITLE = "Thinking"
     BINDINGS = [Binding("enter,space", "toggle_open", "Open/fold thinking", id="thinking.toggle")]
+    DEFAULT_CSS = """
+    ThinkingBlock {
+        height: auto;
+        margin: 0 0 1 0;
+        padding: 0 1;
+        border-left: outer $chat-reasoning 60%;
+        color: $chat-reasoning;
+        &.-folded MarkdownView {
+            display: none;
+        }
+        .thinking-label {
+            height: 1;
+            text-style: italic;
+        }
+        &:focus {
+            border-left: outer $accent;
+        }
+    }
+    """
 
     def __init__(
         self, text: str = "", *, expanded: bool = True, code_style: CodeStyle | None = None
@@ -120,6 +155,24 @@ class AssistantMessage(Vertical, can_focus=True):
     """
 
     HELP_TITLE = "Reply"
+    DEFAULT_CSS = """
+    AssistantMessage {
+        margin: 1 0 0 0;
+        height: auto;
+        border: round $chat-assistant 50%;
+        padding: 0 1;
+        &.-cancelled, &.-error {
+            border: round $warning 60%;
+        }
+        &:focus {
+            border: round $accent;
+        }
+        .reply-header {
+            color: $text-muted;
+            height: 1;
+        }
+    }
+    """
     BINDINGS = [
         Binding("y", "copy", "Copy", id="reply.copy"),
         Binding("c", "copy_code", "Copy code", id="reply.copy_code"),
@@ -257,6 +310,21 @@ def _state_label(finish_reason: str | None) -> str:
 
 class Notice(Static):
     """An error or information line in the conversation (plain text, never markup)."""
+
+    DEFAULT_CSS = """
+    Notice {
+        margin: 1 0 0 0;
+        padding: 0 1;
+        height: auto;
+        &.-error {
+            color: $chat-error;
+            background: $chat-error 12%;
+        }
+        &.-info {
+            color: $text-muted;
+        }
+    }
+    """
 
     def __init__(self, text: str, *, severity: str = "error") -> None:
         super().__init__(Content(make_safe(text)), markup=False, classes=f"-{severity}")

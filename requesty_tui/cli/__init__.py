@@ -1,0 +1,105 @@
+"""Command line: the TUI, ``ask`` (one-shot to stdout), ``sessions`` and ``models``.
+
+Exit codes: 0 success, 2 usage error, 3 auth/config error, 4 network/server error.
+The UI is imported only when the TUI starts, so ``ask`` and ``models`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from requesty_tui import __version__
+from requesty_tui.cli.common import EXIT_BROKEN_PIPE, EXIT_USAGE, error
+from requesty_tui.core.settings import ConfigError
+from requesty_tui.storage.settings_file import load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="requesty-tui",
+        description="A terminal chat client for the Requesty LLM router.",
+        epilog="Key: REQUESTY_API_KEY. Other server: REQUESTY_BASE_URL. "
+        "Config: $XDG_CONFIG_HOME/requesty-tui/config.toml.",
+    )
+    parser.add_argument("--version", action="version", version=f"requesty-tui {__version__}")
+    parser.add_argument("--model", "-m", help="model id, e.g. openai/gpt-4o-mini")
+    parser.add_argument("--base-url", help="OpenAI-compatible base URL (default: Requesty)")
+    parser.add_argument(
+        "--resume",
+        "-r",
+        metavar="ID",
+        help="resume a saved conversation ('latest' for the most recent)",
+    )
+    parser.add_argument(
+        "--continue",
+        "-c",
+        dest="resume",
+        action="store_const",
+        const="latest",
+        help="continue the most recent conversation",
+    )
+    sub = parser.add_subparsers(dest="command")
+    ask = sub.add_parser("ask", help="stream one reply to stdout (reads stdin when piped)")
+    ask.add_argument("prompt", nargs="*", help="the prompt; stdin is appended when piped")
+    ask.add_argument("--model", "-m", dest="ask_model", help="model id")
+    ask.add_argument("--system", help="system prompt")
+    models = sub.add_parser("models", help="list the router's chat models")
+    models.add_argument(
+        "--all", action="store_true", help="also embedding, image and speech models"
+    )
+    sessions = sub.add_parser("sessions", help="list saved conversations")
+    sessions_sub = sessions.add_subparsers(dest="sessions_command")
+    export = sessions_sub.add_parser("export", help="print a conversation as Markdown")
+    export.add_argument("id", help="session id, or 'latest'")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as Unix tools do. Python would
+        # complain again when it flushes stdout at exit, so point stdout at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    model = getattr(args, "ask_model", None) or args.model
+    try:
+        settings = load_settings(cli={"base_url": args.base_url, "model": model})
+    except ConfigError as exc:
+        error(exc)
+        return exc.exit_code
+    for warning in settings.warnings:
+        print(f"requesty-tui: warning: {warning}", file=sys.stderr)
+    if args.command == "ask":
+        from requesty_tui.cli.ask import ask
+
+        return ask(settings, args.prompt, args.system, sys.stdin, sys.stdout)
+    from requesty_tui.cli import listings
+
+    if args.command == "models":
+        return listings.models(settings, sys.stdout, include_all=args.all)
+    if args.command == "sessions":
+        if args.sessions_command == "export":
+            return listings.export(args.id, sys.stdout)
+        return listings.sessions(sys.stdout)
+    from requesty_tui.storage.sessions import SessionStore
+
+    store = SessionStore()
+    conversation = None
+    if args.resume:
+        # The app saves with the store that read the file: a store that never saw it would
+        # take the file for one changed elsewhere and save a copy.
+        conversation = listings.load_session(args.resume, store)
+        if conversation is None:
+            return EXIT_USAGE
+    from requesty_tui.ui.app import RequestyApp
+
+    RequestyApp(settings, model=model, conversation=conversation, store=store).run()
+    return 0

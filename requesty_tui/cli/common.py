@@ -1,0 +1,16 @@
+"""What every command shares: exit codes and the one-line error on stderr."""
+
+from __future__ import annotations
+
+import sys
+
+EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 128 + 13
+"""What a shell reports for a tool that SIGPIPE ended (``set -o pipefail`` sees the same)."""
+
+
+def error(exc: object) -> None:
+    """One line on stderr; a server's words in it cannot be escape sequences."""
+    from requesty_tui.core.safe_text import make_safe
+
+    print(f"requesty-tui: {make_safe(str(exc))}", file=sys.stderr)

@@ -1,0 +1,181 @@
+"""Reading a chat completion's answer into typed events: the event stream (or one JSON
+document from a server that ignored ``stream: true``), chunk by chunk. No retries, no HTTP
+errors: :mod:`requesty_tui.client.router` does those."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from requesty_tui.client.errors import (
+    ProtocolError,
+    ProviderStreamError,
+    StreamCutError,
+    extract_message,
+)
+from requesty_tui.client.events import (
+    ChunkSkipped,
+    ModelReported,
+    ReasoningDelta,
+    StreamEnd,
+    StreamEvent,
+    TextDelta,
+    UsageReport,
+)
+from requesty_tui.client.sse import SSEError, SSEParser
+from requesty_tui.core.domain import FinishReason, Usage
+
+_FINISH: dict[str, FinishReason] = {
+    "stop": "stop",
+    "length": "length",
+    "max_tokens": "length",
+    "content_filter": "content_filter",
+    "tool_calls": "tool_calls",
+    "function_call": "tool_calls",
+}
+ERROR_BODY_LIMIT = 64 * 1024
+"""Bytes of an error body read at most (an error page must not eat memory)."""
+
+
+async def read_stream(resp: httpx.Response) -> AsyncIterator[StreamEvent]:
+    ctype = resp.headers.get("content-type", "").lower()
+    if "text/event-stream" not in ctype:
+        async for event in _read_whole(resp, ctype):
+            yield event
+        return
+    parser = SSEParser()
+    model: str | None = None
+    finish: FinishReason | None = None
+    done = False
+    malformed = 0
+    produced = False
+    try:
+        async for raw in resp.aiter_bytes():
+            for sse in parser.feed_bytes(raw):
+                data = sse.data
+                if data.strip() == "[DONE]":
+                    done = True
+                    break
+                try:
+                    chunk = json.loads(data)
+                except ValueError:
+                    chunk = None
+                if not isinstance(chunk, dict):
+                    # Whatever the line held is missing from the reply: say so, never
+                    # drop text silently (a proxy's malformed chunk took a word away).
+                    malformed += 1
+                    what = "invalid JSON" if chunk is None else "not a JSON object"
+                    yield ChunkSkipped(malformed, what)
+                    continue
+                for event in chunk_events(chunk, model):
+                    if isinstance(event, ModelReported):
+                        model = event.model
+                    elif isinstance(event, StreamEnd):
+                        finish = event.finish_reason
+                        continue
+                    elif isinstance(event, TextDelta | ReasoningDelta):
+                        produced = True
+                    yield event
+            if done:
+                break
+    except SSEError as exc:
+        raise ProtocolError(f"The server sent an unusable event stream: {exc}.") from None
+    if finish is None and not done:
+        skipped = f" ({malformed} malformed lines skipped)" if malformed else ""
+        raise StreamCutError(
+            f"The connection closed before the reply finished{skipped}.",
+            "The partial reply is kept; retry to ask again.",
+        )
+    if malformed and not produced:
+        raise ProtocolError(
+            f"The server's event stream had no readable chunk ({malformed} malformed "
+            f"line{'s' if malformed != 1 else ''}).",
+            "Check that REQUESTY_BASE_URL points at an OpenAI-compatible /v1 endpoint; retry.",
+        )
+    yield StreamEnd(finish or "stop")
+
+
+async def _read_whole(resp: httpx.Response, ctype: str) -> AsyncIterator[StreamEvent]:
+    """A server that ignored ``stream: true`` and answered with one JSON document."""
+    text = await read_some(resp, limit=32 * 1024 * 1024)
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        what = extract_message(text) or "an empty answer"
+        raise ProtocolError(
+            f"The server did not answer with an event stream ({ctype or 'no content type'}:"
+            f" {what}).",
+            "Check that REQUESTY_BASE_URL points at an OpenAI-compatible /v1 endpoint.",
+        ) from None
+    if not isinstance(payload, dict):
+        raise ProtocolError("The server answered with JSON that is not a chat completion.")
+    if payload.get("error"):
+        raise ProviderStreamError(
+            f"The provider failed: {extract_message(text)}.", "Retry, or pick another model."
+        )
+    finish: FinishReason = "stop"
+    if isinstance(payload.get("model"), str):
+        yield ModelReported(payload["model"])
+    choices = payload.get("choices")
+    if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+        message = choices[0].get("message") or {}
+        if isinstance(message, dict):
+            reasoning = message.get("reasoning_content") or message.get("reasoning")
+            if isinstance(reasoning, str) and reasoning:
+                yield ReasoningDelta(reasoning)
+            if isinstance(message.get("content"), str) and message["content"]:
+                yield TextDelta(message["content"])
+        finish = _FINISH.get(str(choices[0].get("finish_reason")), "stop")
+    if isinstance(payload.get("usage"), dict):
+        yield UsageReport(Usage.from_api(payload["usage"]))
+    yield StreamEnd(finish)
+
+
+async def read_some(resp: httpx.Response, limit: int = ERROR_BODY_LIMIT) -> str:
+    """Read at most ``limit`` bytes of a body (an error page must not eat memory)."""
+    parts: list[bytes] = []
+    size = 0
+    async for raw in resp.aiter_bytes():
+        parts.append(raw)
+        size += len(raw)
+        if size >= limit:
+            break
+    return b"".join(parts).decode("utf-8", errors="replace")
+
+
+def chunk_events(chunk: dict[str, Any], model: str | None) -> list[StreamEvent]:
+    """The events of one ``chat.completion.chunk`` (tool-call fragments are ignored)."""
+    if chunk.get("error"):
+        raise ProviderStreamError(
+            f"The provider stream failed: {extract_message(json.dumps(chunk))}.",
+            "The partial reply is kept; retry, or pick another model.",
+        )
+    events: list[StreamEvent] = []
+    reported = chunk.get("model")
+    if isinstance(reported, str) and reported and reported != model:
+        events.append(ModelReported(reported))
+    choices = chunk.get("choices")
+    if isinstance(choices, list):
+        for choice in choices:
+            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                continue
+            delta = choice.get("delta")
+            if isinstance(delta, dict):
+                reasoning = delta.get("reasoning_content")
+                if not isinstance(reasoning, str) or not reasoning:
+                    reasoning = delta.get("reasoning")
+                if isinstance(reasoning, str) and reasoning:
+                    events.append(ReasoningDelta(reasoning))
+                content = delta.get("content")
+                if isinstance(content, str) and content:
+                    events.append(TextDelta(content))
+            reason = choice.get("finish_reason")
+            if isinstance(reason, str) and reason:
+                events.append(StreamEnd(_FINISH.get(reason, "stop")))
+    usage = chunk.get("usage")
+    if isinstance(usage, dict):
+        events.append(UsageReport(Usage.from_api(usage)))
+    return events

@@ -1,0 +1,50 @@
+"""What the chat screen's two bars say: the model and settings on top, the state below."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from requesty_tui.chat.request import reasoning_note
+from requesty_tui.chat.services import Services
+from requesty_tui.core import options as chat_options
+from requesty_tui.core.domain import Conversation
+from requesty_tui.core.formatting import format_cost, plural
+from requesty_tui.ui.widgets.status_line import Piece
+
+
+def top_line(conversation: Conversation) -> Text:
+    """The model (click or F2 to change it) and the conversation's settings."""
+    top = Text(f" {conversation.model}  ▾ F2", style="bold")
+    settings = chat_options.summary(conversation)
+    if settings:
+        top.append("   " + " · ".join(settings), style="not bold dim")
+    return top
+
+
+def status_pieces(conversation: Conversation, services: Services, streaming: bool) -> list[Piece]:
+    """The status bar's pieces, most important first (the bar drops the others to fit)."""
+    catalogue = services.catalogue
+    pieces = []
+    if streaming:
+        pieces.append(Piece("streaming — Esc stops", 0))
+    if not services.settings.api_key:
+        pieces.append(Piece("no API key: set REQUESTY_API_KEY", 0, warning=True))
+    if catalogue.unknown(conversation.model):
+        pieces.append(Piece(f"{conversation.model} is not on this server (F2)", 1, True))
+    turns = sum(1 for m in conversation.messages if m.role == "assistant")
+    if turns:
+        pieces.append(Piece(plural(turns, "reply", "replies"), 4))
+    total = conversation.total_cost()
+    if total is not None:
+        shown = format_cost((total[0], False))
+        label = f"~{shown} total (incl. estimates)" if total[1] else f"{shown} total"
+        pieces.append(Piece(label, 2))
+    note = reasoning_note(conversation, catalogue.info(conversation.model))
+    if note and catalogue.models:
+        pieces.append(Piece(note, 3))
+    spend = services.spend.label()
+    if spend:
+        pieces.append(Piece(spend, 5))
+    if catalogue.status:
+        pieces.append(Piece(catalogue.status, 3))
+    return pieces
