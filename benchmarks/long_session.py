@@ -1,7 +1,11 @@
 """Resume a 1,000-message / ~2 MB conversation: time to its last screen, loading earlier turns,
 and peak memory (RSS). Each run is a fresh process, so the numbers include nothing cached.
 
-    python benchmarks/long_session.py [--runs 3] [--messages 1000]
+``--tree``: the same 1,000 messages with 200 branch points (a regenerated reply beside every
+fourth one). Also times switching to another alternative of the last reply (until the frame
+that shows it), how many message widgets that built, and a save with and without changes.
+
+    python benchmarks/long_session.py [--runs 3] [--messages 1000] [--tree]
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 
 from _harness import ROOT, median
 
@@ -46,6 +51,26 @@ async def main():
         await pilot.pause()
         shown = app.shown_at
         view = app.screen.query_one(ConversationView)
+        switch = rebuilt = None
+        if os.environ.get("TREE"):
+            from requesty_tui.ui.messages import ShowAlternative
+            from requesty_tui.ui.widgets import markdown_view
+            built = []
+            init = markdown_view.MarkdownView.__init__
+            def counting(self, *a, **k):
+                built.append(self)
+                init(self, *a, **k)
+            markdown_view.MarkdownView.__init__ = counting
+            screen = app.screen
+            reply = screen.query(AssistantMessage).last()
+            t = time.perf_counter()
+            before = reply.text
+            screen.post_message(ShowAlternative(reply.message, -1))
+            while screen.query(AssistantMessage).last().text == before:
+                await asyncio.sleep(0.001)
+            await pilot.pause()
+            switch, rebuilt = time.perf_counter() - t, len(built)
+            markdown_view.MarkdownView.__init__ = init
         windows = []
         for _ in range(5):
             t = time.perf_counter()
@@ -54,13 +79,14 @@ async def main():
             windows.append(time.perf_counter() - t)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps({"load": loaded - start, "shown": shown - start,
-                          "window": sorted(windows)[len(windows) // 2], "rss_mb": rss}))
+                          "window": sorted(windows)[len(windows) // 2], "rss_mb": rss,
+                          "switch": switch, "rebuilt": rebuilt}))
 
 asyncio.run(main())
 """
 
 
-def build(messages: int) -> tuple[str, int]:
+def build(messages: int, tree: bool = False) -> tuple[str, int]:
     from requesty_tui.core.domain import Conversation, Message
     from requesty_tui.storage.sessions import SessionStore
     from requesty_tui.testing.corpus import markdown_document
@@ -78,14 +104,46 @@ def build(messages: int) -> tuple[str, int]:
                 finish_reason=None if role == "user" else "stop",
             )
         )
+    if tree:
+        # 200 branch points: a second reply beside every fourth of the first 800 messages' replies
+        # (so 1,000 messages in all, the branch on screen still ending at the newest one).
+        conv.messages = conv.messages[: messages - messages // 5]
+        end = conv.messages[-1]
+        replies = [m for m in conv.messages if m.role == "assistant"]
+        for n, reply in enumerate(replies[:: max(1, len(replies) // (messages // 5))]):
+            if len(conv.messages) >= messages:
+                break
+            parent = conv.tree().parent(reply)
+            conv.add(Message(role="assistant", content=f"alternative {n}\n\n{reply.content}",
+                             finish_reason="stop"), under=parent)  # fmt: skip
+        conv.show(end)
+        if conv.tree().parent(end) is not None:  # the newest reply has an alternative too
+            conv.add(Message(role="assistant", content="the last one's alternative",
+                             finish_reason="stop"), under=conv.tree().parent(end))  # fmt: skip
+            conv.show(end)
+    save_costs(conv)
     SessionStore().save(conv)
     return conv.id, sum(len(m.content) for m in conv.messages)
+
+
+def save_costs(conv: object) -> None:
+    """A save of the whole conversation, the first time and again with nothing changed."""
+    from requesty_tui.storage.session_format import to_toml
+
+    for label in ("first", "unchanged"):
+        started = time.perf_counter()
+        to_toml(conv)  # type: ignore[arg-type]
+        SAVES[label] = time.perf_counter() - started
+
+
+SAVES: dict[str, float] = {}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--tree", action="store_true", help="200 branch points")
     args = parser.parse_args()
     import os
 
@@ -100,8 +158,10 @@ def main() -> None:
         os.environ.update(
             {k: env[k] for k in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
         )
-        session_id, size = build(args.messages)
+        session_id, size = build(args.messages, args.tree)
         env["SESSION_ID"] = session_id
+        if args.tree:
+            env["TREE"] = "1"
         results = []
         for _ in range(args.runs):
             out = subprocess.run(
@@ -122,6 +182,17 @@ def main() -> None:
         values = [r[key] for r in results]
         print(f"  {label}: {median(values):.2f} s (runs: {', '.join(f'{v:.2f}' for v in values)})")
     print(f"  peak RSS: {median([r['rss_mb'] for r in results]):.0f} MB")
+    print(
+        f"  save (to_toml): {SAVES['first'] * 1000:.0f} ms the first time, "
+        f"{SAVES['unchanged'] * 1000:.1f} ms with nothing changed"
+    )
+    if args.tree:
+        switches = [r["switch"] for r in results]
+        print(
+            f"  switch to another alternative of the last reply: {median(switches) * 1000:.0f} ms "
+            f"(runs: {', '.join(f'{v * 1000:.0f}' for v in switches)}), "
+            f"{results[0]['rebuilt']} message widget(s) built"
+        )
 
 
 if __name__ == "__main__":

@@ -30,13 +30,17 @@ def new_conversation(settings: Settings, model: str) -> Conversation:
     )
 
 
-def build_request(conversation: Conversation, model: ModelInfo | None) -> ChatRequest:
+def build_request(
+    conversation: Conversation, model: ModelInfo | None, model_id: str | None = None
+) -> ChatRequest:
+    """The request for the branch on screen, to ``model_id`` (default: the conversation's
+    model; ``model`` is what the model list says of it)."""
     options = conversation.options
     effort = options.reasoning_effort
     if model is None or not model.supports_reasoning:
         effort = None
     return ChatRequest(
-        model=conversation.model,
+        model=model_id or conversation.model,
         messages=conversation.api_messages(),
         temperature=options.temperature,
         max_tokens=options.max_tokens,

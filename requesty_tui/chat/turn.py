@@ -3,9 +3,10 @@
 The "nothing is lost" rules are decided here, once, and property-tested over random event
 sequences (``tests/unit/test_turn.py``): a reply that received anything is kept (marked
 ``cancelled`` or ``error`` when it did not finish); a request that received nothing takes its
-prompt back out of the conversation and gives the text back for the input box, except when the
-app is quitting, where the prompt stays in the file so that the next start offers it again.
-The screen only turns an :class:`Outcome` into widgets.
+new prompt back out of the conversation and gives the text back for the input box, except when
+the app is quitting, where the prompt stays in the file so that the next start offers it again;
+a regenerated reply that received nothing leaves the branch on screen as it was. The screen
+only turns an :class:`Outcome` into widgets.
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ class Turn:
     """The model asked."""
     prices: Callable[[str], ModelInfo | None] = lambda _model: None
     """What the model list knows of a model (for a cost estimate when the router gives none)."""
+    prompt_is_new: bool = True
+    """False for a regenerated reply: the prompt was answered before and stays."""
+    before: Message | None = None
+    """The end of the branch on screen before the turn (shown again if nothing arrives)."""
+    edit_of: Message | None = None
+    """The prompt this one is a new version of (an edit)."""
     answer: Message = field(init=False)
     parts: list[str] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)
@@ -99,7 +106,7 @@ class Turn:
         self.answer.reasoning = "".join(self.reasoning) or None
         self.answer.skipped_chunks = self.skipped.total if self.skipped else 0
         if self.received and not self.conversation.holds(self.answer):
-            self.conversation.add(self.answer)
+            self.conversation.add(self.answer, under=self.prompt)
         return self.received
 
     # -- the end -------------------------------------------------------------------------------
@@ -126,7 +133,7 @@ class Turn:
         not_sent = None
         if not kept:
             self.conversation.discard(self.answer)
-            if not (cancelled and exiting):
+            if self.prompt_is_new and not (cancelled and exiting):
                 # Nothing came back: the prompt leaves the history and goes back to the input.
                 self.conversation.discard(self.prompt)
                 give_back = self.prompt.content
@@ -145,6 +152,10 @@ class Turn:
                 f"{plural(self.skipped.total, 'chunk')} of the stream could not be read "
                 f"({self.skipped.reason}); the reply may be missing text."
             )
+        keeps_prompt = self.prompt_is_new and cancelled and exiting
+        before = self.before
+        if not kept and not keeps_prompt and before and self.conversation.holds(before):
+            self.conversation.show(before)  # the branch on screen as it was
         self.ended = Outcome(kept, finish, give_back, not_sent, tuple(notices))
         return self.ended
 
@@ -154,15 +165,32 @@ def start_turn(
     text: str,
     model: str,
     prices: Callable[[str], ModelInfo | None] = lambda _model: None,
+    *,
+    instead_of: Message | None = None,
 ) -> Turn:
-    """Add the prompt to the conversation (titled by it when untitled) and start its turn."""
+    """Add the prompt to the conversation (titled by it when untitled) and start its turn.
+    ``instead_of``: an edit, a new version of that prompt beside it."""
     from requesty_tui.core.domain import make_title
 
+    before = conversation.current()
     prompt = Message(role="user", content=text)
-    conversation.add(prompt)
+    under = conversation.tree().parent(instead_of) if instead_of is not None else before
+    conversation.add(prompt, under=under)
     if not conversation.title:
         conversation.title = make_title(text)
-    return Turn(conversation, prompt, model, prices)
+    return Turn(conversation, prompt, model, prices, before=before, edit_of=instead_of)
+
+
+def start_regeneration(
+    conversation: Conversation,
+    prompt: Message,
+    model: str,
+    prices: Callable[[str], ModelInfo | None] = lambda _model: None,
+) -> Turn:
+    """Ask again for a reply to ``prompt``: the new one is an alternative of the old ones."""
+    before = conversation.current()
+    conversation.show(prompt)  # the request carries the branch up to the prompt
+    return Turn(conversation, prompt, model, prices, prompt_is_new=False, before=before)
 
 
 UNANSWERED = (

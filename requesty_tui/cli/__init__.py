@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     sessions_sub = sessions.add_subparsers(dest="sessions_command")
     export = sessions_sub.add_parser("export", help="print a conversation as Markdown")
     export.add_argument("id", help="session id, or 'latest'")
+    export.add_argument(
+        "--all-branches", action="store_true", help="also every alternative, folded"
+    )
     return parser
 
 
@@ -87,7 +90,7 @@ def _main(argv: list[str] | None) -> int:
         return listings.models(settings, sys.stdout, include_all=args.all)
     if args.command == "sessions":
         if args.sessions_command == "export":
-            return listings.export(args.id, sys.stdout)
+            return listings.export(args.id, sys.stdout, all_branches=args.all_branches)
         return listings.sessions(sys.stdout)
     from requesty_tui.storage.sessions import SessionStore
 

@@ -62,13 +62,13 @@ def sessions(out: TextIO) -> int:
     return 0
 
 
-def export(session_id: str, out: TextIO) -> int:
-    from requesty_tui.storage.session_format import to_markdown
+def export(session_id: str, out: TextIO, *, all_branches: bool = False) -> int:
+    from requesty_tui.storage.export import to_markdown
 
     conversation = load_session(session_id)
     if conversation is None:
         return EXIT_USAGE
-    out.write(to_markdown(conversation))
+    out.write(to_markdown(conversation, all_branches=all_branches))
     return 0
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from requesty_tui.core.tree import ROOT, Tree
+
 Role = Literal["system", "user", "assistant"]
 FinishReason = Literal["stop", "length", "content_filter", "tool_calls", "cancelled", "error"]
 
@@ -222,6 +224,13 @@ class KeySpend:
         )
 
 
+class _Leaf:
+    """The default of :meth:`Conversation.add`: under the end of the branch on screen."""
+
+
+LEAF = _Leaf()
+
+
 def new_message_id() -> str:
     """Six lowercase letters and digits: short enough to edit by hand, unique enough in a file."""
     import secrets
@@ -248,6 +257,9 @@ class Message:
     """Keys this version does not know, kept so that a rewrite loses nothing."""
     id: str = field(default_factory=new_message_id, compare=False)
     """Stable for the message's life in memory (saving caches each message's text by it)."""
+    parent: str | None = field(default=None, compare=False)
+    """Where it hangs in the tree: None, the message before it; ``tree.ROOT``, the start; else
+    a message's id (see :mod:`requesty_tui.core.tree`)."""
 
     def to_api(self) -> dict[str, str]:
         return {"role": self.role, "content": self.content}
@@ -292,21 +304,93 @@ class Conversation:
     messages: list[Message] = field(default_factory=list)
     options: RequestOptions = field(default_factory=RequestOptions)
     extra: dict[str, Any] = field(default_factory=dict)
+    leaf: str | None = field(default=None, compare=False)
+    """The id of the last message of the branch on screen (None: the last message)."""
+    branches: dict[str, str] = field(default_factory=dict, compare=False)
+    """Parent id → the child last on screen, so that a branch switched back to is as left."""
+    problems: list[str] = field(default_factory=list, compare=False)
+    """What was wrong with the tree in the file (said once when it is opened; not saved)."""
 
-    def add(self, message: Message) -> None:
-        """A new message at the end of the conversation."""
+    def tree(self) -> Tree:
+        return Tree(self.messages)
+
+    def current(self) -> Message | None:
+        """The last message of the branch on screen."""
+        if self.leaf is not None:
+            for message in reversed(self.messages):
+                if message.id == self.leaf:
+                    return message
+        return self.messages[-1] if self.messages else None
+
+    def path(self) -> list[Message]:
+        """The branch on screen, first message first: what is shown and sent."""
+        if all(m.parent is None for m in self.messages):
+            end = self.current()
+            if end is None:
+                return []
+            index = next(
+                i for i in range(len(self.messages) - 1, -1, -1) if self.messages[i] is end
+            )
+            return self.messages[: index + 1]  # a linear chat: no tree to walk
+        end = self.current()
+        return self.tree().path_to(end) if end is not None else []
+
+    def add(self, message: Message, under: Message | _Leaf | None = LEAF) -> None:
+        """A new message under ``under`` (by default the end of the branch on screen), which
+        becomes the end of the branch on screen."""
+        parent = self.current() if isinstance(under, _Leaf) else under
+        last = self.messages[-1] if self.messages else None
+        if parent is last and message.parent is None:
+            pass  # the message before it: no parent to write
+        else:
+            message.parent = parent.id if parent is not None else ROOT
         self.messages.append(message)
+        self.show(message)
+
+    def show(self, message: Message) -> None:
+        """Make ``message`` the end of the branch on screen, and remember the way to it."""
+        self.leaf = message.id if self.messages and self.messages[-1] is not message else None
+        tree = self.tree()
+        for node in tree.path_to(message)[1:]:
+            parent = tree.parent_id.get(node.id)
+            if parent is not None:
+                self.branches[parent] = node.id
 
     def holds(self, message: Message) -> bool:
         """By identity: two replies with the same text in the same second are still two."""
         return any(m is message for m in self.messages)
 
     def discard(self, message: Message) -> None:
-        """Take a message out (a prompt that got no reply); nothing if it is not there."""
-        for index, m in enumerate(self.messages):
-            if m is message:
-                del self.messages[index]
-                return
+        """Take a message and everything under it out (a prompt that got no reply, a deleted
+        branch); the branch on screen ends at its parent, or at a sibling's end."""
+        tree = self.tree()
+        if message.id not in tree.by_id:
+            return
+        gone = {m.id for m in tree.below(message)}
+        parent = tree.parent(message)
+        siblings = [m for m in tree.siblings(message) if m.id not in gone]
+        on_screen = self.current()
+        # A kept message never loses the message before it: a message whose parent is "the
+        # message before" is that message's child, and would be going too.
+        self.messages[:] = [m for m in self.messages if m.id not in gone]
+        self._simplify()
+        for key in [k for k, v in self.branches.items() if k in gone or v in gone]:
+            del self.branches[key]
+        if on_screen is None or on_screen.id in gone:
+            end = siblings[-1] if siblings else parent
+            if end is not None:
+                self.show(self.tree().descend(end, self.branches))
+            else:
+                self.leaf = None
+
+    def _simplify(self) -> None:
+        """A parent that is the message before becomes implicit again (a chat whose
+        alternatives are all gone is a plain list, written as format 1)."""
+        before = ROOT
+        for message in self.messages:
+            if message.parent is not None and message.parent == before:
+                message.parent = None
+            before = message.id
 
     def total_cost(self) -> tuple[float, bool] | None:
         """(USD, includes_estimates) over every reply that has a cost or an estimate."""
@@ -316,12 +400,14 @@ class Conversation:
             return None
         return sum(c for c, _ in known), any(est for _, est in known)
 
-    def api_messages(self) -> list[dict[str, str]]:
-        """The messages to send: the system prompt, then every turn with content."""
+    def api_messages(self, path: list[Message] | None = None) -> list[dict[str, str]]:
+        """The messages to send: the system prompt, then every turn with content of the branch
+        on screen (or of ``path``)."""
         out: list[dict[str, str]] = []
         if self.system:
             out.append({"role": "system", "content": self.system})
-        out.extend(m.to_api() for m in self.messages if m.content or m.role == "user")
+        turns = self.path() if path is None else path
+        out.extend(m.to_api() for m in turns if m.content or m.role == "user")
         return out
 
 

@@ -13,11 +13,16 @@ from typing import Any
 import tomli_w
 
 from requesty_tui.core.domain import Conversation, Message, Usage
-from requesty_tui.core.formatting import plural, usage_summary
 from requesty_tui.core.options import options_from
+from requesty_tui.core.tree import repair
 
-FORMAT = 1
+FORMAT = 2
+"""The newest format this version reads. A conversation is written as format 1 unless it has
+alternatives (format 2: ids, parents and the branch on screen), so that an older version never
+reads every branch as one conversation: it refuses format 2 as newer."""
 _MESSAGE_KEYS = {
+    "id",
+    "parent",
     "role",
     "content",
     "created",
@@ -45,6 +50,7 @@ _TOP_KEYS = {
     "updated",
     "system",
     "messages",
+    "leaf",
     *_OPTION_KEYS,
 }
 _USAGE_KEYS = (
@@ -89,14 +95,19 @@ def _usage_from_dict(data: Any) -> Usage | None:
 
 def to_toml(conv: Conversation) -> str:
     """The file's text. The API key is not part of a Conversation, so it cannot end up here."""
+    tree = conv.tree().forks()
+    fmt2 = tree
     doc: dict[str, Any] = {
-        "format": FORMAT,
+        "format": 2 if fmt2 else 1,
         "id": conv.id,
         "title": conv.title,
         "model": conv.model,
         "created": conv.created,
         "updated": conv.updated,
     }
+    if fmt2:
+        end = conv.current()
+        doc["leaf"] = end.id if end is not None else ""
     if conv.system:
         doc["system"] = conv.system
     for key in _OPTION_KEYS:
@@ -115,16 +126,21 @@ def to_toml(conv: Conversation) -> str:
     # 200-reply conversation is not serialised again from scratch on every save (the soak
     # benchmark showed saving growing to 70 ms a time). A cached message costs one tuple
     # comparison; only a new or changed one is turned into a table.
-    blocks = [_message_toml(msg, multiline) for msg in conv.messages] if _simple(doc) else []
+    blocks = [_message_toml(msg, multiline, tree) for msg in conv.messages] if _simple(doc) else []
     if not blocks or any(block is None for block in blocks):
-        doc["messages"] = [_message_table(msg) for msg in conv.messages]
+        doc["messages"] = [_message_table(msg, tree) for msg in conv.messages]
         return tomli_w.dumps(doc, multiline_strings=multiline)
     head = tomli_w.dumps(doc, multiline_strings=multiline)
     return head + "".join(f"\n{block}" for block in blocks)
 
 
-def _message_table(msg: Message) -> dict[str, Any]:
-    item: dict[str, Any] = {"role": msg.role, "content": msg.content, "created": msg.created}
+def _message_table(msg: Message, tree: bool = False) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    if tree:
+        item["id"] = msg.id
+        if msg.parent is not None:
+            item["parent"] = msg.parent  # "" starts the conversation
+    item.update(role=msg.role, content=msg.content, created=msg.created)
     if msg.model:
         item["model"] = msg.model
     if msg.finish_reason:
@@ -144,7 +160,7 @@ _BLOCK_CACHE: dict[str, tuple[tuple[Any, ...], str | None]] = {}
 _BLOCK_CACHE_SIZE = 8192
 
 
-def _message_toml(msg: Message, multiline: bool) -> str | None:
+def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | None:
     """One ``[[messages]]`` table, as ``tomli_w`` writes it inside the whole document; None
     when the message has keys this writer does not handle (the whole-document writer does)."""
     key = (
@@ -158,11 +174,13 @@ def _message_toml(msg: Message, multiline: bool) -> str | None:
         msg.skipped_chunks,
         repr(msg.extra) if msg.extra else "",
         multiline,
+        tree and msg.id,
+        tree and msg.parent,
     )
     cached = _BLOCK_CACHE.get(msg.id)
     if cached is not None and cached[0] == key:
         return cached[1]
-    item = _message_table(msg)
+    item = _message_table(msg, tree)
     text: str | None = None
     if _simple(item):
         scalars = {k: v for k, v in item.items() if not isinstance(v, dict)}
@@ -244,6 +262,8 @@ def from_toml(text: str) -> Conversation:
         reasoning = raw.get("reasoning")
         model = raw.get("model")
         skipped = raw.get("skipped_chunks")
+        message_id = raw.get("id") if fmt >= 2 else None
+        parent = raw.get("parent") if fmt >= 2 else None
         messages.append(
             Message(
                 role=role,
@@ -259,12 +279,16 @@ def from_toml(text: str) -> Conversation:
                 if isinstance(skipped, int) and not isinstance(skipped, bool) and skipped > 0
                 else 0,
                 extra={k: v for k, v in raw.items() if k not in _MESSAGE_KEYS},
+                **({"id": message_id} if isinstance(message_id, str) and message_id else {}),
+                parent=parent if isinstance(parent, str) else None,
             )
         )
+    leaf = data.get("leaf") if fmt >= 2 else None
+    leaf, problems = repair(messages, leaf if isinstance(leaf, str) and leaf else None)
     title = data.get("title")
     system = data.get("system")
     now = datetime.now(UTC).replace(microsecond=0)
-    return Conversation(
+    conv = Conversation(
         id=data["id"],
         model=data["model"],
         title=title if isinstance(title, str) else "",
@@ -274,42 +298,11 @@ def from_toml(text: str) -> Conversation:
         messages=messages,
         options=options_from(data),
         extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
+        problems=problems,
     )
-
-
-def to_markdown(conv: Conversation) -> str:
-    """A readable export: title, then each turn under a heading."""
-    lines = [
-        f"# {conv.title or conv.id}",
-        "",
-        f"*{conv.model} · {conv.created:%Y-%m-%d %H:%M} UTC*",
-        "",
-    ]
-    if conv.system:
-        lines += ["## System", "", conv.system, ""]
-    for msg in conv.messages:
-        who = "You" if msg.role == "user" else (msg.model or "Assistant")
-        if msg.role == "system":
-            who = "System"
-        note = {"cancelled": " (stopped)", "error": " (incomplete)"}.get(
-            msg.finish_reason or "", ""
-        )
-        lines += [f"## {who}{note}", ""]
-        facts = usage_summary(msg.usage) if msg.role == "assistant" else ""
-        if msg.skipped_chunks:
-            unread = plural(msg.skipped_chunks, "stream chunk")
-            facts = " · ".join(f for f in (facts, f"{unread} unreadable: text may be missing") if f)
-        if facts:
-            lines += [f"*{facts}*", ""]
-        if msg.reasoning:
-            # Folded in renderers that know <details> (GitHub, most editors), plain elsewhere.
-            lines += [
-                "<details><summary>Thinking</summary>",
-                "",
-                msg.reasoning,
-                "",
-                "</details>",
-                "",
-            ]
-        lines += [msg.content, ""]
-    return "\n".join(lines).rstrip() + "\n"
+    end = next((m for m in messages if m.id == leaf), None) if leaf else None
+    if end is not None:
+        conv.show(end)
+    elif messages and conv.tree().forks():
+        conv.show(conv.tree().descend(conv.tree().path_to(messages[-1])[0], {}))
+    return conv

@@ -349,15 +349,6 @@ def _safe_snippet(text: str) -> str:
     )
 
 
-def export_markdown(conv: Conversation) -> Path:
-    """Write ``$XDG_DATA_HOME/requesty-tui/exports/<id>.md``; return its path."""
-    from requesty_tui.storage.session_format import to_markdown
-
-    target = paths.data_dir() / "exports" / f"{conv.id}.md"
-    write_atomic(target, to_markdown(conv))
-    return target
-
-
 def format_updated(iso: str) -> str:
     """``2026-11-26 18:41`` in local time, from the index's ISO string."""
     try:

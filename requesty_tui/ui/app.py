@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from requesty_tui.chat.branches import branch_with
 from requesty_tui.chat.services import Services
 from requesty_tui.core.domain import Conversation
 from requesty_tui.core.formatting import plural
@@ -23,7 +24,7 @@ from requesty_tui.ui.clipboard import copy_text
 from requesty_tui.ui.context import ExitHooks, UiContext
 from requesty_tui.ui.messages import CopyRequest
 from requesty_tui.ui.screens.chat import ChatScreen
-from requesty_tui.ui.screens.session_browser import SessionBrowser
+from requesty_tui.ui.screens.session_browser import Chosen, SessionBrowser
 from requesty_tui.ui.shutdown import install_signal_handlers
 from requesty_tui.ui.textual_fixes import apply_fixes
 from requesty_tui.ui.themes import APP_VARIABLES
@@ -164,17 +165,20 @@ class RequestyApp(App[None]):
         if not isinstance(self.screen, SessionBrowser):
             self.push_screen(SessionBrowser(self.services.store), self._resume_chosen)
 
-    async def _resume_chosen(self, session_id: str | None) -> None:
-        if session_id:
-            await self.resume(session_id)
+    async def _resume_chosen(self, chosen: Chosen | None) -> None:
+        if chosen is not None:
+            await self.resume(chosen.id, list(chosen.words))
 
-    async def resume(self, session_id: str) -> None:
-        """Show a saved conversation in place of the current one."""
+    async def resume(self, session_id: str, words: list[str] | None = None) -> None:
+        """Show a saved conversation in place of the current one (on the branch that holds
+        ``words``, when searched for)."""
         try:
             conversation = self.services.store.load(session_id)
         except SessionError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        if words:
+            branch_with(conversation, words)
         chat = self.screen
         if isinstance(chat, ChatScreen):
             await chat.stop_reply()

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from requesty_tui.core.domain import Message as ChatMessage
+
 
 @dataclass
 class CopyRequest(Message):
@@ -13,3 +15,25 @@ class CopyRequest(Message):
 
     text: str
     what: str
+
+
+@dataclass
+class ShowAlternative(Message):
+    """Show the alternative ``step`` places away from this message (‹ -1, › +1)."""
+
+    message: ChatMessage
+    step: int
+
+
+@dataclass
+class EditMessage(Message):
+    """Edit this prompt: a new version of it goes beside it."""
+
+    message: ChatMessage
+
+
+@dataclass
+class RegenerateReply(Message):
+    """Ask again for this reply: the new one goes beside it."""
+
+    message: ChatMessage

@@ -102,3 +102,38 @@ def test_resuming_keeps_one_file_however_it_is_opened(router: RouterServer, xdg:
     assert contents[-8:] == [
         text for n in range(4) for text in (f"turn {n}", f"You said: turn {n}")
     ]
+
+
+def test_branches_in_a_real_terminal_survive_quit_and_resume(
+    router: RouterServer, xdg: Path
+) -> None:
+    """Send, regenerate (ctrl+r), go back to the first reply with left, send again, quit,
+    resume: the branch on screen and its ‹1/2› are as they were left."""
+    router.queue(Reply(text="first answer"), Reply(text="second answer"), Reply(text="Zebra"))
+    session = TmuxSession([], terminal_env(router), width=100, height=30)
+    try:
+        session.wait_started()
+        session.keys("question", "Enter")
+        session.wait_for(lambda s: "first answer" in s and "1 reply" in s, what="the reply")
+        session.keys("C-r")
+        session.wait_for(lambda s: "second answer" in s and "‹2/2›" in s, what="regenerated")
+        session.keys("BTab")  # focus the reply (the last message)
+        session.keys("Left")
+        session.wait_for(lambda s: "first answer" in s and "‹1/2›" in s, what="switched back")
+        session.keys("Tab")  # back to the input box
+        session.keys("more", "Enter")
+        session.wait_for(lambda s: "Zebra" in s, what="the next reply")
+        session.keys("C-q")
+        session.wait_closed()
+    finally:
+        session.close()
+    sent = [m["content"] for m in router.chat_requests()[-1]["body"]["messages"]]
+    assert sent == ["question", "first answer", "more"], [
+        [m["content"] for m in r["body"]["messages"]] for r in router.chat_requests()
+    ]
+    session = TmuxSession(["-c"], terminal_env(router), width=100, height=30)
+    try:
+        shown = session.wait_for(lambda s: "Zebra" in s, what="the resumed branch")
+        assert "first answer" in shown and "‹1/2›" in shown and "second answer" not in shown
+    finally:
+        session.close()

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from requesty_tui.core.domain import Conversation, Message, Usage
-from requesty_tui.storage.session_format import to_markdown
+from requesty_tui.storage.export import to_markdown
 from requesty_tui.storage.sessions import SessionError, SessionStore
 
 
@@ -110,7 +110,7 @@ def test_hand_edited_file_is_read_as_edited(store: SessionStore) -> None:
     ("content", "reason"),
     [
         (b"this is [not toml", "not valid TOML"),
-        (b'format = 2\nid = "x"\nmodel = "m"\n', "newer"),
+        (b'format = 3\nid = "x"\nmodel = "m"\n', "newer"),
         (b'format = 1\nmodel = "m"\n', "missing 'id'"),
         (b"", "missing 'format'"),
         (b'format = 1\nid = "x"\nmodel = "\xff\xfe"\n', "not UTF-8"),

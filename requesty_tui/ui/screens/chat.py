@@ -6,7 +6,8 @@ thread (:class:`requesty_tui.chat.autosave.Autosaver`). This screen turns both i
 | key | action |
 | --- | --- |
 | enter | send |
-| escape | stop the streaming reply (the partial text is kept, marked stopped) |
+| escape | stop the streaming reply (the partial text is kept, marked stopped); leave an edit |
+| ctrl+r | regenerate the last reply (an alternative beside it) |
 | f2 | pick a model |
 | ctrl+n | new conversation |
 | ctrl+y | copy the focused message, else the last reply |
@@ -27,16 +28,26 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from requesty_tui.chat import branches
 from requesty_tui.chat.autosave import Autosaver, SaveReport
 from requesty_tui.chat.drafts import DraftKeeper
 from requesty_tui.chat.request import build_request, new_conversation
-from requesty_tui.chat.turn import UNANSWERED, Outcome, Turn, start_turn, take_unanswered
+from requesty_tui.chat.turn import (
+    UNANSWERED,
+    Outcome,
+    Turn,
+    start_regeneration,
+    start_turn,
+    take_unanswered,
+)
 from requesty_tui.client.errors import RouterError
 from requesty_tui.client.events import Retrying
 from requesty_tui.core.domain import Conversation, Message
 from requesty_tui.ui.context import UiContext
 from requesty_tui.ui.gc_pause import gc_paused
+from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternative
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
+from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
 from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.screens.model_picker import ModelPicker
@@ -66,6 +77,7 @@ class ChatScreen(Screen[None]):
         Binding("escape", "stop", "Stop", id="chat.stop"),
         Binding("f2", "pick_model", "Model", id="chat.model"),
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new"),
+        Binding("ctrl+r", "regenerate", "Regenerate", id="chat.regenerate", show=False),
         # Priority: the input box would take ctrl+y as redo.
         Binding("ctrl+y", "copy", "Copy", id="chat.copy", priority=True),
     ]
@@ -84,9 +96,10 @@ class ChatScreen(Screen[None]):
         self.drafts = DraftKeeper(self.conversation, from_file=from_file)
         self.saver = Autosaver(self.services.store, self._saved, keep_empty_file=from_file)
         self._turn: Turn | None = None
-        self._turn_widgets: tuple[UserMessage, AssistantMessage] | None = None
+        self._turn_widgets: tuple[UserMessage | None, AssistantMessage] | None = None
         self._exiting = False
         self._composed = False
+        self.branches = BranchControl(self)
 
     @property
     def model(self) -> str:
@@ -96,6 +109,7 @@ class ChatScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="topbar", markup=False)
         yield ConversationView(id="conversation")
+        yield Static("", id="edit-banner", markup=False)
         yield PromptInput(id="prompt", keys=self.services.settings.keys)
         yield StatusLine(id="status")
         yield KeyBar(id="keys")
@@ -108,9 +122,15 @@ class ChatScreen(Screen[None]):
         services.spend.subscribe(self.refresh_bars)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.context.exiting.add(self._app_exiting)
+        self.query_one("#edit-banner").display = False
         unanswered = take_unanswered(self.conversation)
         if self.conversation.messages:
             await self._show_history()
+        if self.conversation.problems:
+            problems = "; ".join(self.conversation.problems)
+            self.notify(f"This conversation's file has problems ({problems}); it is shown as far "
+                        "as it makes sense and rewritten only when you change something.",
+                        severity="warning", timeout=20, markup=False)  # fmt: skip
         prompt = self.query_one(PromptInput)
         draft = self.drafts.load()
         if draft:
@@ -140,9 +160,11 @@ class ChatScreen(Screen[None]):
 
     async def _show_history(self) -> None:
         """A resumed conversation, as it was: the latest turns now, earlier ones on demand."""
-        shown = [m for m in self.conversation.messages if m.role in ("user", "assistant")]
+        path = self.conversation.path()
+        shown = [m for m in path if m.role in ("user", "assistant")]
         await self.query_one(ConversationView).show_history(shown, self._widget_for)
-        users = [m for m in self.conversation.messages if m.role == "user"]
+        self.branches.refresh_labels()
+        users = [m for m in path if m.role == "user"]
         if users:
             self.query_one(PromptInput).last_sent = users[-1].content
 
@@ -233,7 +255,9 @@ class ChatScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.streaming if action == "stop" else True
+        if action == "stop":
+            return self.streaming or self.branches.editing is not None
+        return True
 
     def action_copy(self) -> None:
         """Copy the focused message, else the last reply."""
@@ -248,7 +272,49 @@ class ChatScreen(Screen[None]):
         replies.last().action_copy()
 
     def action_stop(self) -> None:
+        if self.branches.editing is not None and not self.streaming:
+            self.branches.end_edit(restore=True)
+            return
         self.workers.cancel_group(self, "reply")
+
+    # -- the tree ---------------------------------------------------------------------------
+
+    async def on_show_alternative(self, event: ShowAlternative) -> None:
+        await self.branches.switch(event.message, event.step)
+
+    def on_edit_message(self, event: EditMessage) -> None:
+        self.branches.start_edit(event.message)
+
+    async def on_regenerate_reply(self, event: RegenerateReply) -> None:
+        await self.regenerate(event.message)
+
+    async def action_regenerate(self) -> None:
+        reply = self.branches.last_reply()
+        if reply is None:
+            self.notify("There is no reply to regenerate yet.", severity="warning")
+            return
+        await self.regenerate(reply)
+
+    async def regenerate(self, reply: Message, model: str | None = None) -> None:
+        """Ask again (``model``: another model) for a reply to the prompt ``reply`` answers."""
+        prompt = branches.reply_parent(self.conversation, reply)
+        if prompt is None or self.branches.busy():
+            return
+        model = model or self.model
+        turn = start_regeneration(self.conversation, prompt, model, self.services.catalogue.info)
+        await self.branches.redraw()
+        await self._start(turn, self._prompt_widget())
+
+    async def open_conversation(self, conversation: Conversation) -> None:
+        """Another conversation in place of this one (a fork)."""
+        await self.stop_reply()
+        self.save_draft(force=True)
+        await self.app.switch_screen(ChatScreen(self.context, conversation.model, conversation))
+
+    def _prompt_widget(self) -> UserMessage | None:
+        widgets = self.query_one(ConversationView).message_widgets()
+        last = widgets[-1] if widgets else None
+        return last if isinstance(last, UserMessage) else None
 
     async def stop_reply(self) -> None:
         """Stop a streaming reply and wait until it is recorded."""
@@ -318,14 +384,23 @@ class ChatScreen(Screen[None]):
             )
             return
         event.input.last_sent = text
-        turn = start_turn(self.conversation, text, self.model, self.services.catalogue.info)
-        self.save()
+        edited = self.branches.editing
+        if edited is not None:
+            self.branches.end_edit(restore=False)
+        prices = self.services.catalogue.info
+        turn = start_turn(self.conversation, text, self.model, prices, instead_of=edited)
         self.save_draft(force=True)  # the sent text is no longer a draft, even after a crash
-        view = self.query_one(ConversationView)
-        user_widget = UserMessage(turn.prompt)
-        await view.add(user_widget)
-        reply = AssistantMessage(self.model, code_style=self.context.theming.code_style())
-        await view.add(reply)
+        if edited is not None:
+            await self.branches.redraw()  # from the edited prompt on: the new version
+        else:  # below what is there (a failed send's notice stays in view)
+            await self.query_one(ConversationView).add(UserMessage(turn.prompt))
+        await self._start(turn, self._prompt_widget())
+
+    async def _start(self, turn: Turn, user_widget: UserMessage | None) -> None:
+        """Show the reply's box and stream into it."""
+        self.save()
+        reply = AssistantMessage(turn.model, code_style=self.context.theming.code_style())
+        await self.query_one(ConversationView).add(reply)
         self._turn, self._turn_widgets = turn, (user_widget, reply)
         self.streaming = True
         self._stream_reply(turn, reply)
@@ -336,7 +411,8 @@ class ChatScreen(Screen[None]):
             await self._stream(turn, reply)
 
     async def _stream(self, turn: Turn, reply: AssistantMessage) -> None:
-        request = build_request(self.conversation, self.services.catalogue.info(turn.model))
+        known = self.services.catalogue.info(turn.model)
+        request = build_request(self.conversation, known, turn.model)
         last_yield = last_save = time.perf_counter()
         outcome: Outcome | None = None
         try:
@@ -380,10 +456,13 @@ class ChatScreen(Screen[None]):
                 reply.message = answer
             else:
                 await reply.remove()
+        if not outcome.kept and (turn.edit_of is not None or not turn.prompt_is_new):
+            await self.branches.redraw()  # nothing came: the branch as it was before
+        elif outcome.give_back is not None and user_widget is not None and outcome.not_sent:
+            user_widget.mark_not_sent(outcome.not_sent[1], outcome.not_sent[0])
         if outcome.give_back is not None:
-            if user_widget is not None and outcome.not_sent is not None:
-                user_widget.mark_not_sent(outcome.not_sent[1], outcome.not_sent[0])
             self.query_one(PromptInput).restore(outcome.give_back)
+        self.branches.refresh_labels()
         for notice in outcome.notices:
             await view.add(Notice(notice))
         self.save()

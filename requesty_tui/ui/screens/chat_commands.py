@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from requesty_tui.core import options as chat_options
-from requesty_tui.storage.sessions import export_markdown
+from requesty_tui.storage.export import export_markdown
 
 if TYPE_CHECKING:
     from requesty_tui.ui.screens.chat import ChatScreen
@@ -26,6 +26,22 @@ def export(chat: ChatScreen) -> None:
         chat.notify(f"Export failed: {exc}", severity="error", markup=False)
         return
     chat.notify(f"Exported to {target}", markup=False)
+
+
+def regenerate_with_model(chat: ChatScreen) -> None:
+    """Pick a model, then ask it for the last reply (the alternative records which answered)."""
+    from requesty_tui.ui.screens.model_picker import ModelPicker
+
+    reply = chat.branches.last_reply()
+    if reply is None:
+        return
+    catalogue = chat.services.catalogue
+
+    async def chosen(model: str | None) -> None:
+        if model:
+            await chat.regenerate(reply, model)
+
+    chat.app.push_screen(ModelPicker(catalogue.models, chat.model, catalogue.detail), chosen)
 
 
 class ChatCommands(Provider):
@@ -43,6 +59,35 @@ class ChatCommands(Provider):
             yield "chat: export", "Save this conversation as Markdown", partial(export, chat)
         if chat.streaming:
             yield "chat: stop", "Stop the streaming reply (esc)", chat.action_stop
+        path = chat.conversation.path()
+        if any(m.role == "user" for m in path):
+            yield (
+                "chat: edit message",
+                "Edit your last message; it goes beside the old one (e on a message)",
+                chat.branches.start_edit,
+            )
+        if any(m.role == "assistant" for m in path):
+            yield (
+                "chat: regenerate",
+                "Ask again for the last reply; the new one goes beside it (ctrl+r, r on a reply)",
+                chat.action_regenerate,
+            )
+            yield (
+                "chat: regenerate with model…",
+                "Ask another model for the last reply (the picker opens)",
+                partial(regenerate_with_model, chat),
+            )
+        if path:
+            yield (
+                "chat: fork here",
+                "A new conversation with this branch up to the focused (or last) message",
+                chat.branches.fork,
+            )
+            yield (
+                "chat: delete message",
+                "Delete the focused (or last) message and what is below it on this branch",
+                chat.branches.delete,
+            )
         yield from self._options(chat)
 
     @staticmethod

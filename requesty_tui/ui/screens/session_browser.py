@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
@@ -23,13 +24,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
 from requesty_tui.core.formatting import format_usd
+from requesty_tui.storage.export import export_markdown
 from requesty_tui.storage.sessions import (
     MATCH_END,
     MATCH_START,
     SessionError,
     SessionStore,
     SessionSummary,
-    export_markdown,
     format_updated,
 )
 from requesty_tui.ui.screens.dialogs import Confirm, TextPrompt
@@ -39,8 +40,17 @@ DISPLAY_LIMIT = 500
 """Rows shown at once (newest first); searching reaches every session."""
 
 
-class SessionBrowser(FilterListScreen[str | None]):
-    """Returns the id of the session to resume, or None."""
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """The conversation to open, and the words searched for (it opens on the branch that holds
+    them)."""
+
+    id: str
+    words: tuple[str, ...] = ()
+
+
+class SessionBrowser(FilterListScreen[Chosen | None]):
+    """Returns the conversation to resume, or None."""
 
     CSS_PATH = "session_browser.tcss"
     BINDINGS = [
@@ -163,7 +173,7 @@ class SessionBrowser(FilterListScreen[str | None]):
                 markup=False,
             )
             return
-        self.dismiss(row.id)
+        self.dismiss(Chosen(row.id, tuple(self.query_one(Input).value.split())))
 
     def action_rename(self) -> None:
         row = self._current()

@@ -72,6 +72,43 @@ class ConversationView(VerticalScroll, can_focus=False):
         await self.mount_all(widgets)
         self.anchor()
 
+    async def follow_branch(self, path: Sequence[Message]) -> None:
+        """Show another branch (an alternative was chosen, a branch deleted): the widgets of
+        the messages both branches share stay as they are; from the first difference on, the
+        widgets (notices too) are replaced by the new branch's."""
+        make = self._make
+        if make is None:
+            return
+        hidden = self._hidden
+        if len(hidden) > len(path) or any(a is not b for a, b in zip(hidden, path, strict=False)):
+            # The difference is behind the marker: show the new branch from scratch.
+            await self.remove_children()
+            self._marker, self._hidden = None, []
+            await self.show_history(path, make)
+            return
+        index = len(hidden)
+        mounted = [w for w in self.children if w is not self._marker]
+        stale_from = len(mounted)
+        for n, widget in enumerate(mounted):
+            message = getattr(widget, "message", None)
+            if not isinstance(message, Message):
+                continue  # a notice, or a reply still streaming: it stays with what it follows
+            if index < len(path) and message is path[index]:
+                index += 1
+            else:
+                stale_from = n
+                break
+        if stale_from < len(mounted):
+            await self.remove_children(mounted[stale_from:])
+        fresh = [make(m) for m in path[index:]]
+        if fresh:
+            await self.mount_all(fresh)
+        self.anchor()
+
+    def message_widgets(self) -> list[Widget]:
+        """The mounted widgets that show a message, top to bottom."""
+        return [w for w in self.children if isinstance(getattr(w, "message", None), Message)]
+
     def _update_marker(self) -> None:
         if self._marker is not None:
             n = len(self._hidden)

@@ -7,6 +7,7 @@ never through Textual markup.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,11 +18,33 @@ from requesty_tui.client.events import ModelReported, ReasoningDelta, StreamEven
 from requesty_tui.core.domain import Message, Usage
 from requesty_tui.core.formatting import plural, usage_summary
 from requesty_tui.core.markdown_blocks import code_blocks, make_safe
-from requesty_tui.ui.messages import CopyRequest
+from requesty_tui.ui.messages import CopyRequest, EditMessage, RegenerateReply, ShowAlternative
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
+from requesty_tui.ui.widgets.thinking import ThinkingBlock
 
 CodeStyle = tuple[str, str | None]
 """(Pygments style, code background) for code blocks; the screen passes the theme's."""
+
+TITLE_AT = 3
+"""The cell where a border title starts (after the corner, a line and a space)."""
+
+
+def switcher(n: int, of: int) -> str:
+    """ "‹2/3›" for a message with alternatives, "" without."""
+    return f"‹{n}/{of}›" if of > 1 else ""
+
+
+def arrow_step(event: events.Click, before: str, label: str) -> int:
+    """-1 or +1 for a click on the ‹ or › of ``label`` in the border title (after
+    ``before``), 0 elsewhere."""
+    if event.y != 0 or not label:
+        return 0
+    start = TITLE_AT + len(before)
+    if start <= event.x < start + len(label) // 2:
+        return -1
+    if start + len(label) // 2 < event.x <= start + len(label):
+        return 1
+    return 0
 
 
 class UserMessage(Static, can_focus=True):
@@ -33,7 +56,14 @@ class UserMessage(Static, can_focus=True):
     """
 
     HELP_TITLE = "Your message"
-    BINDINGS = [Binding("y", "copy", "Copy", id="message.copy")]
+    alternatives: tuple[int, int]
+    """(n, of): this prompt is version n of ``of`` (``of`` 1: no alternatives)."""
+    BINDINGS = [
+        Binding("y", "copy", "Copy", id="message.copy"),
+        Binding("e", "edit", "Edit", id="message.edit"),
+        Binding("left", "alternative(-1)", "‹ Previous", id="message.previous"),
+        Binding("right", "alternative(1)", "Next ›", id="message.next"),
+    ]
     DEFAULT_CSS = """
     UserMessage {
         margin: 1 0 0 0;
@@ -54,10 +84,33 @@ class UserMessage(Static, can_focus=True):
     def action_copy(self) -> None:
         self.post_message(CopyRequest(self.message.content, "your message"))
 
+    def action_edit(self) -> None:
+        self.post_message(EditMessage(self.message))
+
+    def action_alternative(self, step: int) -> None:
+        self.post_message(ShowAlternative(self.message, step))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.alternatives[1] > 1 if action == "alternative" else True
+
+    def set_alternatives(self, n: int, of: int) -> None:
+        """This prompt is version ``n`` of ``of``: the title shows ‹n/of› (clickable)."""
+        if (n, of) != self.alternatives:
+            self.alternatives = (n, of)
+            self.border_title = " ".join(t for t in ("You", switcher(n, of)) if t)
+            self.refresh_bindings()
+
+    def on_click(self, event: events.Click) -> None:
+        step = arrow_step(event, "You ", switcher(*self.alternatives))
+        if step:
+            event.stop()
+            self.action_alternative(step)
+
     def __init__(self, message: Message) -> None:
         super().__init__(Content(make_safe(message.content)), markup=False)
         self.message = message
         self.border_title = "You"
+        self.alternatives = (1, 1)
 
     def mark_not_sent(self, reason: str, label: str = "not answered") -> None:
         """The request got no reply (``label`` says how it ended; ``reason`` in full in the
@@ -65,84 +118,6 @@ class UserMessage(Static, can_focus=True):
         self.add_class("-not-sent")
         self.border_subtitle = f"{label} — the text is back in the input"
         self.tooltip = reason
-
-
-class ThinkingBlock(Vertical, can_focus=True):
-    """The model's reasoning: open while it streams, folded to one line when the answer starts.
-
-    | key | action |
-    | --- | --- |
-    | enter, space | open or fold the thinking |
-    """
-
-    HELP_TITLE = "Thinking"
-    BINDINGS = [Binding("enter,space", "toggle_open", "Open/fold thinking", id="thinking.toggle")]
-    DEFAULT_CSS = """
-    ThinkingBlock {
-        height: auto;
-        margin: 0 0 1 0;
-        padding: 0 1;
-        border-left: outer $chat-reasoning 60%;
-        color: $chat-reasoning;
-        &.-folded MarkdownView {
-            display: none;
-        }
-        .thinking-label {
-            height: 1;
-            text-style: italic;
-        }
-        &:focus {
-            border-left: outer $accent;
-        }
-    }
-    """
-
-    def __init__(
-        self, text: str = "", *, expanded: bool = True, code_style: CodeStyle | None = None
-    ) -> None:
-        super().__init__(classes="" if expanded else "-folded")
-        self.body = MarkdownView(text, code_style=code_style)
-        self.label = Static("", classes="thinking-label", markup=False)
-        self.expanded = expanded
-        self._finished = bool(text)
-
-    def compose(self) -> ComposeResult:
-        yield self.label
-        yield self.body
-
-    def on_mount(self) -> None:
-        self._show()
-
-    @property
-    def text(self) -> str:
-        return self.body.source
-
-    def append(self, text: str) -> None:
-        self.body.append(text)
-
-    def finish(self) -> None:
-        self.body.finish()
-        self._finished = True
-        self._show()
-
-    def set_expanded(self, expanded: bool) -> None:
-        self.expanded = expanded
-        self.set_class(not expanded, "-folded")
-        self._show()
-
-    def action_toggle_open(self) -> None:
-        self.set_expanded(not self.expanded)
-
-    def on_click(self) -> None:
-        self.action_toggle_open()
-
-    def _show(self) -> None:
-        words = len(self.text.split())
-        size = f"{words:,} word{'s' if words != 1 else ''}"
-        if self.expanded:
-            self.label.update(Text(f"▾ Thinking · {size}" if self._finished else "▾ Thinking…"))
-        else:
-            self.label.update(Text(f"▸ Thinking · {size} · Enter or click to open"))
 
 
 class AssistantMessage(Vertical, can_focus=True):
@@ -155,6 +130,8 @@ class AssistantMessage(Vertical, can_focus=True):
     """
 
     HELP_TITLE = "Reply"
+    alternatives: tuple[int, int]
+    """(n, of): this reply is alternative n of ``of``."""
     DEFAULT_CSS = """
     AssistantMessage {
         margin: 1 0 0 0;
@@ -174,6 +151,9 @@ class AssistantMessage(Vertical, can_focus=True):
     }
     """
     BINDINGS = [
+        Binding("r", "regenerate", "Regenerate", id="reply.regenerate"),
+        Binding("left", "alternative(-1)", "‹ Previous", id="reply.previous"),
+        Binding("right", "alternative(1)", "Next ›", id="reply.next"),
         Binding("y", "copy", "Copy", id="reply.copy"),
         Binding("c", "copy_code", "Copy code", id="reply.copy_code"),
     ]
@@ -181,6 +161,34 @@ class AssistantMessage(Vertical, can_focus=True):
 
     def action_copy(self) -> None:
         self.post_message(CopyRequest(self.text, "the reply"))
+
+    def action_regenerate(self) -> None:
+        if self.message is not None:
+            self.post_message(RegenerateReply(self.message))
+
+    def action_alternative(self, step: int) -> None:
+        if self.message is not None:
+            self.post_message(ShowAlternative(self.message, step))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "alternative":
+            return self.message is not None and self.alternatives[1] > 1
+        if action == "regenerate":
+            return self.message is not None
+        return True
+
+    def set_alternatives(self, n: int, of: int) -> None:
+        """This reply is alternative ``n`` of ``of``: the title shows ‹n/of› (clickable)."""
+        if (n, of) != self.alternatives:
+            self.alternatives = (n, of)
+            self.border_title = switcher(n, of) or None
+            self.refresh_bindings()
+
+    def on_click(self, event: events.Click) -> None:
+        step = arrow_step(event, "", switcher(*self.alternatives))
+        if step:
+            event.stop()
+            self.action_alternative(step)
 
     def action_copy_code(self) -> None:
         blocks = code_blocks(self.text)
@@ -200,6 +208,7 @@ class AssistantMessage(Vertical, can_focus=True):
     ) -> None:
         super().__init__()
         self.code_style = code_style
+        self.alternatives = (1, 1)
         self.requested_model = model
         self.message = message
         self._model = message.model if message and message.model else model

@@ -1,0 +1,61 @@
+"""A conversation as Markdown: the branch on screen, its alternatives when asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from requesty_tui.core.domain import Conversation, Message
+from requesty_tui.core.formatting import plural, usage_summary
+from requesty_tui.core.tree import Tree
+from requesty_tui.storage import paths
+from requesty_tui.storage.atomic import write_atomic
+
+
+def _heading(msg: Message) -> str:
+    who = {"user": "You", "system": "System"}.get(msg.role) or msg.model or "Assistant"
+    note = {"cancelled": " (stopped)", "error": " (incomplete)"}.get(msg.finish_reason or "", "")
+    return f"{who}{note}"
+
+
+def _body(msg: Message) -> list[str]:
+    lines: list[str] = []
+    facts = usage_summary(msg.usage) if msg.role == "assistant" else ""
+    if msg.skipped_chunks:
+        unread = plural(msg.skipped_chunks, "stream chunk")
+        facts = " · ".join(f for f in (facts, f"{unread} unreadable: text may be missing") if f)
+    if facts:
+        lines += [f"*{facts}*", ""]
+    if msg.reasoning:
+        # Folded in renderers that know <details> (GitHub, most editors), plain elsewhere.
+        lines += ["<details><summary>Thinking</summary>", "", msg.reasoning, "", "</details>", ""]
+    return [*lines, msg.content, ""]
+
+
+def to_markdown(conv: Conversation, *, all_branches: bool = False) -> str:
+    """A readable export: title, then each turn of the branch on screen under a heading;
+    ``all_branches`` adds each message's alternatives, folded, where they branch off."""
+    lines = [
+        f"# {conv.title or conv.id}",
+        "",
+        f"*{conv.model} · {conv.created:%Y-%m-%d %H:%M} UTC*",
+        "",
+    ]
+    if conv.system:
+        lines += ["## System", "", conv.system, ""]
+    tree = Tree(conv.messages)
+    for msg in conv.path():
+        lines += [f"## {_heading(msg)}", "", *_body(msg)]
+        others = [m for m in tree.siblings(msg) if m is not msg] if all_branches else []
+        for n, other in enumerate(others, 1):
+            after = len(tree.below(other)) - 1
+            more = f", and {plural(after, 'message')} after it" if after else ""
+            summary = f"Alternative {n} of {len(others)}: {_heading(other)}{more}"
+            lines += [f"<details><summary>{summary}</summary>", "", *_body(other), "</details>", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def export_markdown(conv: Conversation) -> Path:
+    """Write ``$XDG_DATA_HOME/requesty-tui/exports/<id>.md``; return its path."""
+    target = paths.data_dir() / "exports" / f"{conv.id}.md"
+    write_atomic(target, to_markdown(conv, all_branches=True))
+    return target
