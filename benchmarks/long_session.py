@@ -33,13 +33,66 @@ from requesty_tui.ui.widgets.message import AssistantMessage
 class Timed(RequestyApp):
     CSS_PATH = os.path.join(os.environ["ROOT"], "requesty_tui", "ui", "app.tcss")
     shown_at = None
+    target = None
+    target_shown_at = None
 
     def _display(self, screen, renderable):
+        if (self.target is not None and self.target_shown_at is None and renderable is not None
+                and any(getattr(w, "message", None) is self.target
+                        for w in screen.query_one(ConversationView).message_widgets())):
+            self.target_shown_at = time.perf_counter()
         # The first frame handed to the terminal that has the conversation's last screen in it.
         if (self.shown_at is None and renderable is not None and isinstance(screen, ChatScreen)
                 and screen.query(AssistantMessage)):
             self.shown_at = time.perf_counter()
         super()._display(screen, renderable)
+
+async def tree_switches(app, pilot, view):
+    # Focus a reply (as a user does), let the screen settle, press right (or left), and time
+    # until the frame that shows the other alternative; count the message bodies built.
+    from requesty_tui.chat.branches import position
+    from requesty_tui.ui.widgets import markdown_view
+    built = []
+    init = markdown_view.MarkdownView.__init__
+    def counting(self, *a, **k):
+        built.append(self)
+        init(self, *a, **k)
+    markdown_view.MarkdownView.__init__ = counting
+    screen = app.screen
+    conv = screen.conversation
+
+    async def switch(widget):
+        widget.focus()
+        await pilot.pause()
+        settle = time.perf_counter() + 5
+        while (any(v.lazy for v in screen.query(markdown_view.MarkdownView))
+               and time.perf_counter() < settle):
+            await asyncio.sleep(0.01)
+        n, of = position(conv, widget.message)
+        siblings = conv.tree().siblings(widget.message)
+        app.target, app.target_shown_at = (siblings[n] if n < of else siblings[n - 2]), None
+        built.clear()
+        t = time.perf_counter()
+        await pilot.press("right" if n < of else "left")
+        while app.target_shown_at is None:
+            assert time.perf_counter() - t < 10, "the switch never showed"
+            await asyncio.sleep(0.001)
+        took = app.target_shown_at - t
+        await pilot.pause()
+        return took, len(built)
+
+    def with_alternatives():
+        return [w for w in screen.query(AssistantMessage)
+                if w.message is not None and position(conv, w.message)[1] > 1]
+
+    out = {"last": await switch(with_alternatives()[-1])}
+    middle = with_alternatives()[len(with_alternatives()) // 2]
+    out["middle"] = await switch(middle)
+    back = next(w for w in screen.query(AssistantMessage) if w.message is app.target)
+    out["back"] = await switch(back)
+    markdown_view.MarkdownView.__init__ = init
+    return out
+
 
 async def main():
     conv = SessionStore().load(os.environ["SESSION_ID"])
@@ -51,26 +104,9 @@ async def main():
         await pilot.pause()
         shown = app.shown_at
         view = app.screen.query_one(ConversationView)
-        switch = rebuilt = None
+        switches = {}
         if os.environ.get("TREE"):
-            from requesty_tui.ui.messages import ShowAlternative
-            from requesty_tui.ui.widgets import markdown_view
-            built = []
-            init = markdown_view.MarkdownView.__init__
-            def counting(self, *a, **k):
-                built.append(self)
-                init(self, *a, **k)
-            markdown_view.MarkdownView.__init__ = counting
-            screen = app.screen
-            reply = screen.query(AssistantMessage).last()
-            t = time.perf_counter()
-            before = reply.text
-            screen.post_message(ShowAlternative(reply.message, -1))
-            while screen.query(AssistantMessage).last().text == before:
-                await asyncio.sleep(0.001)
-            await pilot.pause()
-            switch, rebuilt = time.perf_counter() - t, len(built)
-            markdown_view.MarkdownView.__init__ = init
+            switches = await tree_switches(app, pilot, view)
         windows = []
         for _ in range(5):
             t = time.perf_counter()
@@ -80,7 +116,7 @@ async def main():
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps({"load": loaded - start, "shown": shown - start,
                           "window": sorted(windows)[len(windows) // 2], "rss_mb": rss,
-                          "switch": switch, "rebuilt": rebuilt}))
+                          "switches": switches}))
 
 asyncio.run(main())
 """
@@ -187,12 +223,17 @@ def main() -> None:
         f"{SAVES['unchanged'] * 1000:.1f} ms with nothing changed"
     )
     if args.tree:
-        switches = [r["switch"] for r in results]
-        print(
-            f"  switch to another alternative of the last reply: {median(switches) * 1000:.0f} ms "
-            f"(runs: {', '.join(f'{v * 1000:.0f}' for v in switches)}), "
-            f"{results[0]['rebuilt']} message widget(s) built"
-        )
+        for key, label in (
+            ("last", "the last reply"),
+            ("middle", "a reply in the middle of the screen (the branch below goes)"),
+            ("back", "and back (the branch below comes back)"),
+        ):
+            took = [r["switches"][key][0] for r in results]
+            print(
+                f"  switch {label}: {median(took) * 1000:.0f} ms to the frame "
+                f"(runs: {', '.join(f'{v * 1000:.0f}' for v in took)}), "
+                f"{results[0]['switches'][key][1]} message bodies built"
+            )
 
 
 if __name__ == "__main__":

@@ -184,3 +184,35 @@ async def test_search_opens_the_branch_that_holds_the_hit(
         assert shown(reopened)[-1] == "a quokka answer"
         body = rendered_text(reopened.query(AssistantMessage).last().body)
         assert "quokka" in body
+
+
+async def test_a_damaged_tree_opens_with_a_notice_and_is_left_alone(
+    router: RouterServer, settings: Settings
+) -> None:
+    store = SessionStore()
+    path = store.folder / "20261201-000000-hurt.toml"
+    store.folder.mkdir(parents=True, exist_ok=True)
+    damaged = (
+        'format = 2\nid = "20261201-000000-hurt"\nmodel = "test/echo"\nleaf = "gone"\n\n'
+        '[[messages]]\nid = "q1"\nrole = "user"\ncontent = "question"\n\n'
+        '[[messages]]\nid = "a1"\nrole = "assistant"\ncontent = "first answer"\n\n'
+        '[[messages]]\nid = "a2"\nparent = "nowhere"\nrole = "assistant"\n'
+        'content = "second answer"\n'
+    )
+    path.write_text(damaged)
+    conversation = store.load("20261201-000000-hurt")
+    app = RequestyApp(settings, conversation=conversation, store=store)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        screen = chat_screen(app)
+        await wait(pilot, lambda: bool(shown(screen)), what="the history")
+        notices = [n.message for n in app._notifications]
+        assert any("unknown parent 'nowhere'" in n and "'gone'" in n for n in notices), notices
+        assert shown(screen) == ["question", "first answer", "second answer"]
+        await wait(pilot, lambda: screen.saver.idle, what="the saver")
+        assert path.read_text() == damaged, "opening it rewrote nothing"
+        router.queue(Reply(text="a sound answer"))
+        await send_and_wait(pilot, "go on")
+        await wait(pilot, lambda: "a sound answer" in path.read_text(), what="the save")
+    again = store.load("20261201-000000-hurt")
+    assert again.problems == []
+    assert [m.content for m in again.path()][-2:] == ["go on", "a sound answer"]

@@ -135,3 +135,70 @@ def test_regenerating_then_deleting_the_alternative_is_linear_again() -> None:
     branches.delete(conv, conv.messages[2])
     assert on_screen(conv) == [("user", "question"), ("assistant", "first answer")]
     assert "format = 1" in to_toml(conv)
+
+
+DAMAGED = """\
+format = 2
+id = "20261201-000000-hurt"
+model = "m/x"
+leaf = "{leaf}"
+
+[[messages]]
+id = "q1"
+role = "user"
+content = "question"
+
+[[messages]]
+id = "a1"
+role = "assistant"
+content = "first answer"
+
+[[messages]]
+id = "a2"
+parent = "{parent}"
+role = "assistant"
+content = "second answer"
+
+[[messages]]
+id = "q2"
+parent = "{q2_parent}"
+role = "user"
+content = "more"
+"""
+
+
+def test_a_hand_edited_leaf_and_a_deleted_branch_are_read_as_written() -> None:
+    # Hand edits a user makes on purpose: the branch on screen moved, a branch deleted.
+    text = DAMAGED.format(leaf="a1", parent="q1", q2_parent="a2")
+    conv = from_toml(text)
+    assert on_screen(conv) == [("user", "question"), ("assistant", "first answer")]
+    assert conv.problems == []
+    without_branch = text.split('[[messages]]\nid = "a2"')[0]
+    conv = from_toml(without_branch)
+    assert on_screen(conv) == [("user", "question"), ("assistant", "first answer")]
+    assert conv.problems == []
+
+
+def test_damaged_trees_load_as_far_as_they_make_sense() -> None:
+    # A parent that does not exist: the message hangs under the one before it.
+    conv = from_toml(DAMAGED.format(leaf="q2", parent="gone", q2_parent="a2"))
+    assert any("unknown parent 'gone'" in p for p in conv.problems)
+    assert on_screen(conv) == [
+        ("user", "question"), ("assistant", "first answer"),
+        ("assistant", "second answer"), ("user", "more"),
+    ]  # fmt: skip
+    # A cycle (a2 under q2, q2 under a2): broken, every message still there and reachable.
+    conv = from_toml(DAMAGED.format(leaf="q2", parent="q2", q2_parent="a2"))
+    assert any("its own ancestor" in p for p in conv.problems)
+    assert len(conv.messages) == 4
+    assert on_screen(conv)[-1] == ("user", "more")
+    for message in conv.messages:
+        path = conv.tree().path_to(message)
+        assert conv.tree().parent(path[0]) is None, "every message leads back to a start"
+    # A leaf that is gone: the newest branch is shown, and the user is told.
+    conv = from_toml(DAMAGED.format(leaf="zzz", parent="q1", q2_parent="a2"))
+    assert any("'zzz', which is not there" in p for p in conv.problems)
+    assert on_screen(conv)[-1] == ("user", "more")
+    # Once saved (the user changed something), the file is a sound tree again.
+    again = from_toml(to_toml(conv))
+    assert again.problems == [] and shape(again) == shape(conv)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -28,27 +27,22 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from requesty_tui.chat import branches
 from requesty_tui.chat.autosave import Autosaver, SaveReport
 from requesty_tui.chat.drafts import DraftKeeper
-from requesty_tui.chat.request import build_request, new_conversation
+from requesty_tui.chat.request import new_conversation
 from requesty_tui.chat.turn import (
     UNANSWERED,
-    Outcome,
     Turn,
-    start_regeneration,
     start_turn,
     take_unanswered,
 )
-from requesty_tui.client.errors import RouterError
-from requesty_tui.client.events import Retrying
 from requesty_tui.core.domain import Conversation, Message
 from requesty_tui.ui.context import UiContext
-from requesty_tui.ui.gc_pause import gc_paused
 from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternative
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
+from requesty_tui.ui.screens.chat_reply import ReplyRun
 from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.widgets.conversation import ConversationView
@@ -58,14 +52,8 @@ from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessag
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 from requesty_tui.ui.widgets.status_line import StatusLine
 
-YIELD_EVERY = 0.005
-"""Seconds of uninterrupted stream processing before the worker lets the UI run."""
-
 DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
-
-SAVE_EVERY = 2.0
-"""Seconds between saves of a reply that is still streaming (what a kill -9 can lose)."""
 
 
 class ChatScreen(Screen[None]):
@@ -95,9 +83,9 @@ class ChatScreen(Screen[None]):
         from_file = bool(conversation and conversation.messages)
         self.drafts = DraftKeeper(self.conversation, from_file=from_file)
         self.saver = Autosaver(self.services.store, self._saved, keep_empty_file=from_file)
-        self._turn: Turn | None = None
-        self._turn_widgets: tuple[UserMessage | None, AssistantMessage] | None = None
-        self._exiting = False
+        self._run: ReplyRun | None = None
+        self.exiting = False
+        """The app is quitting: a reply cancelled now keeps its prompt in the file."""
         self._composed = False
         self.branches = BranchControl(self)
 
@@ -192,7 +180,7 @@ class ChatScreen(Screen[None]):
     def _app_exiting(self, now: bool) -> None:
         """The app is quitting (``now``: a signal, the process is about to end): a reply
         cancelled now keeps its prompt in the file."""
-        self._exiting = True
+        self.exiting = True
         if now:
             self.save_now_for_exit()
         else:
@@ -221,10 +209,8 @@ class ChatScreen(Screen[None]):
     def save_now_for_exit(self) -> None:
         """The process is about to end (a signal): record what arrived, marked cancelled, and
         the draft, synchronously — the event loop may never run again."""
-        turn = self._turn
-        if self.streaming and turn is not None:
-            turn.answer.finish_reason = "cancelled"
-            turn.record()
+        if self.streaming and self._run is not None:
+            self._run.record_for_exit()
         self.saver.save_now(self.conversation)
         self.save_draft(force=True)
 
@@ -286,35 +272,16 @@ class ChatScreen(Screen[None]):
         self.branches.start_edit(event.message)
 
     async def on_regenerate_reply(self, event: RegenerateReply) -> None:
-        await self.regenerate(event.message)
+        await self.branches.regenerate(event.message)
 
     async def action_regenerate(self) -> None:
-        reply = self.branches.last_reply()
-        if reply is None:
-            self.notify("There is no reply to regenerate yet.", severity="warning")
-            return
-        await self.regenerate(reply)
-
-    async def regenerate(self, reply: Message, model: str | None = None) -> None:
-        """Ask again (``model``: another model) for a reply to the prompt ``reply`` answers."""
-        prompt = branches.reply_parent(self.conversation, reply)
-        if prompt is None or self.branches.busy():
-            return
-        model = model or self.model
-        turn = start_regeneration(self.conversation, prompt, model, self.services.catalogue.info)
-        await self.branches.redraw()
-        await self._start(turn, self._prompt_widget())
+        await self.branches.regenerate()
 
     async def open_conversation(self, conversation: Conversation) -> None:
         """Another conversation in place of this one (a fork)."""
         await self.stop_reply()
         self.save_draft(force=True)
         await self.app.switch_screen(ChatScreen(self.context, conversation.model, conversation))
-
-    def _prompt_widget(self) -> UserMessage | None:
-        widgets = self.query_one(ConversationView).message_widgets()
-        last = widgets[-1] if widgets else None
-        return last if isinstance(last, UserMessage) else None
 
     async def stop_reply(self) -> None:
         """Stop a streaming reply and wait until it is recorded."""
@@ -394,83 +361,29 @@ class ChatScreen(Screen[None]):
             await self.branches.redraw()  # from the edited prompt on: the new version
         else:  # below what is there (a failed send's notice stays in view)
             await self.query_one(ConversationView).add(UserMessage(turn.prompt))
-        await self._start(turn, self._prompt_widget())
+        await self.start_reply(turn)
 
-    async def _start(self, turn: Turn, user_widget: UserMessage | None) -> None:
-        """Show the reply's box and stream into it."""
+    async def start_reply(self, turn: Turn) -> None:
+        """Show the reply's box under the prompt on screen and stream into it."""
         self.save()
+        widgets = self.query_one(ConversationView).message_widgets()
+        last = widgets[-1] if widgets else None
+        user_widget = last if isinstance(last, UserMessage) else None
         reply = AssistantMessage(turn.model, code_style=self.context.theming.code_style())
         await self.query_one(ConversationView).add(reply)
-        self._turn, self._turn_widgets = turn, (user_widget, reply)
+        self._run = ReplyRun(self, turn, user_widget, reply)
         self.streaming = True
-        self._stream_reply(turn, reply)
+        self._stream_reply(self._run)
 
     @work(exclusive=True, group="reply", exit_on_error=False)
-    async def _stream_reply(self, turn: Turn, reply: AssistantMessage) -> None:
-        with gc_paused():
-            await self._stream(turn, reply)
+    async def _stream_reply(self, run: ReplyRun) -> None:
+        await run.run()
 
-    async def _stream(self, turn: Turn, reply: AssistantMessage) -> None:
-        known = self.services.catalogue.info(turn.model)
-        request = build_request(self.conversation, known, turn.model)
-        last_yield = last_save = time.perf_counter()
-        outcome: Outcome | None = None
-        try:
-            client = await self.services.connection.ready()
-            async for event in client.stream_chat(request):
-                now = time.perf_counter()
-                if now - last_yield > YIELD_EVERY:
-                    # A fast stream has data ready on every read, so the loop never waits:
-                    # hand it over now and then, or frames and key presses would starve.
-                    await asyncio.sleep(0)
-                    last_yield = time.perf_counter()
-                turn.apply(event)
-                reply.show(event)
-                if isinstance(event, Retrying):
-                    reply.set_state(event.describe())
-                if now - last_save > SAVE_EVERY and turn.parts:
-                    # What arrived so far goes to disk: a kill -9 loses at most SAVE_EVERY.
-                    turn.record()
-                    self.save()
-                    last_save = time.perf_counter()
-            outcome = turn.end()
-        except asyncio.CancelledError:
-            outcome = turn.end(cancelled=True, exiting=self._exiting)
-            raise
-        except RouterError as exc:
-            outcome = turn.end(error=exc)
-        finally:
-            await self._settle(turn, outcome or turn.end(cancelled=True, exiting=self._exiting))
-
-    async def _settle(self, turn: Turn, outcome: Outcome) -> None:
-        """Show the outcome: the reply marked as it ended, or the prompt given back."""
+    def reply_ended(self, run: ReplyRun) -> None:
+        """The run settles: nothing streams any more."""
+        if self._run is run:
+            self._run = None
         self.streaming = False
-        self._turn = None
-        user_widget, reply = self._turn_widgets or (None, None)
-        self._turn_widgets = None
-        view = self.query_one(ConversationView)
-        if reply is not None:
-            answer = turn.answer
-            reply.finish(outcome.finish_reason, answer.usage, answer.skipped_chunks)
-            if outcome.kept:
-                reply.message = answer
-            else:
-                await reply.remove()
-        if not outcome.kept and (turn.edit_of is not None or not turn.prompt_is_new):
-            await self.branches.redraw()  # nothing came: the branch as it was before
-        elif outcome.give_back is not None and user_widget is not None and outcome.not_sent:
-            user_widget.mark_not_sent(outcome.not_sent[1], outcome.not_sent[0])
-        if outcome.give_back is not None:
-            self.query_one(PromptInput).restore(outcome.give_back)
-        self.branches.refresh_labels()
-        for notice in outcome.notices:
-            await view.add(Notice(notice))
-        self.save()
-        self.save_draft(force=outcome.give_back is not None)
-        self.refresh_bars()
-        await view.trim()
-        if turn.error is None or turn.error.status in (402, 412):
-            self.context.refresh_spend()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in the worker is reported, never a traceback or a frozen screen."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import Static
 
 from requesty_tui.chat import branches
+from requesty_tui.chat.turn import start_regeneration
 from requesty_tui.core.domain import Message
 from requesty_tui.core.formatting import plural
 from requesty_tui.ui.screens.dialogs import Confirm
@@ -112,6 +113,22 @@ class BranchControl:
         self.screen.refresh_bindings()
 
     # -- regenerating, forking, deleting --------------------------------------------------------
+
+    async def regenerate(self, reply: Message | None = None, model: str | None = None) -> None:
+        """Ask again for a reply to the prompt ``reply`` answers (by default the last reply's),
+        from ``model`` if given; the new reply goes beside the old one."""
+        screen = self.screen
+        reply = reply or self.last_reply()
+        if reply is None:
+            screen.notify("There is no reply to regenerate yet.", severity="warning")
+            return
+        prompt = branches.reply_parent(screen.conversation, reply)
+        if prompt is None or self.busy():
+            return
+        info = screen.services.catalogue.info
+        turn = start_regeneration(screen.conversation, prompt, model or screen.model, info)
+        await self.redraw()
+        await screen.start_reply(turn)
 
     def last_reply(self) -> Message | None:
         replies = [m for m in self.screen.conversation.path() if m.role == "assistant"]

@@ -34,12 +34,13 @@ def regenerate_with_model(chat: ChatScreen) -> None:
 
     reply = chat.branches.last_reply()
     if reply is None:
+        chat.notify("There is no reply to regenerate yet.", severity="warning")
         return
     catalogue = chat.services.catalogue
 
     async def chosen(model: str | None) -> None:
         if model:
-            await chat.regenerate(reply, model)
+            await chat.branches.regenerate(reply, model)
 
     chat.app.push_screen(ModelPicker(catalogue.models, chat.model, catalogue.detail), chosen)
 

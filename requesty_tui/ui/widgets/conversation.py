@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from requesty_tui.core.domain import Message
+from requesty_tui.ui.widgets.markdown_view import MarkdownView
 
 WINDOW = 24
 """Messages mounted at a time when opening a long conversation."""
@@ -25,6 +26,13 @@ LIVE_LIMIT = WINDOW + 8
 200-reply session otherwise kept every widget, and each reply got slower (soak benchmark).
 Each mounted reply costs about 0.35 MB (its rendered lines and Textual's caches of them), so
 the limit is kept close to the window: 8 messages are put away every 4 replies."""
+
+
+PREPARE_EVERY = 0.1
+"""Seconds between rendering one more mounted message that has not been drawn yet, after a
+resume or a switch of branch. A 4 KB reply with code takes 15-40 ms to render; drawn on
+demand, the reply above a short alternative made switching take 160 ms (long_session --tree);
+prepared in idle moments, key presses wait at most one such render."""
 
 
 class EarlierMarker(Static):
@@ -71,6 +79,20 @@ class ConversationView(VerticalScroll, can_focus=False):
             widgets.insert(0, self._marker)
         await self.mount_all(widgets)
         self.anchor()
+        self.prepare_soon()
+
+    def prepare_soon(self) -> None:
+        """Render the mounted messages not drawn yet, nearest the end first, one at a time in
+        idle moments (scrolling up or switching to a shorter branch then shows them at once)."""
+        # After the next frame: what changed on screen is drawn first.
+        self.call_after_refresh(self.set_timer, PREPARE_EVERY, self._prepare_one, name="prepare")
+
+    def _prepare_one(self) -> None:
+        waiting = [view for view in self.query(MarkdownView) if view.lazy]
+        if waiting:
+            waiting[-1].prepare()
+            if len(waiting) > 1:
+                self.prepare_soon()
 
     async def follow_branch(self, path: Sequence[Message]) -> None:
         """Show another branch (an alternative was chosen, a branch deleted): the widgets of
@@ -100,10 +122,17 @@ class ConversationView(VerticalScroll, can_focus=False):
                 break
         if stale_from < len(mounted):
             await self.remove_children(mounted[stale_from:])
+        if len(path) - index > WINDOW:
+            # A long branch below: its end is what is shown, as when a conversation is opened.
+            await self.remove_children()
+            self._marker, self._hidden = None, []
+            await self.show_history(path, make)
+            return
         fresh = [make(m) for m in path[index:]]
         if fresh:
             await self.mount_all(fresh)
         self.anchor()
+        self.prepare_soon()
 
     def message_widgets(self) -> list[Widget]:
         """The mounted widgets that show a message, top to bottom."""

@@ -99,6 +99,15 @@ class MarkdownView(Widget):
     # -- public API ---------------------------------------------------------------------------
 
     @property
+    def lazy(self) -> bool:
+        """Not rendered yet (its height is an estimate)."""
+        return self._lazy and bool(self._width)
+
+    def prepare(self) -> None:
+        """Render now what would otherwise be rendered when it is first drawn."""
+        self._realize()
+
+    @property
     def source(self) -> str:
         """All text given so far (as given, before control characters were made visible)."""
         if len(self._source) > 1:

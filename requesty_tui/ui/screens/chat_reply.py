@@ -1,0 +1,116 @@
+"""One reply streaming into its box on the chat screen: the request, the read loop that hands
+the UI a turn now and then, the saves while it streams, and what the screen shows when it ends.
+What the reply leaves in the conversation is :class:`requesty_tui.chat.turn.Turn`'s decision."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from requesty_tui.chat.request import build_request
+from requesty_tui.chat.turn import Outcome, Turn
+from requesty_tui.client.errors import RouterError
+from requesty_tui.client.events import Retrying
+from requesty_tui.ui.gc_pause import gc_paused
+from requesty_tui.ui.widgets.conversation import ConversationView
+from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
+from requesty_tui.ui.widgets.prompt_input import PromptInput
+
+if TYPE_CHECKING:
+    from requesty_tui.ui.screens.chat import ChatScreen
+
+YIELD_EVERY = 0.005
+"""Seconds of uninterrupted stream processing before the worker lets the UI run."""
+
+SAVE_EVERY = 2.0
+"""Seconds between saves of a reply that is still streaming (what a kill -9 can lose)."""
+
+
+class ReplyRun:
+    """A turn, the widgets that show it, and the stream that fills them."""
+
+    def __init__(
+        self,
+        screen: ChatScreen,
+        turn: Turn,
+        prompt: UserMessage | None,
+        reply: AssistantMessage,
+    ) -> None:
+        self.screen = screen
+        self.turn = turn
+        self.prompt = prompt
+        self.reply = reply
+
+    def record_for_exit(self) -> None:
+        """The process is about to end: what arrived goes into the conversation, cancelled."""
+        self.turn.answer.finish_reason = "cancelled"
+        self.turn.record()
+
+    async def run(self) -> None:
+        """Stream the reply; whatever ends it (the end, an error, Esc, quitting), settle."""
+        with gc_paused():
+            turn, screen = self.turn, self.screen
+            outcome: Outcome | None = None
+            try:
+                await self._stream()
+                outcome = turn.end()
+            except asyncio.CancelledError:
+                outcome = turn.end(cancelled=True, exiting=screen.exiting)
+                raise
+            except RouterError as exc:
+                outcome = turn.end(error=exc)
+            finally:
+                await self._settle(outcome or turn.end(cancelled=True, exiting=screen.exiting))
+
+    async def _stream(self) -> None:
+        turn, reply, screen = self.turn, self.reply, self.screen
+        services = screen.services
+        request = build_request(
+            screen.conversation, services.catalogue.info(turn.model), turn.model
+        )
+        last_yield = last_save = time.perf_counter()
+        client = await services.connection.ready()
+        async for event in client.stream_chat(request):
+            now = time.perf_counter()
+            if now - last_yield > YIELD_EVERY:
+                # A fast stream has data ready on every read, so the loop never waits: hand it
+                # over now and then, or frames and key presses would starve.
+                await asyncio.sleep(0)
+                last_yield = time.perf_counter()
+            turn.apply(event)
+            reply.show(event)
+            if isinstance(event, Retrying):
+                reply.set_state(event.describe())
+            if now - last_save > SAVE_EVERY and turn.parts:
+                # What arrived so far goes to disk: a kill -9 loses at most SAVE_EVERY.
+                turn.record()
+                screen.save()
+                last_save = time.perf_counter()
+
+    async def _settle(self, outcome: Outcome) -> None:
+        """Show the outcome: the reply marked as it ended, or the prompt given back."""
+        screen, turn, reply = self.screen, self.turn, self.reply
+        screen.reply_ended(self)
+        view = screen.query_one(ConversationView)
+        answer = turn.answer
+        reply.finish(outcome.finish_reason, answer.usage, answer.skipped_chunks)
+        if outcome.kept:
+            reply.message = answer
+        else:
+            await reply.remove()
+        if not outcome.kept and (turn.edit_of is not None or not turn.prompt_is_new):
+            await screen.branches.redraw()  # nothing came: the branch as it was before
+        elif outcome.give_back is not None and self.prompt is not None and outcome.not_sent:
+            self.prompt.mark_not_sent(outcome.not_sent[1], outcome.not_sent[0])
+        if outcome.give_back is not None:
+            screen.query_one(PromptInput).restore(outcome.give_back)
+        screen.branches.refresh_labels()
+        for notice in outcome.notices:
+            await view.add(Notice(notice))
+        screen.save()
+        screen.save_draft(force=outcome.give_back is not None)
+        screen.refresh_bars()
+        await view.trim()
+        if turn.error is None or turn.error.status in (402, 412):
+            screen.context.refresh_spend()
