@@ -43,15 +43,31 @@ def to_markdown(conv: Conversation, *, all_branches: bool = False) -> str:
     if conv.system:
         lines += ["## System", "", conv.system, ""]
     tree = Tree(conv.messages)
-    for msg in conv.path():
-        lines += [f"## {_heading(msg)}", "", *_body(msg)]
-        others = [m for m in tree.siblings(msg) if m is not msg] if all_branches else []
-        for n, other in enumerate(others, 1):
-            after = len(tree.below(other)) - 1
-            more = f", and {plural(after, 'message')} after it" if after else ""
-            summary = f"Alternative {n} of {len(others)}: {_heading(other)}{more}"
-            lines += [f"<details><summary>{summary}</summary>", "", *_body(other), "</details>", ""]
+    lines += _branch(conv, tree, conv.path(), all_branches, nested=False)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _branch(
+    conv: Conversation, tree: Tree, path: list[Message], all_branches: bool, nested: bool
+) -> list[str]:
+    """The messages of a branch; with ``all_branches``, after each one its other versions
+    (folded, each with its own branch as last seen, and so on down)."""
+    lines: list[str] = []
+    for index, msg in enumerate(path):
+        heading = f"**{_heading(msg)}**" if nested else f"## {_heading(msg)}"
+        lines += [heading, "", *_body(msg)]
+        if not all_branches or (nested and index == 0):
+            continue  # the first of a nested branch: its versions are the ones around it
+        others = [m for m in tree.siblings(msg) if m is not msg]
+        for n, other in enumerate(others, 1):
+            end = tree.descend(other, conv.branches)
+            branch = tree.path_to(end)[len(tree.path_to(other)) - 1 :]
+            more = f", and {plural(len(branch) - 1, 'message')} after it" if len(branch) > 1 else ""
+            summary = f"Other version {n} of {len(others)}: {_heading(other)}{more}"
+            lines += [f"<details><summary>{summary}</summary>", ""]
+            lines += _branch(conv, tree, branch, all_branches, nested=True)
+            lines += ["</details>", ""]
+    return lines
 
 
 def export_markdown(conv: Conversation) -> Path:

@@ -13,6 +13,7 @@ from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.dialogs import Confirm
 from requesty_tui.ui.screens.model_picker import ModelPicker
+from requesty_tui.ui.widgets.key_bar import KeyBar
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 from tests.support.ui import chat_screen, open_browser, rendered_text, send_and_wait, type_text
@@ -62,6 +63,8 @@ async def test_edit_a_prompt_keeps_the_old_branch(router: RouterServer, settings
         banner = screen.query_one("#edit-banner")
         assert banner.display and "Editing your message 1" in str(banner.content)
         assert prompt.text == "one"
+        await pilot.pause()
+        assert "esc Leave edit" in screen.query_one(KeyBar).render_line(0).text
         await pilot.press("escape")  # leave the edit: the draft comes back
         assert not banner.display and prompt.text == "half typed"
         prompt.clear()

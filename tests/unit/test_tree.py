@@ -202,3 +202,22 @@ def test_damaged_trees_load_as_far_as_they_make_sense() -> None:
     # Once saved (the user changed something), the file is a sound tree again.
     again = from_toml(to_toml(conv))
     assert again.problems == [] and shape(again) == shape(conv)
+
+
+def test_export_shows_the_branch_on_screen_and_with_all_branches_every_message() -> None:
+    from requesty_tui.storage.export import to_markdown
+
+    conv = Conversation(id="20261201-000000-expo", model="m/x", title="Export")
+    answer(conv, start_turn(conv, "question alpha", "m/x"), "answer bravo", fail=False)
+    answer(conv, start_regeneration(conv, conv.messages[0], "m/x"), "answer charlie", fail=False)
+    answer(conv, start_turn(conv, "follow-up delta", "m/x"), "answer echo", fail=False)
+    original = conv.messages[0]
+    answer(conv, start_turn(conv, "question foxtrot", "m/x", instead_of=original),
+           "answer golf", fail=False)  # fmt: skip
+    plain = to_markdown(conv)
+    assert "question foxtrot" in plain and "answer golf" in plain
+    assert "alpha" not in plain and "charlie" not in plain, "only the branch on screen"
+    everything = to_markdown(conv, all_branches=True)
+    for message in conv.messages:
+        assert message.content in everything, message.content
+    assert everything.count("<details>") == everything.count("</details>") == 2

@@ -63,6 +63,7 @@ class ChatScreen(Screen[None]):
     COMMANDS = {ChatCommands}
     BINDINGS = [
         Binding("escape", "stop", "Stop", id="chat.stop"),
+        Binding("escape", "leave_edit", "Leave edit", id="chat.leave_edit"),
         Binding("f2", "pick_model", "Model", id="chat.model"),
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new"),
         Binding("ctrl+r", "regenerate", "Regenerate", id="chat.regenerate", show=False),
@@ -242,7 +243,9 @@ class ChatScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
-            return self.streaming or self.branches.editing is not None
+            return self.streaming
+        if action == "leave_edit":
+            return self.branches.editing is not None and not self.streaming
         return True
 
     def action_copy(self) -> None:
@@ -258,10 +261,10 @@ class ChatScreen(Screen[None]):
         replies.last().action_copy()
 
     def action_stop(self) -> None:
-        if self.branches.editing is not None and not self.streaming:
-            self.branches.end_edit(restore=True)
-            return
         self.workers.cancel_group(self, "reply")
+
+    def action_leave_edit(self) -> None:
+        self.branches.end_edit(restore=True)
 
     # -- the tree ---------------------------------------------------------------------------
 
