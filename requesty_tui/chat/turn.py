@@ -11,6 +11,7 @@ only turns an :class:`Outcome` into widgets.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -70,9 +71,41 @@ class Turn:
     retrying: Retrying | None = None
     """The latest retry notice (cleared when text arrives)."""
     ended: Outcome | None = None
+    on_record: Callable[[], None] | None = None
+    """Called after the answer is first added to the conversation (a comparison keeps the
+    branch on screen where it wants it)."""
+    started: float = field(default_factory=time.monotonic)
+    first_token_at: float | None = None
+    """When the first text or reasoning arrived (time to first token)."""
+    ended_at: float | None = None
 
     def __post_init__(self) -> None:
         self.answer = Message(role="assistant", content="", model=self.model)
+
+    def restart_clock(self) -> None:
+        """The request is being sent now."""
+        self.started = time.monotonic()
+
+    @property
+    def first_token_s(self) -> float | None:
+        """Seconds from sending to the first token."""
+        return None if self.first_token_at is None else self.first_token_at - self.started
+
+    @property
+    def total_s(self) -> float | None:
+        return None if self.ended_at is None else self.ended_at - self.started
+
+    def tokens_per_s(self) -> float | None:
+        """Output tokens per second after the first token (the router's count; None without
+        usage or for a reply too short to time)."""
+        usage = self.answer.usage
+        if usage is None or self.first_token_at is None:
+            return None
+        end = self.ended_at or time.monotonic()
+        streaming = end - self.first_token_at
+        if streaming < 0.05 or not usage.completion_tokens:
+            return None
+        return usage.completion_tokens / streaming
 
     # -- while it streams --------------------------------------------------------------------
 
@@ -80,9 +113,13 @@ class Turn:
         if isinstance(event, TextDelta):
             self.parts.append(event.text)
             self.retrying = None
+            if self.first_token_at is None:
+                self.first_token_at = time.monotonic()
         elif isinstance(event, ReasoningDelta):
             self.reasoning.append(event.text)
             self.retrying = None
+            if self.first_token_at is None:
+                self.first_token_at = time.monotonic()
         elif isinstance(event, ModelReported):
             self.answer.model = event.model
         elif isinstance(event, UsageReport):
@@ -107,6 +144,8 @@ class Turn:
         self.answer.skipped_chunks = self.skipped.total if self.skipped else 0
         if self.received and not self.conversation.holds(self.answer):
             self.conversation.add(self.answer, under=self.prompt)
+            if self.on_record is not None:
+                self.on_record()
         return self.received
 
     # -- the end -------------------------------------------------------------------------------
@@ -117,6 +156,7 @@ class Turn:
         """Decide what stays. ``cancelled``: Esc or the app quitting (``exiting``)."""
         if self.ended is not None:
             return self.ended
+        self.ended_at = time.monotonic()
         if error is not None:
             self.error = error
         finish: FinishReason

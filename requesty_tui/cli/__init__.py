@@ -1,4 +1,5 @@
-"""Command line: the TUI, ``ask`` (one-shot to stdout), ``sessions`` and ``models``.
+"""Command line: the TUI, ``ask`` (one-shot to stdout), ``compare`` (several models at once),
+``sessions`` and ``models``.
 
 Exit codes: 0 success, 2 usage error, 3 auth/config error, 4 network/server error.
 The UI is imported only when the TUI starts, so ``ask`` and ``models`` start fast.
@@ -40,11 +41,24 @@ def _parser() -> argparse.ArgumentParser:
         const="latest",
         help="continue the most recent conversation",
     )
+    parser.add_argument(
+        "--compare",
+        metavar="A,B[,C,D]",
+        help="start in compare mode: each message goes to these 2-4 models at once",
+    )
     sub = parser.add_subparsers(dest="command")
     ask = sub.add_parser("ask", help="stream one reply to stdout (reads stdin when piped)")
     ask.add_argument("prompt", nargs="*", help="the prompt; stdin is appended when piped")
     ask.add_argument("--model", "-m", dest="ask_model", help="model id")
     ask.add_argument("--system", help="system prompt")
+    compare = sub.add_parser(
+        "compare", help="one prompt to 2-4 models at once; replies one after another, a table"
+    )
+    compare.add_argument("prompt", nargs="*", help="the prompt; stdin is appended when piped")
+    compare.add_argument(
+        "--model", "-m", dest="compare_models", action="append", default=[], help="a model id"
+    )
+    compare.add_argument("--system", help="system prompt")
     models = sub.add_parser("models", help="list the router's chat models")
     models.add_argument(
         "--all", action="store_true", help="also embedding, image and speech models"
@@ -84,6 +98,11 @@ def _main(argv: list[str] | None) -> int:
         from requesty_tui.cli.ask import ask
 
         return ask(settings, args.prompt, args.system, sys.stdin, sys.stdout)
+    if args.command == "compare":
+        from requesty_tui.cli.compare import compare
+
+        models = args.compare_models
+        return compare(settings, args.prompt, models, args.system, sys.stdin, sys.stdout)
     from requesty_tui.cli import listings
 
     if args.command == "models":
@@ -92,6 +111,15 @@ def _main(argv: list[str] | None) -> int:
         if args.sessions_command == "export":
             return listings.export(args.id, sys.stdout, all_branches=args.all_branches)
         return listings.sessions(sys.stdout)
+    compare_models: list[str] = []
+    if args.compare:
+        from requesty_tui.chat.compare import check_models
+
+        compare_models = [m.strip() for m in args.compare.split(",") if m.strip()]
+        problem = check_models(compare_models)
+        if problem is not None:
+            print(f"requesty-tui: --compare: {problem}, as A,B[,C,D].", file=sys.stderr)
+            return EXIT_USAGE
     from requesty_tui.storage.sessions import SessionStore
 
     store = SessionStore()
@@ -104,5 +132,8 @@ def _main(argv: list[str] | None) -> int:
             return EXIT_USAGE
     from requesty_tui.ui.app import RequestyApp
 
-    RequestyApp(settings, model=model, conversation=conversation, store=store).run()
+    app = RequestyApp(
+        settings, model=model, conversation=conversation, store=store, compare=compare_models
+    )
+    app.run()
     return 0

@@ -373,7 +373,7 @@ class Conversation:
         # A kept message never loses the message before it: a message whose parent is "the
         # message before" is that message's child, and would be going too.
         self.messages[:] = [m for m in self.messages if m.id not in gone]
-        self._simplify()
+        self.simplify_parents()
         for key in [k for k, v in self.branches.items() if k in gone or v in gone]:
             del self.branches[key]
         if on_screen is None or on_screen.id in gone:
@@ -383,7 +383,7 @@ class Conversation:
             else:
                 self.leaf = None
 
-    def _simplify(self) -> None:
+    def simplify_parents(self) -> None:
         """A parent that is the message before becomes implicit again (a chat whose
         alternatives are all gone is a plain list, written as format 1)."""
         before = ROOT

@@ -102,6 +102,8 @@ class RouterServer:
 
     def __init__(self) -> None:
         self.replies: deque[Reply] = deque()
+        self.model_replies: dict[str, deque[Reply]] = {}
+        """Replies for one model (concurrent requests to several models arrive in any order)."""
         self.requests: list[dict[str, Any]] = []
         self.models: list[dict[str, Any]] = list(DEFAULT_MODELS)
         self.models_status = 200
@@ -136,8 +138,16 @@ class RouterServer:
     def queue(self, *replies: Reply) -> None:
         self.replies.extend(replies)
 
-    def next_reply(self) -> Reply:
+    def queue_for(self, model: str, *replies: Reply) -> None:
+        """Replies to requests for ``model`` only, before the shared queue."""
         with self._lock:
+            self.model_replies.setdefault(model, deque()).extend(replies)
+
+    def next_reply(self, model: str = "") -> Reply:
+        with self._lock:
+            own = self.model_replies.get(model)
+            if own:
+                return own.popleft()
             return self.replies.popleft() if self.replies else Reply()
 
     def chat_requests(self) -> list[dict[str, Any]]:
@@ -211,7 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
             return
-        reply = self.router.next_reply()
+        model = str(body.get("model") or "") if isinstance(body, dict) else ""
+        reply = self.router.next_reply(model)
         if reply.first_delay:
             self._sleep(reply.first_delay)
         if reply.status != 200:
@@ -357,7 +368,7 @@ def main() -> None:
     with open(args.text_file, encoding="utf-8") as handle:
         text = handle.read()
     server = RouterServer()
-    server.next_reply = lambda: Reply(  # type: ignore[method-assign]
+    server.next_reply = lambda model="": Reply(  # type: ignore[method-assign]
         text=text, chunk_chars=args.chunk_chars, delay=args.delay
     )
     server.start()

@@ -61,6 +61,7 @@ class TmuxSession:
             text=True,
             check=True,
             timeout=20,
+            env=_environment_without_size(),
         ).stdout
 
     def tmux(self, *args: str) -> str:
@@ -111,6 +112,13 @@ class TmuxSession:
         subprocess.run(
             [self._tmux, "-L", self.socket, "kill-server"], capture_output=True, timeout=20
         )
+
+
+def _environment_without_size() -> dict[str, str]:
+    """This environment without COLUMNS and LINES: the tmux server hands its environment to
+    the app, and Textual takes those over the terminal's real size (pytest-textual-snapshot
+    sets them to 80x24, so every tmux test ran at 80 columns whatever its width said)."""
+    return {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
 
 
 def terminal_env(router: RouterServer) -> dict[str, str]:

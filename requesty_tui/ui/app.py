@@ -50,6 +50,7 @@ class RequestyApp(App[None]):
         model: str | None = None,
         conversation: Conversation | None = None,
         store: SessionStore | None = None,
+        compare: list[str] | None = None,
     ) -> None:
         apply_fixes()
         super().__init__()
@@ -57,6 +58,7 @@ class RequestyApp(App[None]):
         self.theming = Theming(self, self.services)
         self.exiting = ExitHooks()
         self.context = UiContext(self.services, self.theming, self.exiting, self.refresh_spend)
+        self.context.compare_models = list(compare or [])
         if conversation is not None and model:
             conversation.model = model  # --model wins over the session's
         self.first_conversation = conversation

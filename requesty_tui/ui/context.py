@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from requesty_tui.chat.services import Services
 from requesty_tui.ui.theming import Theming
@@ -39,3 +39,6 @@ class UiContext:
     exiting: ExitHooks
     refresh_spend: Callable[[], object]
     """Ask for this key's spend again (after a reply), in the App's worker."""
+    compare_models: list[str] = field(default_factory=list)
+    """Compare mode (2-4 models: each prompt goes to all of them), empty when off; kept for
+    the session across chats until it is turned off."""

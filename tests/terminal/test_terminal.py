@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from requesty_tui.testing.router import Reply, RouterServer
 from tests.support.tmux import TmuxSession, terminal_env
 
@@ -135,5 +137,55 @@ def test_branches_in_a_real_terminal_survive_quit_and_resume(
     try:
         shown = session.wait_for(lambda s: "Zebra" in s, what="the resumed branch")
         assert "first answer" in shown and "‹1/2›" in shown and "second answer" not in shown
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("width", [120, 80])
+def test_compare_in_a_real_terminal(router: RouterServer, xdg: Path, width: int) -> None:
+    """Three models at once: side by side at 120 columns, stacked behind a switcher at 80; one
+    fails in its column; the second is picked with enter; after quit and resume it is the
+    reply on screen, ‹2/3›."""
+    a, b, c = "openai/gpt-4o-mini", "anthropic/claude-sonnet-4-5", "google/gemini-2.5-flash"
+    router.queue_for(a, Reply(text="Aardvark answer"))
+    router.queue_for(b, Reply(text="Badger answer"))
+    router.queue_for(c, Reply(status=404, error_message="Gone fishing"))
+    session = TmuxSession(["--compare", f"{a},{b},{c}"], terminal_env(router), width, 30)
+    try:
+        session.wait_for(lambda s: "compare: openai/gpt-4o-mini" in s, what="compare mode")
+        session.keys("which animal?", "Enter")
+        if width == 120:
+            shown = session.wait_for(
+                lambda s: "Aardvark" in s and "Badger" in s and "fishing" in s,
+                what="three columns",
+            )
+            row = next(line for line in shown.splitlines() if "Aardvark" in line)
+            assert "Badger" in row, "side by side, on one row"
+        else:
+            shown = session.wait_for(
+                lambda s: "Aardvark" in s and "‹ 1/3 ›" in s, what="the first, stacked"
+            )
+            assert "Badger" not in shown, "one column at a time at 80 columns"
+        session.keys("BTab")  # from the input box to the last column shown
+        if width == 80:  # stacked: right shows the next column
+            session.keys("Right")
+            session.wait_for(lambda s: "Badger" in s and "‹ 2/3 ›" in s, what="the second")
+            session.keys("Right")
+            session.wait_for(lambda s: "fishing" in s and "Badger" not in s, what="the third")
+        session.keys("Left")  # the second column
+        session.wait_for(lambda s: "Badger" in s, what="the second column")
+        session.keys("Enter")
+        session.wait_for(
+            lambda s: "Badger answer" in s and "‹2/2›" in s and "Aardvark" not in s,
+            what="the pick",
+        )
+        session.keys("C-q")
+        session.wait_closed()
+    finally:
+        session.close()
+    session = TmuxSession(["-c"], terminal_env(router), width, 30)
+    try:
+        shown = session.wait_for(lambda s: "Badger answer" in s, what="the resumed pick")
+        assert "‹2/2›" in shown
     finally:
         session.close()

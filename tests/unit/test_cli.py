@@ -216,3 +216,37 @@ def test_sessions_are_aligned_and_an_unknown_id_is_named() -> None:
     missing = run_cli("sessions", "export", "20990101-000000-none")
     assert "no such session: 20990101-000000-none" in missing.stderr
     assert "/" not in missing.stderr, "no file path for an id that does not exist"
+
+
+def test_compare_prints_each_reply_then_a_table_and_fails_when_one_did(
+    router: RouterServer,
+) -> None:
+    a, b, c = "openai/gpt-4o-mini", "anthropic/claude-sonnet-4-5", "no/such-model"
+    # The first streams slowly, so the others finish first: their text must still come after.
+    router.queue_for(a, Reply(text="the first model's answer", chunk_chars=3, delay=0.02))
+    router.queue_for(b, Reply(text="the second model's answer"))
+    router.queue_for(c, Reply(status=404, error_message="No such model: no/such-model"))
+    result = run_cli("compare", "which is best?", "-m", a, "-m", b, "-m", c, env=router_env(router))
+    assert result.returncode == 4, result.stderr
+    out = result.stdout
+    first, second, third = (out.index(f"── {m} ") for m in (a, b, c))
+    assert first < out.index("the first model's answer") < second
+    assert second < out.index("the second model's answer") < third
+    assert "No such model" in out[third:] and "no/such-model: " in result.stderr
+    table = out[out.rindex("\nmodel ") + 1 :].splitlines()
+    assert table[0].split() == ["model", "first", "token", "total", "tokens", "out", "cost"]
+    assert table[1].startswith(a) and table[1].split()[-2:] == ["4", "$0.000096"]
+    assert table[3].startswith(f"{c} — failed")
+    bodies = [r["body"] for r in router.chat_requests()]
+    assert sorted(b["model"] for b in bodies) == sorted([a, b, c])
+    assert len({str(b["messages"]) for b in bodies}) == 1, "the same messages to each"
+    router.queue_for(a, Reply(text="ok"))
+    router.queue_for(b, Reply(text="ok"))
+    assert run_cli("compare", "again", "-m", a, "-m", b, env=router_env(router)).returncode == 0
+
+
+def test_compare_needs_two_to_four_models() -> None:
+    result = run_cli("compare", "hi", "-m", "a/b", env={"REQUESTY_API_KEY": "k"})
+    assert result.returncode == 2 and "choose 2 to 4 models" in result.stderr
+    result = run_cli("--compare", "a/b", env={"REQUESTY_API_KEY": "k"})
+    assert result.returncode == 2 and "--compare" in result.stderr

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -42,9 +42,11 @@ from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternati
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
+from requesty_tui.ui.screens.chat_compare import CompareControl
 from requesty_tui.ui.screens.chat_reply import ReplyRun
 from requesty_tui.ui.screens.dialogs import edit_option
-from requesty_tui.ui.screens.model_picker import ModelPicker
+from requesty_tui.ui.screens.model_picker import ModelList, ModelPicker
+from requesty_tui.ui.widgets.compare_view import CompareColumn
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
@@ -84,11 +86,13 @@ class ChatScreen(Screen[None]):
         from_file = bool(conversation and conversation.messages)
         self.drafts = DraftKeeper(self.conversation, from_file=from_file)
         self.saver = Autosaver(self.services.store, self._saved, keep_empty_file=from_file)
-        self._run: ReplyRun | None = None
+        self.runs: list[ReplyRun] = []
+        """The replies streaming now (several in a comparison)."""
         self.exiting = False
         """The app is quitting: a reply cancelled now keeps its prompt in the file."""
         self._composed = False
         self.branches = BranchControl(self)
+        self.compare = CompareControl(self)
 
     @property
     def model(self) -> str:
@@ -169,7 +173,7 @@ class ChatScreen(Screen[None]):
                 timeout=10,
                 markup=False,
             )
-        if isinstance(self.app.screen, ModelPicker):
+        if isinstance(self.app.screen, ModelList):
             self.app.screen.set_models(catalogue.models, catalogue.detail)
         self.refresh_bars()
 
@@ -210,8 +214,8 @@ class ChatScreen(Screen[None]):
     def save_now_for_exit(self) -> None:
         """The process is about to end (a signal): record what arrived, marked cancelled, and
         the draft, synchronously — the event loop may never run again."""
-        if self.streaming and self._run is not None:
-            self._run.record_for_exit()
+        for run in self.runs:
+            run.record_for_exit()
         self.saver.save_now(self.conversation)
         self.save_draft(force=True)
 
@@ -231,7 +235,9 @@ class ChatScreen(Screen[None]):
     def refresh_bars(self) -> None:
         if not self._composed:
             return  # a listener called before the bars exist
-        self.query_one("#topbar", Static).update(top_line(self.conversation))
+        self.query_one("#topbar", Static).update(
+            top_line(self.conversation, self.context.compare_models)
+        )
         self.query_one(StatusLine).set_pieces(
             status_pieces(self.conversation, self.services, self.streaming)
         )
@@ -357,6 +363,10 @@ class ChatScreen(Screen[None]):
         edited = self.branches.editing
         if edited is not None:
             self.branches.end_edit(restore=False)
+        await self.compare.close_view(continuing=True)
+        if self.compare.models:
+            await self.compare.send(text, edited)
+            return
         prices = self.services.catalogue.info
         turn = start_turn(self.conversation, text, self.model, prices, instead_of=edited)
         self.save_draft(force=True)  # the sent text is no longer a draft, even after a crash
@@ -374,22 +384,33 @@ class ChatScreen(Screen[None]):
         user_widget = last if isinstance(last, UserMessage) else None
         reply = AssistantMessage(turn.model, code_style=self.context.theming.code_style())
         await self.query_one(ConversationView).add(reply)
-        self._run = ReplyRun(self, turn, user_widget, reply)
+        self.start_run(ReplyRun(self, turn, user_widget, reply))
+
+    def start_run(self, run: ReplyRun) -> None:
+        """Stream one reply in a worker of its own (all in the group Esc cancels)."""
+        self.runs.append(run)
         self.streaming = True
-        self._stream_reply(self._run)
+        run.worker = self.run_worker(run.run(), group="reply", exit_on_error=False)
 
-    @work(exclusive=True, group="reply", exit_on_error=False)
-    async def _stream_reply(self, run: ReplyRun) -> None:
-        await run.run()
+    async def reply_ended(self, run: ReplyRun) -> None:
+        """A run settles; when it was the last, nothing streams any more."""
+        if run in self.runs:
+            self.runs.remove(run)
+        if not self.runs:
+            self.streaming = False
+            await self.compare.all_ended()
 
-    def reply_ended(self, run: ReplyRun) -> None:
-        """The run settles: nothing streams any more."""
-        if self._run is run:
-            self._run = None
-        self.streaming = False
+    # -- comparing ------------------------------------------------------------------------------
+
+    async def on_compare_column_picked(self, event: CompareColumn.Picked) -> None:
+        await self.compare.pick(event.column)
+
+    def on_compare_column_stop_one(self, event: CompareColumn.StopOne) -> None:
+        self.compare.stop_one(event.column)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in the worker is reported, never a traceback or a frozen screen."""
         if event.state == WorkerState.ERROR and event.worker.group == "reply":
-            self.streaming = False
+            self.runs = [run for run in self.runs if run.worker is not event.worker]
+            self.streaming = bool(self.runs)
             self.notify(f"Unexpected error: {event.worker.error!r}", severity="error", markup=False)

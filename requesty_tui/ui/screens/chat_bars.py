@@ -12,9 +12,14 @@ from requesty_tui.core.formatting import format_cost, plural
 from requesty_tui.ui.widgets.status_line import Piece
 
 
-def top_line(conversation: Conversation) -> Text:
-    """The model (click or F2 to change it) and the conversation's settings."""
-    top = Text(f" {conversation.model}  ▾ F2", style="bold")
+def top_line(conversation: Conversation, compare: list[str] | None = None) -> Text:
+    """The model (click or F2 to change it), or the models compared, and the conversation's
+    settings."""
+    if compare:
+        top = Text(f" compare: {' · '.join(compare)}", style="bold")
+        top.append("  (ctrl+p: chat: compare off)", style="not bold dim")
+    else:
+        top = Text(f" {conversation.model}  ▾ F2", style="bold")
     settings = chat_options.summary(conversation)
     if settings:
         top.append("   " + " · ".join(settings), style="not bold dim")

@@ -45,7 +45,9 @@ class BranchControl:
                 widget.set_alternatives(index + 1, len(siblings))
 
     async def redraw(self) -> None:
-        """Show the branch now on screen, replacing what changed."""
+        """Show the branch now on screen, replacing what changed (a comparison's columns
+        give way to the reply it continues from)."""
+        await self.screen.compare.close_view()
         await self.view.follow_branch(self.screen.conversation.path())
         self.refresh_labels()
 

@@ -60,6 +60,13 @@ class ChatCommands(Provider):
             yield "chat: export", "Save this conversation as Markdown", partial(export, chat)
         if chat.streaming:
             yield "chat: stop", "Stop the streaming reply (esc)", chat.action_stop
+        yield (
+            "chat: compare models…",
+            "Send each message to 2-4 models at once, their replies side by side",
+            chat.compare.choose_models,
+        )
+        if chat.compare.models:
+            yield "chat: compare off", "Back to one model per message", chat.compare.turn_off
         path = chat.conversation.path()
         if any(m.role == "user" for m in path):
             yield (

@@ -12,13 +12,17 @@ from requesty_tui.chat.request import build_request
 from requesty_tui.chat.turn import Outcome, Turn
 from requesty_tui.client.errors import RouterError
 from requesty_tui.client.events import Retrying
+from requesty_tui.client.request import ChatRequest
 from requesty_tui.ui.gc_pause import gc_paused
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from requesty_tui.ui.screens.chat import ChatScreen
+    from requesty_tui.ui.widgets.compare_view import CompareColumn
 
 YIELD_EVERY = 0.005
 """Seconds of uninterrupted stream processing before the worker lets the UI run."""
@@ -36,11 +40,15 @@ class ReplyRun:
         turn: Turn,
         prompt: UserMessage | None,
         reply: AssistantMessage,
+        request: ChatRequest | None = None,
     ) -> None:
         self.screen = screen
         self.turn = turn
         self.prompt = prompt
         self.reply = reply
+        self.request = request
+        """Built in advance (a comparison's, from the same messages); else when it starts."""
+        self.worker: Worker[None] | None = None
 
     def record_for_exit(self) -> None:
         """The process is about to end: what arrived goes into the conversation, cancelled."""
@@ -91,7 +99,7 @@ class ReplyRun:
     async def _settle(self, outcome: Outcome) -> None:
         """Show the outcome: the reply marked as it ended, or the prompt given back."""
         screen, turn, reply = self.screen, self.turn, self.reply
-        screen.reply_ended(self)
+        await screen.reply_ended(self)
         view = screen.query_one(ConversationView)
         answer = turn.answer
         reply.finish(outcome.finish_reason, answer.usage, answer.skipped_chunks)
@@ -114,3 +122,28 @@ class ReplyRun:
         await view.trim()
         if turn.error is None or turn.error.status in (402, 412):
             screen.context.refresh_spend()
+
+
+class ColumnRun(ReplyRun):
+    """One column of a comparison: its outcome stays in its column (an error too); the
+    comparison decides about the prompt when the last column ends."""
+
+    reply: CompareColumn
+
+    async def _settle(self, outcome: Outcome) -> None:
+        turn, column, screen = self.turn, self.reply, self.screen
+        answer = turn.answer
+        column.finish(outcome.finish_reason, answer.usage, answer.skipped_chunks)
+        if outcome.kept:
+            column.message = answer
+        failure = str(turn.error) if turn.error is not None else None
+        if failure is None and not outcome.kept:
+            failure = (
+                "stopped before the reply began"
+                if outcome.finish_reason == "cancelled"
+                else f"the model sent an empty reply (finish reason: {outcome.finish_reason})"
+            )
+        extra = [n for n in outcome.notices if n != failure]
+        column.ended(" · ".join(x for x in (failure, *extra) if x) or None)
+        screen.save()
+        await screen.reply_ended(self)

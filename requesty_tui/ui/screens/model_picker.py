@@ -1,14 +1,18 @@
 """Pick a model: a filter box over the router's list; any typed id is accepted too.
+:class:`ModelSetPicker` picks several (a comparison).
 
 | key | action |
 | --- | --- |
 | up/down | move in the list |
-| enter | choose the highlighted model (or the typed id when nothing matches) |
+| enter | choose the highlighted model (or the typed id when nothing matches); several: confirm |
+| space | with several: choose or drop the highlighted model |
 | ctrl+a | show every model, also those that cannot chat (embeddings, images, speech) |
 | escape | close without changing |
 """
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on
@@ -23,11 +27,15 @@ from requesty_tui.core.markdown_blocks import make_safe
 from requesty_tui.core.model_filter import describe, filter_models
 from requesty_tui.ui.screens.filter_list import LIST_BINDINGS, FilterListScreen
 
+R = TypeVar("R")
 
-class ModelPicker(FilterListScreen[str | None]):
-    """Returns the chosen model id, or None."""
+
+class ModelList(FilterListScreen[R]):
+    """The filter box, the list and the details; what Enter does is the subclass's."""
 
     CSS_PATH = "model_picker.tcss"
+    TITLE = "Model"
+    FILTER: type[Input] = Input
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="picker.close"),
         # Priority: the filter box would take ctrl+a (start of line).
@@ -47,13 +55,13 @@ class ModelPicker(FilterListScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Input(placeholder="Filter models, or type any model id", id="picker-filter")
+            yield self.FILTER(placeholder="Filter models, or type any model id", id="picker-filter")
             yield OptionList(id="picker-list")
             yield Static("", id="picker-detail", markup=False)
             yield Static("", id="picker-status", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#picker").border_title = "Model"
+        self.query_one("#picker").border_title = self.TITLE
         self._apply_filter("")
         self.query_one(Input).focus()
 
@@ -69,7 +77,9 @@ class ModelPicker(FilterListScreen[str | None]):
         not wrap 1,000 labels again on every key (that was 80% of a keystroke)."""
         option = self._options.get(model.id)
         if option is None:
-            label = Text(model.id, style="bold" if model.id == self.current else "")
+            label = self._mark(model.id) + Text(
+                model.id, style="bold" if model.id == self.current else ""
+            )
             if model.is_policy:
                 label = Text("◆ ") + label
             facts = describe(model)
@@ -77,6 +87,13 @@ class ModelPicker(FilterListScreen[str | None]):
                 label.append(f"  {facts}", style="dim")
             option = self._options[model.id] = Option(label)
         return option
+
+    def _mark(self, model_id: str) -> Text:
+        """What goes before a model's name (the multi-select's check box)."""
+        return Text()
+
+    def _choose(self, model_id: str) -> None:
+        raise NotImplementedError
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
@@ -93,6 +110,10 @@ class ModelPicker(FilterListScreen[str | None]):
             option_list.highlighted = index
         else:
             self.query_one("#picker-detail", Static).update("")
+        self.query_one("#picker-status", Static).update(Text(self._status(query)))
+
+    def _status(self, query: str) -> str:
+        shown = self._shown
         status = self.status
         if not shown and query.strip():
             status = f"No model matches. Enter uses {query.strip()!r} as the model id."
@@ -103,7 +124,7 @@ class ModelPicker(FilterListScreen[str | None]):
                 status += f" · {hidden} that cannot chat hidden (ctrl+a shows them)"
             elif hidden:
                 status += " · ctrl+a hides those that cannot chat"
-        self.query_one("#picker-status", Static).update(Text(status))
+        return status
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -119,14 +140,91 @@ class ModelPicker(FilterListScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         option_list = self.query_one(OptionList)
         if self._shown and option_list.highlighted is not None:
-            self.dismiss(self._shown[option_list.highlighted].id)
+            self._choose(self._shown[option_list.highlighted].id)
         elif event.value.strip():
-            self.dismiss(event.value.strip())
+            self._choose(event.value.strip())
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if 0 <= event.option_index < len(self._shown):
-            self.dismiss(self._shown[event.option_index].id)
+            self._choose(self._shown[event.option_index].id)
+
+
+class ModelPicker(ModelList[str | None]):
+    """Returns the chosen model id, or None."""
+
+    def _choose(self, model_id: str) -> None:
+        self.dismiss(model_id)
+
+
+class _SpaceLeftForTheList(Input):
+    """A filter box that lets space through to the screen's binding: a focused Input keeps
+    every printable key from priority bindings (Textual asks ``check_consume_key``)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return key != "space" and super().check_consume_key(key, character)
+
+
+class ModelSetPicker(ModelList[list[str] | None]):
+    """Several models, in the order chosen (a comparison's columns): space chooses or drops the
+    highlighted one, enter confirms. Type ids as they are written (``claude-son``): space is
+    taken. Returns the list, or None."""
+
+    TITLE = "Compare models: space chooses, enter confirms"
+    FILTER = _SpaceLeftForTheList
+    BINDINGS = [Binding("space", "toggle_model", "Choose", id="picker.toggle", priority=True)]
+
+    def __init__(
+        self,
+        models: list[ModelInfo],
+        chosen: list[str],
+        status: str = "",
+        limits: tuple[int, int] = (2, 4),
+    ) -> None:
+        super().__init__(models, "", status)
+        self.chosen = list(chosen)
+        self.limits = limits
+
+    def _mark(self, model_id: str) -> Text:
+        if model_id in self.chosen:
+            return Text(f"[{self.chosen.index(model_id) + 1}] ", style="bold")
+        return Text("[ ] ", style="dim")
+
+    def action_toggle_model(self) -> None:
+        option_list = self.query_one(OptionList)
+        typed = self.query_one(Input).value.strip()
+        if self._shown and option_list.highlighted is not None:
+            model_id = self._shown[option_list.highlighted].id
+        elif typed:
+            model_id = typed  # any id, as in the single picker
+        else:
+            return
+        if model_id in self.chosen:
+            self.chosen.remove(model_id)
+        elif len(self.chosen) < self.limits[1]:
+            self.chosen.append(model_id)
+        else:
+            self.notify(f"At most {self.limits[1]} models.", severity="warning")
+            return
+        self._options.clear()  # the marks changed (the numbers of the others too)
+        highlighted = option_list.highlighted
+        self._apply_filter(self.query_one(Input).value)
+        if highlighted is not None and highlighted < option_list.option_count:
+            option_list.highlighted = highlighted
+
+    def _choose(self, model_id: str) -> None:
+        low, high = self.limits
+        if not self.chosen:
+            self.action_toggle_model()
+        if low <= len(self.chosen) <= high:
+            self.dismiss(list(self.chosen))
+        else:
+            self.notify(f"Choose {low} to {high} models with space (now {len(self.chosen)}).",
+                        severity="warning")  # fmt: skip
+
+    def _status(self, query: str) -> str:
+        chosen = ", ".join(self.chosen) if self.chosen else "none yet"
+        return f"Chosen: {chosen} · {super()._status(query)}"
 
 
 def details(model: ModelInfo) -> Text:

@@ -1,0 +1,187 @@
+"""Several replies to one prompt, side by side: a column per model, each streaming, failing or
+stopped on its own. Narrower than :data:`COLUMN_MIN` cells per column, one column shows at a
+time with a switcher line above it.
+
+| key | action |
+| --- | --- |
+| enter | continue with this reply (the others stay as its alternatives) |
+| x | stop this column |
+| left/right | the column beside it |
+| y / c | copy the reply / a code block |
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message as TextualMessage
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from requesty_tui.chat.turn import Turn
+from requesty_tui.core.formatting import usage_summary
+from requesty_tui.ui.widgets.message import AssistantMessage, CodeStyle
+
+COLUMN_MIN = 36
+"""Cells a column needs to be readable (a code line, a table; three fit a 120-column
+terminal); below, columns are stacked."""
+
+
+class CompareColumn(AssistantMessage):
+    """One model's reply in a comparison; its header adds the timing."""
+
+    HELP_TITLE = "Compared reply"
+    DEFAULT_CSS = """
+    CompareColumn {
+        width: 1fr;
+        margin: 0 1 0 0;
+        &:last-of-type { margin: 0; }
+        .reply-header { height: auto; }
+        &.-picked { border: double $accent; }
+    }
+    """
+    BINDINGS = [
+        Binding("enter", "pick", "Continue with this", id="compare.pick"),
+        Binding("x", "stop_one", "Stop this one", id="compare.stop"),
+        Binding("left", "beside(-1)", "‹ Column", id="compare.previous"),
+        Binding("right", "beside(1)", "Column ›", id="compare.next"),
+    ]
+
+    class Picked(TextualMessage):
+        def __init__(self, column: CompareColumn) -> None:
+            super().__init__()
+            self.column = column
+
+    class StopOne(TextualMessage):
+        def __init__(self, column: CompareColumn) -> None:
+            super().__init__()
+            self.column = column
+
+    def __init__(self, turn: Turn, index: int, code_style: CodeStyle | None = None) -> None:
+        super().__init__(turn.model, code_style=code_style)
+        self.turn = turn
+        self.index = index
+        self.running = True
+        self.border_title = turn.model
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("regenerate", "alternative"):
+            return False  # a comparison's replies are picked, not switched
+        if action == "stop_one":
+            return self.running
+        return super().check_action(action, parameters)
+
+    def _refresh_header(self) -> None:
+        turn = self.turn
+        bits = [self._state] if self._state else []
+        if turn.first_token_s is not None:
+            bits.append(f"first token {turn.first_token_s:.2f} s")
+        rate = turn.tokens_per_s()
+        if rate is not None:
+            bits.append(f"{rate:.0f} tok/s")
+        usage = usage_summary(self._usage)
+        if usage:
+            bits.append(usage)
+        model = self._model
+        if model != self.requested_model:
+            bits.insert(0, f"answered by {model}")
+        self.header.update(Text(" · ".join(bits) or "waiting…"))
+
+    def append(self, text: str) -> None:
+        first = self.turn.first_token_s is not None and not self.body.source
+        super().append(text)
+        if first:
+            self._refresh_header()
+
+    def action_pick(self) -> None:
+        self.post_message(self.Picked(self))
+
+    def action_stop_one(self) -> None:
+        self.post_message(self.StopOne(self))
+
+    def action_beside(self, step: int) -> None:
+        view = next((a for a in self.ancestors if isinstance(a, CompareView)), None)
+        if view is not None:
+            view.show_column(self.index + step)
+
+    def on_click(self, event: events.Click) -> None:
+        self.focus()
+
+    def ended(self, failure: str | None) -> None:
+        """The column's stream is over (``failure``: why it has no complete reply)."""
+        self.running = False
+        if failure:
+            self.set_state(failure)
+            self.border_subtitle = "failed" if self.message is None else "incomplete"
+        self.refresh_bindings()
+
+
+class CompareView(Vertical):
+    """The columns of one comparison; ``narrow`` stacks them behind a switcher."""
+
+    DEFAULT_CSS = """
+    CompareView {
+        height: auto;
+        margin: 1 0 0 0;
+        #compare-switcher { height: 1; color: $text-muted; display: none; }
+        &.-narrow #compare-switcher { display: block; }
+        #compare-columns { height: auto; }
+        #compare-hint { height: 1; color: $text-muted; }
+    }
+    """
+
+    narrow: reactive[bool] = reactive(False)
+    active: reactive[int] = reactive(0)
+
+    def __init__(self, columns: list[CompareColumn]) -> None:
+        super().__init__()
+        self.columns = columns
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="compare-switcher", markup=False)
+        with Horizontal(id="compare-columns"):
+            yield from self.columns
+        yield Static(
+            "enter on a column continues with it (the others stay as alternatives) · "
+            "x stops one · esc stops all",
+            id="compare-hint",
+            markup=False,
+        )
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.narrow = event.size.width < COLUMN_MIN * len(self.columns)
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
+        self._show()
+
+    def watch_active(self) -> None:
+        self._show()
+
+    def show_column(self, index: int) -> None:
+        """Focus the column at ``index`` (and show it, when stacked)."""
+        if 0 <= index < len(self.columns):
+            self.active = index
+            self.columns[index].focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        for column in self.columns:
+            if event.widget is column or column in event.widget.ancestors:
+                self.active = column.index
+
+    def _show(self) -> None:
+        for column in self.columns:
+            column.display = not self.narrow or column.index == self.active
+        if self.narrow:
+            text = Text(f"‹ {self.active + 1}/{len(self.columns)} › ")
+            for column in self.columns:
+                style = "bold reverse" if column.index == self.active else ""
+                text.append(f" {column.requested_model} ", style=style)
+            self.query_one("#compare-switcher", Static).update(text)
+
+    def on_click(self, event: events.Click) -> None:
+        if self.narrow and event.widget is self.query_one("#compare-switcher"):
+            self.show_column((self.active + 1) % len(self.columns))
