@@ -199,6 +199,11 @@ async def test_the_picker_chooses_several_and_narrow_columns_stack(
         await pilot.pause()
         assert [c.turn.model for c in columns(screen) if c.display] == [B]
         assert "2/3" in str(view.query_one("#compare-switcher").render())
+        # A click on a finished column picks it.
+        shown = [c for c in columns(screen) if c.display]
+        await pilot.click(shown[0])
+        await wait(pilot, lambda: not screen.query(CompareView), what="the pick by click")
+        assert screen.query(AssistantMessage).last().text == "from b"
         # Compare off: the next message goes to the chat's model alone.
         await pilot.press("ctrl+p")
         await type_text(pilot, "compare off")

@@ -10,6 +10,7 @@ highlighted once when it closes. ``render_line`` only indexes the cache.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from rich.console import Console, ConsoleOptions
@@ -17,11 +18,11 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.strip import Strip
-from textual.timer import Timer
 from textual.widget import Widget
 
 from requesty_tui.core.markdown_blocks import BlockSplitter, make_safe
 from requesty_tui.ui.widgets.block_lines import BlockLines, unchanged_cells
+from requesty_tui.ui.widgets.frame_clock import FrameClock
 
 FRAME = 1 / 10
 """The shortest gap between two renders of the tail while streaming. Text arrives as words,
@@ -71,7 +72,8 @@ class MarkdownView(Widget):
         self._rich_parser = markdown_render.rich_parser()
         self._pending: list[str] = []
         self._source: list[str] = []
-        self._timer: Timer | None = None
+        self._ticking = False
+        """Listening to the frame clock (text is streaming in)."""
         self._not_before = 0.0
         self._width = 0
         self._code_theme, self._code_background = code_style or ("monokai", None)
@@ -120,19 +122,23 @@ class MarkdownView(Widget):
             return
         self._source.append(text)
         self._pending.append(text)
-        if self._timer is None and self.is_mounted:
+        if not self._ticking and self.is_mounted:
             self._start_timer()
 
     def _start_timer(self) -> None:
-        # A repeating timer, not set_timer: a one-shot Textual timer whose tick comes late
-        # (the loop was busy) is skipped and never fires.
-        self._timer = self.set_interval(FRAME, self._flush, name="markdown-flush")
+        # One clock for every streaming view: four replies at once render on the same tick.
+        FrameClock.of(self.app, FRAME).add(self._flush)
+        self._ticking = True
+
+    def _stop_timer(self) -> None:
+        if self._ticking:
+            self._ticking = False
+            with contextlib.suppress(RuntimeError):  # no active app: it is gone already
+                FrameClock.of(self.app, FRAME).remove(self._flush)
 
     def finish(self) -> None:
         """The text is complete: render everything that is left, now."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._stop_timer()
         self._consume_pending()
         self._splitter.close()
         self._text_complete = True
@@ -370,6 +376,9 @@ class MarkdownView(Widget):
     def on_mount(self) -> None:
         if self._pending:
             self._start_timer()
+
+    def on_unmount(self) -> None:
+        self._stop_timer()
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
