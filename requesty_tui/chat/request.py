@@ -9,7 +9,13 @@ metadata (``trace_id`` defaults to the conversation id so the dashboard groups a
 from __future__ import annotations
 
 from requesty_tui.client.request import ChatRequest
-from requesty_tui.core.domain import Conversation, ModelInfo, RequestOptions, new_conversation_id
+from requesty_tui.core.domain import (
+    Conversation,
+    Message,
+    ModelInfo,
+    RequestOptions,
+    new_conversation_id,
+)
 from requesty_tui.core.settings import Settings
 
 
@@ -31,17 +37,21 @@ def new_conversation(settings: Settings, model: str) -> Conversation:
 
 
 def build_request(
-    conversation: Conversation, model: ModelInfo | None, model_id: str | None = None
+    conversation: Conversation,
+    model: ModelInfo | None,
+    model_id: str | None = None,
+    path: list[Message] | None = None,
 ) -> ChatRequest:
-    """The request for the branch on screen, to ``model_id`` (default: the conversation's
-    model; ``model`` is what the model list says of it)."""
+    """The request for the branch on screen (or only ``path``: the recent turns that fit the
+    context window), to ``model_id`` (default: the conversation's model; ``model`` is what the
+    model list says of it)."""
     options = conversation.options
     effort = options.reasoning_effort
     if model is None or not model.supports_reasoning:
         effort = None
     return ChatRequest(
         model=model_id or conversation.model,
-        messages=conversation.api_messages(),
+        messages=conversation.api_messages(path),
         temperature=options.temperature,
         max_tokens=options.max_tokens,
         reasoning_effort=effort,

@@ -29,13 +29,14 @@ from textual.worker import Worker, WorkerState
 
 from requesty_tui.chat.autosave import Autosaver, SaveReport
 from requesty_tui.chat.drafts import DraftKeeper
-from requesty_tui.chat.request import new_conversation
+from requesty_tui.chat.request import build_request, new_conversation
 from requesty_tui.chat.turn import (
     UNANSWERED,
     Turn,
     start_turn,
     take_unanswered,
 )
+from requesty_tui.client.request import ChatRequest
 from requesty_tui.core.domain import Conversation, Message
 from requesty_tui.ui.context import UiContext
 from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternative
@@ -43,6 +44,7 @@ from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
 from requesty_tui.ui.screens.chat_compare import CompareControl
+from requesty_tui.ui.screens.chat_fit import fit_check
 from requesty_tui.ui.screens.chat_reply import ReplyRun
 from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.screens.model_picker import ModelList, ModelPicker
@@ -196,6 +198,7 @@ class ChatScreen(Screen[None]):
     @on(PromptInput.Changed, "#prompt")
     def _draft_changed(self) -> None:
         self.drafts.dirty = True
+        self.refresh_status()  # the meter counts what is typed
 
     def save_draft(self, force: bool = False) -> None:
         """What is typed goes to disk a moment after typing stops (and when the app exits),
@@ -238,8 +241,19 @@ class ChatScreen(Screen[None]):
         self.query_one("#topbar", Static).update(
             top_line(self.conversation, self.context.compare_models)
         )
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """The status line alone (on every key: the top bar has not changed)."""
+        if not self._composed:
+            return
         self.query_one(StatusLine).set_pieces(
-            status_pieces(self.conversation, self.services, self.streaming)
+            status_pieces(
+                self.conversation,
+                self.services,
+                self.streaming,
+                self.query_one(PromptInput).text,
+            )
         )
 
     def watch_streaming(self) -> None:
@@ -360,6 +374,13 @@ class ChatScreen(Screen[None]):
             )
             return
         event.input.last_sent = text
+        if not self.compare.models and not fit_check(self, text):
+            return  # a dialog asks what to do; the text is back in the input box
+        await self.send(text)
+
+    async def send(self, text: str, keep: list[Message] | None = None) -> None:
+        """Send ``text`` (``keep``: only these earlier messages go with it, the recent turns
+        that fit the model's context window)."""
         edited = self.branches.editing
         if edited is not None:
             self.branches.end_edit(restore=False)
@@ -374,9 +395,13 @@ class ChatScreen(Screen[None]):
             await self.branches.redraw()  # from the edited prompt on: the new version
         else:  # below what is there (a failed send's notice stays in view)
             await self.query_one(ConversationView).add(UserMessage(turn.prompt))
-        await self.start_reply(turn)
+        request = None
+        if keep is not None:
+            known = self.services.catalogue.info(turn.model)
+            request = build_request(self.conversation, known, turn.model, [*keep, turn.prompt])
+        await self.start_reply(turn, request)
 
-    async def start_reply(self, turn: Turn) -> None:
+    async def start_reply(self, turn: Turn, request: ChatRequest | None = None) -> None:
         """Show the reply's box under the prompt on screen and stream into it."""
         self.save()
         widgets = self.query_one(ConversationView).message_widgets()
@@ -384,7 +409,7 @@ class ChatScreen(Screen[None]):
         user_widget = last if isinstance(last, UserMessage) else None
         reply = AssistantMessage(turn.model, code_style=self.context.theming.code_style())
         await self.query_one(ConversationView).add(reply)
-        self.start_run(ReplyRun(self, turn, user_widget, reply))
+        self.start_run(ReplyRun(self, turn, user_widget, reply, request))
 
     def start_run(self, run: ReplyRun) -> None:
         """Stream one reply in a worker of its own (all in the group Esc cancels)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from requesty_tui.chat.meter import estimate
 from requesty_tui.chat.request import reasoning_note
 from requesty_tui.chat.services import Services
 from requesty_tui.core import options as chat_options
@@ -26,10 +27,18 @@ def top_line(conversation: Conversation, compare: list[str] | None = None) -> Te
     return top
 
 
-def status_pieces(conversation: Conversation, services: Services, streaming: bool) -> list[Piece]:
+def status_pieces(
+    conversation: Conversation, services: Services, streaming: bool, draft: str = ""
+) -> list[Piece]:
     """The status bar's pieces, most important first (the bar drops the others to fit)."""
     catalogue = services.catalogue
     pieces = []
+    known = catalogue.info(conversation.model)
+    if conversation.messages or draft:
+        meter = estimate(conversation, draft, known)
+        pieces.append(Piece(meter.label(), 1, warning=not meter.fits))
+        if meter.input_cost is not None and draft.strip():
+            pieces.append(Piece(f"next ≈ {format_cost((meter.input_cost, False))} in", 3))
     if streaming:
         pieces.append(Piece("streaming — Esc stops", 0))
     if not services.settings.api_key:

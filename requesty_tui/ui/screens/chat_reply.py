@@ -74,9 +74,11 @@ class ReplyRun:
     async def _stream(self) -> None:
         turn, reply, screen = self.turn, self.reply, self.screen
         services = screen.services
-        request = build_request(
-            screen.conversation, services.catalogue.info(turn.model), turn.model
-        )
+        request = self.request
+        if request is None:
+            known = services.catalogue.info(turn.model)
+            request = build_request(screen.conversation, known, turn.model)
+        turn.restart_clock()
         last_yield = last_save = time.perf_counter()
         client = await services.connection.ready()
         async for event in client.stream_chat(request):

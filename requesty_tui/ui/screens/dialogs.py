@@ -114,6 +114,35 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class Choice(ModalScreen[str | None]):
+    """A question with a few answers (buttons, top to bottom); Esc is "none of them"."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, question: str, answers: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question = question
+        self.answers = answers
+        """(id, label) pairs; the id is what the dialog returns."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, markup=False)
+            with Vertical(classes="answers"):
+                for key, label in self.answers:
+                    yield Button(label, id=f"answer-{key}")
+                yield Button("Cancel", id="answer-cancel")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        key = (event.button.id or "").removeprefix("answer-")
+        self.dismiss(None if key == "cancel" else key)
+
+
 def edit_option(
     screen: Screen[Any], conversation: Conversation, key: str, changed: Callable[[], None]
 ) -> None:

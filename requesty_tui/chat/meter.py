@@ -1,0 +1,117 @@
+"""How full the context is and what the next message costs, before it is sent.
+
+The estimate counts the characters the next request would carry (the system prompt, the branch
+on screen, the text in the input box) at :data:`CHARS_PER_TOKEN`, plus :data:`PER_MESSAGE`
+tokens of framing each. Once the router has answered in this conversation, the estimate is
+calibrated: the last reply's real ``prompt_tokens`` against what the estimate said of the same
+request, so that a model whose tokenizer counts differently (code, other languages) is
+measured, not guessed. Plain functions; the status bar and the fit check call them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from requesty_tui.core.domain import Conversation, Message, ModelInfo
+
+CHARS_PER_TOKEN = 4.0
+"""Characters per token before any calibration (English prose with OpenAI-style tokenizers)."""
+
+PER_MESSAGE = 4
+"""Tokens of framing per message (role, separators), as chat templates add them."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContextEstimate:
+    tokens: int
+    """What the next request would carry, in tokens."""
+    window: int | None
+    """The model's context window (None: unknown)."""
+    calibrated: bool
+    """From the router's real count of this conversation (else a rule of thumb: ≈)."""
+    input_cost: float | None
+    """USD for the input side at the model's prices (None without prices)."""
+
+    @property
+    def fits(self) -> bool:
+        return self.window is None or self.tokens <= self.window
+
+    def label(self) -> str:
+        """ "≈12.4k / 128k tokens (10 %)"; the ≈ until calibrated."""
+        mark = "" if self.calibrated else "≈"
+        if self.window:
+            share = round(100 * self.tokens / self.window)
+            return f"{mark}{_short(self.tokens)} / {_short(self.window)} tokens ({share} %)"
+        return f"{mark}{_short(self.tokens)} tokens"
+
+
+def _short(tokens: int) -> str:
+    if tokens >= 1_000_000:
+        return f"{tokens / 1_000_000:.1f}M".replace(".0M", "M")
+    if tokens >= 1000:
+        return f"{tokens / 1000:.1f}k".replace(".0k", "k")
+    return str(tokens)
+
+
+def raw_tokens(system: str | None, messages: list[Message], draft: str = "") -> float:
+    """The uncalibrated estimate of a request."""
+    chars = len(system or "") + sum(len(m.content) for m in messages) + len(draft)
+    count = len(messages) + (1 if system else 0) + (1 if draft else 0)
+    return chars / CHARS_PER_TOKEN + PER_MESSAGE * count
+
+
+def calibration(conversation: Conversation, path: list[Message]) -> float | None:
+    """Real tokens per estimated token, from the last reply on the branch with a prompt count
+    (its request carried the messages before it)."""
+    for index in range(len(path) - 1, -1, -1):
+        message = path[index]
+        usage = message.usage
+        if message.role == "assistant" and usage is not None and usage.prompt_tokens:
+            guessed = raw_tokens(conversation.system, _sent(path[:index]))
+            return usage.prompt_tokens / guessed if guessed > 0 else None
+    return None
+
+
+def _last_cached(path: list[Message]) -> int:
+    for message in reversed(path):
+        if message.role == "assistant" and message.usage is not None:
+            return message.usage.cached_tokens or 0
+    return 0
+
+
+def _sent(messages: list[Message]) -> list[Message]:
+    """What a request carries of these (as ``Conversation.api_messages``)."""
+    return [m for m in messages if m.content or m.role == "user"]
+
+
+def estimate(conversation: Conversation, draft: str, model: ModelInfo | None) -> ContextEstimate:
+    """The next request: the branch on screen and ``draft`` (the input box) to ``model``."""
+    path = conversation.path()
+    ratio = calibration(conversation, path)
+    raw = raw_tokens(conversation.system, _sent(path), draft)
+    tokens = round(raw * (ratio or 1.0))
+    cost = None
+    if model is not None and model.input_price is not None:
+        # What the router cached of the last request (its prefix) is billed at the cached
+        # price, where the model has one; the rest at the input price.
+        cached = min(_last_cached(path), tokens) if model.cached_price is not None else 0
+        cost = cached * (model.cached_price or 0.0) + (tokens - cached) * model.input_price
+    window = model.context_window if model is not None else None
+    return ContextEstimate(tokens, window, ratio is not None, cost)
+
+
+def recent_that_fit(
+    conversation: Conversation, draft: str, window: int
+) -> tuple[list[Message], int] | None:
+    """The most recent messages of the branch that fit ``window`` with ``draft`` (whole
+    exchanges: it never starts on a reply), and how many are left out; None if even the
+    draft alone does not fit."""
+    path = _sent(conversation.path())
+    ratio = calibration(conversation, conversation.path()) or 1.0
+    for start in range(len(path) + 1):
+        kept = path[start:]
+        if kept and kept[0].role == "assistant":
+            continue
+        if raw_tokens(conversation.system, kept, draft) * ratio <= window:
+            return kept, start
+    return None
