@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from requesty_tui.chat.request import build_request
 from requesty_tui.chat.turn import Turn, start_turn
 from requesty_tui.client.request import ChatRequest
-from requesty_tui.core.domain import Conversation, Message, ModelInfo
+from requesty_tui.core.domain import Attachment, Conversation, Message, ModelInfo
 
 MIN_MODELS = 2
 MAX_MODELS = 4
@@ -118,11 +118,14 @@ def start_comparison(
     prices: Callable[[str], ModelInfo | None] = lambda _model: None,
     *,
     instead_of: Message | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> Comparison:
     """Add the prompt (``instead_of``: as a new version of that one) and a turn per model.
     The requests are built now, from the same messages and options, each with what the model
     list says of its model (reasoning effort only where it is supported)."""
-    first = start_turn(conversation, text, models[0], prices, instead_of=instead_of)
+    first = start_turn(
+        conversation, text, models[0], prices, instead_of=instead_of, attachments=attachments
+    )
     requests = [build_request(conversation, prices(model), model) for model in models]
     comparison = Comparison(conversation, first.prompt, [], requests, before=first.before)
     for model in models:

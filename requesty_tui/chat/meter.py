@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from requesty_tui.core.domain import Conversation, Message, ModelInfo
+from requesty_tui.core.domain import Attachment, Conversation, Message, ModelInfo
 
 CHARS_PER_TOKEN = 4.0
 """Characters per token before any calibration (English prose with OpenAI-style tokenizers)."""
@@ -53,9 +53,30 @@ def _short(tokens: int) -> str:
     return str(tokens)
 
 
-def raw_tokens(system: str | None, messages: list[Message], draft: str = "") -> float:
+IMAGE_TOKENS = 1000
+"""What an image costs in a prompt, roughly (providers count 85-1,600 by its size)."""
+
+
+def attachment_chars(attachment: Attachment) -> float:
+    """Characters an attachment adds: a text file its size; a PDF's text is about a tenth of
+    the file; an image is counted as :data:`IMAGE_TOKENS`."""
+    if attachment.kind == "text":
+        return attachment.size
+    if attachment.kind == "pdf":
+        return attachment.size / 10
+    return IMAGE_TOKENS * CHARS_PER_TOKEN
+
+
+def raw_tokens(
+    system: str | None,
+    messages: list[Message],
+    draft: str = "",
+    pending: list[Attachment] | None = None,
+) -> float:
     """The uncalibrated estimate of a request."""
-    chars = len(system or "") + sum(len(m.content) for m in messages) + len(draft)
+    chars: float = len(system or "") + sum(len(m.content) for m in messages) + len(draft)
+    files = [a for m in messages for a in m.attachments] + list(pending or [])
+    chars += sum(attachment_chars(a) for a in files)
     count = len(messages) + (1 if system else 0) + (1 if draft else 0)
     return chars / CHARS_PER_TOKEN + PER_MESSAGE * count
 
@@ -84,11 +105,17 @@ def _sent(messages: list[Message]) -> list[Message]:
     return [m for m in messages if m.content or m.role == "user"]
 
 
-def estimate(conversation: Conversation, draft: str, model: ModelInfo | None) -> ContextEstimate:
-    """The next request: the branch on screen and ``draft`` (the input box) to ``model``."""
+def estimate(
+    conversation: Conversation,
+    draft: str,
+    model: ModelInfo | None,
+    pending: list[Attachment] | None = None,
+) -> ContextEstimate:
+    """The next request: the branch on screen, ``draft`` (the input box) and the files waiting
+    to go with it, to ``model``."""
     path = conversation.path()
     ratio = calibration(conversation, path)
-    raw = raw_tokens(conversation.system, _sent(path), draft)
+    raw = raw_tokens(conversation.system, _sent(path), draft, pending)
     tokens = round(raw * (ratio or 1.0))
     cost = None
     if model is not None and model.input_price is not None:
@@ -101,7 +128,7 @@ def estimate(conversation: Conversation, draft: str, model: ModelInfo | None) ->
 
 
 def recent_that_fit(
-    conversation: Conversation, draft: str, window: int
+    conversation: Conversation, draft: str, window: int, pending: list[Attachment] | None = None
 ) -> tuple[list[Message], int] | None:
     """The most recent messages of the branch that fit ``window`` with ``draft`` (whole
     exchanges: it never starts on a reply), and how many are left out; None if even the
@@ -112,6 +139,6 @@ def recent_that_fit(
         kept = path[start:]
         if kept and kept[0].role == "assistant":
             continue
-        if raw_tokens(conversation.system, kept, draft) * ratio <= window:
+        if raw_tokens(conversation.system, kept, draft, pending) * ratio <= window:
             return kept, start
     return None

@@ -8,6 +8,8 @@ metadata (``trace_id`` defaults to the conversation id so the dashboard groups a
 
 from __future__ import annotations
 
+from typing import Any
+
 from requesty_tui.client.request import ChatRequest
 from requesty_tui.core.domain import (
     Conversation,
@@ -17,6 +19,7 @@ from requesty_tui.core.domain import (
     new_conversation_id,
 )
 from requesty_tui.core.settings import Settings
+from requesty_tui.storage.attachments import AttachmentStore
 
 
 def new_conversation(settings: Settings, model: str) -> Conversation:
@@ -41,17 +44,30 @@ def build_request(
     model: ModelInfo | None,
     model_id: str | None = None,
     path: list[Message] | None = None,
+    attachments: AttachmentStore | None = None,
 ) -> ChatRequest:
     """The request for the branch on screen (or only ``path``: the recent turns that fit the
     context window), to ``model_id`` (default: the conversation's model; ``model`` is what the
-    model list says of it)."""
+    model list says of it). Attached files are read from ``attachments`` (default: the data
+    folder's store); raises AttachmentError when one cannot be."""
     options = conversation.options
+    messages: list[dict[str, Any]] = list(conversation.api_messages(path))
+    turns = conversation.path() if path is None else path
+    if any(m.attachments for m in turns):
+        from requesty_tui.chat.attachments import api_content
+
+        store = attachments or AttachmentStore()
+        sent = [m for m in turns if m.content or m.role == "user"]
+        offset = len(messages) - len(sent)  # the system prompt
+        for index, message in enumerate(sent):
+            if message.attachments:
+                messages[offset + index]["content"] = api_content(message, store)
     effort = options.reasoning_effort
     if model is None or not model.supports_reasoning:
         effort = None
     return ChatRequest(
         model=model_id or conversation.model,
-        messages=conversation.api_messages(path),
+        messages=messages,
         temperature=options.temperature,
         max_tokens=options.max_tokens,
         reasoning_effort=effort,

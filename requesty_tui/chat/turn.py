@@ -26,7 +26,7 @@ from requesty_tui.client.events import (
     TextDelta,
     UsageReport,
 )
-from requesty_tui.core.domain import Conversation, FinishReason, Message, ModelInfo
+from requesty_tui.core.domain import Attachment, Conversation, FinishReason, Message, ModelInfo
 from requesty_tui.core.formatting import plural
 
 
@@ -207,13 +207,14 @@ def start_turn(
     prices: Callable[[str], ModelInfo | None] = lambda _model: None,
     *,
     instead_of: Message | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> Turn:
     """Add the prompt to the conversation (titled by it when untitled) and start its turn.
     ``instead_of``: an edit, a new version of that prompt beside it."""
     from requesty_tui.core.domain import make_title
 
     before = conversation.current()
-    prompt = Message(role="user", content=text)
+    prompt = Message(role="user", content=text, attachments=list(attachments or []))
     under = conversation.tree().parent(instead_of) if instead_of is not None else before
     conversation.add(prompt, under=under)
     if not conversation.title:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from requesty_tui import __version__
 from requesty_tui.cli.common import EXIT_BROKEN_PIPE, EXIT_USAGE, error
@@ -42,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
         help="continue the most recent conversation",
     )
     parser.add_argument(
+        "--attach",
+        "-a",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="attach a file to the first message (repeatable)",
+    )
+    parser.add_argument(
         "--compare",
         metavar="A,B[,C,D]",
         help="start in compare mode: each message goes to these 2-4 models at once",
@@ -51,6 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("prompt", nargs="*", help="the prompt; stdin is appended when piped")
     ask.add_argument("--model", "-m", dest="ask_model", help="model id")
     ask.add_argument("--system", help="system prompt")
+    ask.add_argument(
+        "--attach",
+        "-a",
+        dest="ask_attach",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="send a file with the prompt (text, image, PDF; repeatable)",
+    )
     compare = sub.add_parser(
         "compare", help="one prompt to 2-4 models at once; replies one after another, a table"
     )
@@ -97,7 +115,8 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "ask":
         from requesty_tui.cli.ask import ask
 
-        return ask(settings, args.prompt, args.system, sys.stdin, sys.stdout)
+        files = [Path(p) for p in args.ask_attach]
+        return ask(settings, args.prompt, args.system, sys.stdin, sys.stdout, files)
     if args.command == "compare":
         from requesty_tui.cli.compare import compare
 
@@ -133,7 +152,12 @@ def _main(argv: list[str] | None) -> int:
     from requesty_tui.ui.app import RequestyApp
 
     app = RequestyApp(
-        settings, model=model, conversation=conversation, store=store, compare=compare_models
+        settings,
+        model=model,
+        conversation=conversation,
+        store=store,
+        compare=compare_models,
+        attach=[Path(p).expanduser().resolve() for p in args.attach],
     )
     app.run()
     return 0

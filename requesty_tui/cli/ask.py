@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from requesty_tui.cli.common import EXIT_USAGE, error
 from requesty_tui.core.settings import DEFAULT_MODEL, Settings
 
+if TYPE_CHECKING:
+    from requesty_tui.core.domain import Attachment
+
 
 def ask(
-    settings: Settings, words: list[str], system: str | None, stdin: TextIO, stdout: TextIO
+    settings: Settings,
+    words: list[str],
+    system: str | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    files: list[Path] | None = None,
 ) -> int:
     prompt = " ".join(words)
     if not stdin.isatty():
@@ -20,10 +29,27 @@ def ask(
     if not prompt.strip():
         print("requesty-tui: ask needs a prompt (as arguments or on stdin).", file=sys.stderr)
         return EXIT_USAGE
-    return asyncio.run(ask_stream(settings, prompt, system, stdout))
+    attachments = []
+    if files:
+        from requesty_tui.storage.attachments import AttachmentError, AttachmentStore
+
+        store = AttachmentStore()
+        for path in files:
+            try:
+                attachments.append(store.add(path, int(settings.max_attachment_mb * 2**20)))
+            except AttachmentError as exc:
+                error(f"not sent: {exc}.")
+                return EXIT_USAGE
+    return asyncio.run(ask_stream(settings, prompt, system, stdout, attachments))
 
 
-async def ask_stream(settings: Settings, prompt: str, system: str | None, out: TextIO) -> int:
+async def ask_stream(
+    settings: Settings,
+    prompt: str,
+    system: str | None,
+    out: TextIO,
+    attachments: list[Attachment] | None = None,
+) -> int:
     from requesty_tui.chat.request import build_request, new_conversation
     from requesty_tui.client import ChunkSkipped, Retrying, RouterError, StreamEnd, TextDelta
     from requesty_tui.client.factory import client_for
@@ -36,9 +62,20 @@ async def ask_stream(settings: Settings, prompt: str, system: str | None, out: T
     conversation = new_conversation(settings, settings.model or DEFAULT_MODEL)
     if system:
         conversation.system = system
-    conversation.messages.append(Message(role="user", content=prompt))
+    conversation.messages.append(
+        Message(role="user", content=prompt, attachments=list(attachments or []))
+    )
     cached = load_cached_models(settings.base_url)
     known = {m.id: m for m in cached.models} if cached else {}
+    if attachments:
+        from requesty_tui.chat.attachments import refusal
+
+        refused = refusal(
+            attachments, conversation.model, known.get(conversation.model), list(known.values())
+        )
+        if refused is not None:
+            error(f"not sent: {refused}")
+            return EXIT_USAGE
     request = build_request(conversation, known.get(conversation.model))
     ended_with_newline = True
     skipped: ChunkSkipped | None = None

@@ -28,7 +28,8 @@ class ChatRequest:
     """What to ask for; turned into the OpenAI-compatible JSON body."""
 
     model: str
-    messages: list[dict[str, str]]
+    messages: list[dict[str, Any]]
+    """Role and content; a content is a string, or a list of parts (text, ``image_url``)."""
     temperature: float | None = None
     max_tokens: int | None = None
     reasoning_effort: str | None = None

@@ -239,6 +239,22 @@ def new_message_id() -> str:
     return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(6))
 
 
+AttachmentKind = Literal["text", "image", "pdf"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message, by reference: its bytes live in the attachment store under
+    their SHA-256, so a resumed conversation sends exactly what was sent."""
+
+    name: str
+    """The file's name when it was attached (shown; the path is not kept)."""
+    sha256: str
+    size: int
+    kind: AttachmentKind
+    mime: str
+
+
 @dataclass(slots=True)
 class Message:
     """One turn of a conversation."""
@@ -260,6 +276,8 @@ class Message:
     parent: str | None = field(default=None, compare=False)
     """Where it hangs in the tree: None, the message before it; ``tree.ROOT``, the start; else
     a message's id (see :mod:`requesty_tui.core.tree`)."""
+    attachments: list[Attachment] = field(default_factory=list)
+    """Files sent with a prompt (text, images, PDFs)."""
 
     def to_api(self) -> dict[str, str]:
         return {"role": self.role, "content": self.content}

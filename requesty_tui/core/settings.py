@@ -74,6 +74,8 @@ class Settings:
     user_id: str | None = None
     auto_cache: bool | None = None
     """Provider prompt caching (the router's ``auto_cache``); None leaves the router's default."""
+    max_attachment_mb: float = 10.0
+    """The largest file that can be attached, in MB (2**20 bytes)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """Problems worth telling the user that do not stop the app (a key file others can read)."""
 
@@ -112,6 +114,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "tags": (list,),
     "user_id": (str,),
     "auto_cache": (bool,),
+    "max_attachment_mb": (int, float),
 }
 _CHOICES = {"clipboard": ("auto", "system", "osc52"), "region": tuple(REGIONS)}
 
@@ -152,7 +155,12 @@ def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
         if key in _CHOICES and value not in _CHOICES[key]:
             raise ConfigError(f"{where}: {key} must be one of {', '.join(_CHOICES[key])}")
         number = value if isinstance(value, int | float) else None
-        positive = key in ("stall_timeout", "connect_timeout", "retry_base_delay")
+        positive = key in (
+            "stall_timeout",
+            "connect_timeout",
+            "retry_base_delay",
+            "max_attachment_mb",
+        )
         if positive and number is not None and number <= 0:
             raise ConfigError(f"{where}: {key} must be greater than 0")
         if key == "max_attempts" and number is not None and number < 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from requesty_tui.core.domain import Conversation, Message
+from requesty_tui.core.domain import Attachment, Conversation, Message
 from requesty_tui.core.formatting import plural, usage_summary
 from requesty_tui.core.tree import Tree
 from requesty_tui.storage import paths
@@ -28,7 +28,27 @@ def _body(msg: Message) -> list[str]:
     if msg.reasoning:
         # Folded in renderers that know <details> (GitHub, most editors), plain elsewhere.
         lines += ["<details><summary>Thinking</summary>", "", msg.reasoning, "", "</details>", ""]
-    return [*lines, msg.content, ""]
+    lines += [msg.content, ""]
+    for attachment in msg.attachments:
+        lines += _attachment(attachment)
+    return lines
+
+
+def _attachment(attachment: Attachment) -> list[str]:
+    """By name; a text file inline (its copy, as it was sent)."""
+    from requesty_tui.storage.attachments import AttachmentError, AttachmentStore, size_label
+
+    head = f"📎 *{attachment.name}* ({size_label(attachment.size)}, {attachment.kind})"
+    if attachment.kind != "text":
+        return [head, ""]
+    try:
+        body = AttachmentStore().read(attachment).decode("utf-8")
+    except (AttachmentError, UnicodeDecodeError):
+        return [head + " — its copy is missing", ""]
+    fence = "```"
+    while fence in body:
+        fence += "`"
+    return [head, "", f"{fence}{attachment.name}", body.rstrip("\n"), fence, ""]
 
 
 def to_markdown(conv: Conversation, *, all_branches: bool = False) -> str:

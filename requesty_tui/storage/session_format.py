@@ -12,14 +12,16 @@ from typing import Any
 
 import tomli_w
 
-from requesty_tui.core.domain import Conversation, Message, Usage
+from requesty_tui.core.domain import Attachment, Conversation, Message, Usage
 from requesty_tui.core.options import options_from
 from requesty_tui.core.tree import repair
 
-FORMAT = 2
-"""The newest format this version reads. A conversation is written as format 1 unless it has
-alternatives (format 2: ids, parents and the branch on screen), so that an older version never
-reads every branch as one conversation: it refuses format 2 as newer."""
+FORMAT = 3
+"""The newest format this version reads. A conversation is written as format 1 unless it needs
+more, so that an older version never misreads it (it refuses a newer format): format 2 when it
+has alternatives (ids, parents and the branch on screen: read as format 1, every branch would
+be one conversation), format 3 when a message has attachments (read as format 2, they would
+silently not be sent)."""
 _MESSAGE_KEYS = {
     "id",
     "parent",
@@ -31,6 +33,7 @@ _MESSAGE_KEYS = {
     "reasoning",
     "usage",
     "skipped_chunks",
+    "attachments",
 }
 _OPTION_KEYS = (
     "reasoning_effort",
@@ -96,9 +99,10 @@ def _usage_from_dict(data: Any) -> Usage | None:
 def to_toml(conv: Conversation) -> str:
     """The file's text. The API key is not part of a Conversation, so it cannot end up here."""
     tree = conv.tree().forks()
+    attached = any(m.attachments for m in conv.messages)
     fmt2 = tree
     doc: dict[str, Any] = {
-        "format": 2 if fmt2 else 1,
+        "format": 3 if attached else 2 if fmt2 else 1,
         "id": conv.id,
         "title": conv.title,
         "model": conv.model,
@@ -153,6 +157,11 @@ def _message_table(msg: Message, tree: bool = False) -> dict[str, Any]:
         item.setdefault(key, value)
     if msg.usage is not None:
         item["usage"] = _usage_to_dict(msg.usage)
+    if msg.attachments:
+        item["attachments"] = [
+            {"name": a.name, "sha256": a.sha256, "size": a.size, "kind": a.kind, "mime": a.mime}
+            for a in msg.attachments
+        ]
     return item
 
 
@@ -163,6 +172,8 @@ _BLOCK_CACHE_SIZE = 8192
 def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | None:
     """One ``[[messages]]`` table, as ``tomli_w`` writes it inside the whole document; None
     when the message has keys this writer does not handle (the whole-document writer does)."""
+    if msg.attachments:
+        return None
     key = (
         msg.role,
         msg.content,
@@ -228,6 +239,33 @@ def _simple(table: dict[str, Any]) -> bool:
     return True
 
 
+def _attachments(raw: object, where: str) -> list[Attachment]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise SessionFormatError(f"{where}: attachments must be an array of tables")
+    out = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise SessionFormatError(f"{where}: an attachment is not a table")
+        name, digest, size = item.get("name"), item.get("sha256"), item.get("size")
+        kind, mime = item.get("kind"), item.get("mime")
+        if not (isinstance(name, str) and isinstance(digest, str) and len(digest) == 64):
+            raise SessionFormatError(f"{where}: an attachment needs a name and a sha256")
+        if kind not in ("text", "image", "pdf"):
+            raise SessionFormatError(f"{where}: attachment kind must be text, image or pdf")
+        out.append(
+            Attachment(
+                name=name,
+                sha256=digest,
+                size=size if isinstance(size, int) and not isinstance(size, bool) else 0,
+                kind=kind,
+                mime=mime if isinstance(mime, str) else "application/octet-stream",
+            )
+        )
+    return out
+
+
 def from_toml(text: str) -> Conversation:
     """Parse and validate; raises :class:`SessionFormatError` with a reason a user can read."""
     try:
@@ -281,6 +319,7 @@ def from_toml(text: str) -> Conversation:
                 extra={k: v for k, v in raw.items() if k not in _MESSAGE_KEYS},
                 **({"id": message_id} if isinstance(message_id, str) and message_id else {}),
                 parent=parent if isinstance(parent, str) else None,
+                attachments=_attachments(raw.get("attachments"), where) if fmt >= 3 else [],
             )
         )
     leaf = data.get("leaf") if fmt >= 2 else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,9 @@ MAX_SESSION_BYTES = 64 * 1024 * 1024
 
 MATCH_START, MATCH_END = "\x02", "\x03"
 """Around the matched words in a search snippet (the browser highlights them)."""
+
+
+_SHA256 = re.compile(r'sha256 = "([0-9a-f]{64})"')
 
 
 class SessionError(Exception):
@@ -175,6 +179,23 @@ class SessionStore:
         self._known.pop(session_id, None)
         with contextlib.suppress(OSError):
             discard_draft(session_id)
+        with contextlib.suppress(OSError):
+            self.collect_attachments()
+
+    def collect_attachments(self) -> int:
+        """Delete attached files no conversation refers to any more (after a delete). Every
+        file is read: a hash in a session file, even an unreadable one, keeps its copy."""
+        from requesty_tui.storage.attachments import AttachmentStore
+
+        store = AttachmentStore()
+        if not store.folder.is_dir():
+            return 0
+        referenced: set[str] = set()
+        for path in self.folder.glob("*.toml"):
+            with contextlib.suppress(OSError):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                referenced.update(_SHA256.findall(text))
+        return store.collect(referenced)
 
     # -- index --------------------------------------------------------------------------------
 

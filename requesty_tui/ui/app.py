@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -51,6 +52,7 @@ class RequestyApp(App[None]):
         conversation: Conversation | None = None,
         store: SessionStore | None = None,
         compare: list[str] | None = None,
+        attach: list[Path] | None = None,
     ) -> None:
         apply_fixes()
         super().__init__()
@@ -59,6 +61,7 @@ class RequestyApp(App[None]):
         self.exiting = ExitHooks()
         self.context = UiContext(self.services, self.theming, self.exiting, self.refresh_spend)
         self.context.compare_models = list(compare or [])
+        self.context.attach_first = list(attach or [])
         if conversation is not None and model:
             conversation.model = model  # --model wins over the session's
         self.first_conversation = conversation

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from requesty_tui.chat.services import Services
 from requesty_tui.ui.theming import Theming
@@ -39,6 +40,12 @@ class UiContext:
     exiting: ExitHooks
     refresh_spend: Callable[[], object]
     """Ask for this key's spend again (after a reply), in the App's worker."""
+    attach_first: list[Path] = field(default_factory=list)
+    """Files to attach in the first chat (``--attach``), taken once."""
     compare_models: list[str] = field(default_factory=list)
     """Compare mode (2-4 models: each prompt goes to all of them), empty when off; kept for
     the session across chats until it is turned off."""
+
+    def take_attachments(self) -> list[Path]:
+        taken, self.attach_first = self.attach_first, []
+        return taken

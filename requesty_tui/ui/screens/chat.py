@@ -40,6 +40,7 @@ from requesty_tui.client.request import ChatRequest
 from requesty_tui.core.domain import Conversation, Message
 from requesty_tui.ui.context import UiContext
 from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternative
+from requesty_tui.ui.screens.chat_attach import AttachControl
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
@@ -48,6 +49,7 @@ from requesty_tui.ui.screens.chat_fit import fit_check
 from requesty_tui.ui.screens.chat_reply import ReplyRun
 from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.screens.model_picker import ModelList, ModelPicker
+from requesty_tui.ui.widgets.attachment_bar import AttachmentBar
 from requesty_tui.ui.widgets.compare_view import CompareColumn
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
@@ -71,6 +73,7 @@ class ChatScreen(Screen[None]):
         Binding("f2", "pick_model", "Model", id="chat.model"),
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new"),
         Binding("ctrl+r", "regenerate", "Regenerate", id="chat.regenerate", show=False),
+        Binding("ctrl+t", "attach", "Attach", id="chat.attach"),
         # Priority: the input box would take ctrl+y as redo.
         Binding("ctrl+y", "copy", "Copy", id="chat.copy", priority=True),
     ]
@@ -95,6 +98,7 @@ class ChatScreen(Screen[None]):
         self._composed = False
         self.branches = BranchControl(self)
         self.compare = CompareControl(self)
+        self.attach = AttachControl(self)
 
     @property
     def model(self) -> str:
@@ -105,6 +109,7 @@ class ChatScreen(Screen[None]):
         yield Static("", id="topbar", markup=False)
         yield ConversationView(id="conversation")
         yield Static("", id="edit-banner", markup=False)
+        yield AttachmentBar(id="attachments")
         yield PromptInput(id="prompt", keys=self.services.settings.keys)
         yield StatusLine(id="status")
         yield KeyBar(id="keys")
@@ -138,6 +143,8 @@ class ChatScreen(Screen[None]):
         prompt.focus()
         self.refresh_bars()
         self.set_interval(DRAFT_EVERY, self.save_draft, name="draft")
+        for path in self.context.take_attachments():  # --attach
+            await self.attach.attach(path)
 
     def on_unmount(self) -> None:
         self.context.exiting.remove(self._app_exiting)
@@ -253,6 +260,7 @@ class ChatScreen(Screen[None]):
                 self.services,
                 self.streaming,
                 self.query_one(PromptInput).text,
+                self.attach.pending,
             )
         )
 
@@ -385,11 +393,19 @@ class ChatScreen(Screen[None]):
         if edited is not None:
             self.branches.end_edit(restore=False)
         await self.compare.close_view(continuing=True)
+        refused = self.attach.refused()
+        if refused is not None:
+            self.query_one(PromptInput).restore(text)
+            self.notify(f"Not sent: {refused}", severity="error", timeout=15, markup=False)
+            return
+        attachments = await self.attach.take()
         if self.compare.models:
-            await self.compare.send(text, edited)
+            await self.compare.send(text, edited, attachments)
             return
         prices = self.services.catalogue.info
-        turn = start_turn(self.conversation, text, self.model, prices, instead_of=edited)
+        turn = start_turn(
+            self.conversation, text, self.model, prices, instead_of=edited, attachments=attachments
+        )
         self.save_draft(force=True)  # the sent text is no longer a draft, even after a crash
         if edited is not None:
             await self.branches.redraw()  # from the edited prompt on: the new version
@@ -425,7 +441,16 @@ class ChatScreen(Screen[None]):
             self.streaming = False
             await self.compare.all_ended()
 
-    # -- comparing ------------------------------------------------------------------------------
+    # -- attachments and comparing ------------------------------------------------------------
+
+    def action_attach(self) -> None:
+        self.attach.choose()
+
+    async def on_attachment_bar_removed(self, event: AttachmentBar.Removed) -> None:
+        await self.attach.remove(event.attachment)
+
+    def on_prompt_input_path_pasted(self, event: PromptInput.PathPasted) -> None:
+        self.attach.offer(event.path, event.text)
 
     async def on_compare_column_picked(self, event: CompareColumn.Picked) -> None:
         await self.compare.pick(event.column)

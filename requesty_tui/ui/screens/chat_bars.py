@@ -8,7 +8,7 @@ from requesty_tui.chat.meter import estimate
 from requesty_tui.chat.request import reasoning_note
 from requesty_tui.chat.services import Services
 from requesty_tui.core import options as chat_options
-from requesty_tui.core.domain import Conversation
+from requesty_tui.core.domain import Attachment, Conversation
 from requesty_tui.core.formatting import format_cost, plural
 from requesty_tui.ui.widgets.status_line import Piece
 
@@ -28,16 +28,20 @@ def top_line(conversation: Conversation, compare: list[str] | None = None) -> Te
 
 
 def status_pieces(
-    conversation: Conversation, services: Services, streaming: bool, draft: str = ""
+    conversation: Conversation,
+    services: Services,
+    streaming: bool,
+    draft: str = "",
+    pending: list[Attachment] | None = None,
 ) -> list[Piece]:
     """The status bar's pieces, most important first (the bar drops the others to fit)."""
     catalogue = services.catalogue
     pieces = []
     known = catalogue.info(conversation.model)
-    if conversation.messages or draft:
-        meter = estimate(conversation, draft, known)
+    if conversation.messages or draft or pending:
+        meter = estimate(conversation, draft, known, pending)
         pieces.append(Piece(meter.label(), 1, warning=not meter.fits))
-        if meter.input_cost is not None and draft.strip():
+        if meter.input_cost is not None and (draft.strip() or pending):
             pieces.append(Piece(f"next ≈ {format_cost((meter.input_cost, False))} in", 3))
     if streaming:
         pieces.append(Piece("streaming — Esc stops", 0))

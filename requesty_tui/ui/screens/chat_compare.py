@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from requesty_tui.chat.compare import MAX_MODELS, MIN_MODELS, Comparison, start_comparison
-from requesty_tui.core.domain import Message
+from requesty_tui.core.domain import Attachment, Message
 from requesty_tui.ui.screens.chat_reply import ColumnRun
 from requesty_tui.ui.widgets.compare_view import CompareColumn, CompareView
 from requesty_tui.ui.widgets.conversation import ConversationView
@@ -63,13 +63,20 @@ class CompareControl:
 
     # -- a comparison ---------------------------------------------------------------------------
 
-    async def send(self, text: str, edited: Message | None) -> None:
+    async def send(
+        self, text: str, edited: Message | None, attachments: list[Attachment] | None = None
+    ) -> None:
         """The prompt to every chosen model at once, a column each."""
         screen = self.screen
         view = screen.query_one(ConversationView)
         prices = screen.services.catalogue.info
         comparison = start_comparison(
-            screen.conversation, text, list(self.models), prices, instead_of=edited
+            screen.conversation,
+            text,
+            list(self.models),
+            prices,
+            instead_of=edited,
+            attachments=attachments,
         )
         screen.save_draft(force=True)
         if edited is not None:

@@ -18,12 +18,13 @@ def fit_check(screen: ChatScreen, text: str) -> bool:
     """True: send as it is. False: it would not fit; the text is back in the input box and a
     dialog asks what to do (its answer may send it after all)."""
     catalogue = screen.services.catalogue
-    meter = estimate(screen.conversation, text, catalogue.info(screen.model))
+    pending = screen.attach.pending
+    meter = estimate(screen.conversation, text, catalogue.info(screen.model), pending)
     if meter.fits or meter.window is None:
         return True
     window = meter.window
     screen.query_one(PromptInput).restore(text)
-    fitting = recent_that_fit(screen.conversation, text, window)
+    fitting = recent_that_fit(screen.conversation, text, window, pending)
     answers = []
     if fitting is not None and fitting[0]:
         kept, left_out = fitting

@@ -13,6 +13,7 @@ from requesty_tui.chat.turn import Outcome, Turn
 from requesty_tui.client.errors import RouterError
 from requesty_tui.client.events import Retrying
 from requesty_tui.client.request import ChatRequest
+from requesty_tui.storage.attachments import AttachmentError
 from requesty_tui.ui.gc_pause import gc_paused
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
@@ -68,6 +69,8 @@ class ReplyRun:
                 raise
             except RouterError as exc:
                 outcome = turn.end(error=exc)
+            except AttachmentError as exc:  # an attached file's copy is gone
+                outcome = turn.end(error=RouterError(f"Not sent: {exc}."))
             finally:
                 await self._settle(outcome or turn.end(cancelled=True, exiting=screen.exiting))
 
@@ -115,6 +118,8 @@ class ReplyRun:
             self.prompt.mark_not_sent(outcome.not_sent[1], outcome.not_sent[0])
         if outcome.give_back is not None:
             screen.query_one(PromptInput).restore(outcome.give_back)
+            if turn.prompt.attachments:
+                await screen.attach.restore(turn.prompt.attachments)
         screen.branches.refresh_labels()
         for notice in outcome.notices:
             await view.add(Notice(notice))

@@ -18,6 +18,7 @@ from requesty_tui.client.events import ModelReported, ReasoningDelta, StreamEven
 from requesty_tui.core.domain import Message, Usage
 from requesty_tui.core.formatting import plural, usage_summary
 from requesty_tui.core.markdown_blocks import code_blocks, make_safe
+from requesty_tui.storage.attachments import size_label
 from requesty_tui.ui.messages import CopyRequest, EditMessage, RegenerateReply, ShowAlternative
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.thinking import ThinkingBlock
@@ -107,7 +108,14 @@ class UserMessage(Static, can_focus=True):
             self.action_alternative(step)
 
     def __init__(self, message: Message) -> None:
-        super().__init__(Content(make_safe(message.content)), markup=False)
+        content = Content(make_safe(message.content))
+        if message.attachments:
+            files = " · ".join(
+                f"📎 {make_safe(a.name)} ({size_label(a.size)}, {a.kind})"
+                for a in message.attachments
+            )
+            content = content + Content("\n") + Content.styled(files, "dim")
+        super().__init__(content, markup=False)
         self.message = message
         self.border_title = "You"
         self.alternatives = (1, 1)

@@ -13,8 +13,10 @@ text typed or pasted just before Enter would be cut off.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import events
 from textual.binding import Binding
@@ -73,6 +75,24 @@ class PromptInput(TextArea):
         else:
             await super()._on_key(event)
 
+    @dataclass
+    class PathPasted(Message):
+        """What was pasted is the path of an existing file (a drag and drop, in most
+        terminals): the screen offers to attach it; ``text`` goes in if the user says no."""
+
+        input: PromptInput
+        path: Path
+        text: str
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        path = pasted_path(event.text)
+        if path is not None:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.PathPasted(self, path, event.text))
+            return
+        await super()._on_paste(event)
+
     def action_submit(self) -> None:
         text = self.text
         if text.strip():
@@ -87,3 +107,23 @@ class PromptInput(TextArea):
         current = self.text
         self.load_text(text + ("\n" + current if current.strip() else ""))
         self.move_cursor(self.document.end)
+
+
+def pasted_path(text: str) -> Path | None:
+    """The file a paste names, if it is one path of an existing file: quotes, ``file://`` and
+    the backslash escapes terminals add on a drop are undone."""
+    candidate = text.strip()
+    if not candidate or "\n" in candidate or len(candidate) > 4096:
+        return None
+    if candidate[0] == candidate[-1] and candidate[0] in "'\"" and len(candidate) > 1:
+        candidate = candidate[1:-1]
+    if candidate.startswith("file://"):
+        from urllib.parse import unquote, urlsplit
+
+        candidate = unquote(urlsplit(candidate).path)
+    candidate = re.sub(r"\\(.)", r"\1", candidate)  # "my\ file.txt" -> "my file.txt"
+    path = Path(candidate).expanduser()
+    try:
+        return path if path.is_absolute() and path.is_file() else None
+    except OSError:
+        return None
