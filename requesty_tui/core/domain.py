@@ -190,6 +190,25 @@ class Usage:
         )
         return dataclasses.replace(self, estimated_cost=estimate)
 
+    def plus(self, other: Usage) -> Usage:
+        """Two requests' usage together (a cost is an estimate if either was)."""
+
+        def add(a: float | None, b: float | None) -> float | None:
+            return None if a is None and b is None else (a or 0) + (b or 0)
+
+        cost = add(self.cost, other.cost)
+        estimated = add(self.estimated_cost, other.estimated_cost)
+        exact = self.shown_cost is not None and self.shown_cost[1] is False
+        exact = exact and other.shown_cost is not None and other.shown_cost[1] is False
+        return Usage(
+            prompt_tokens=_sum_int(self.prompt_tokens, other.prompt_tokens),
+            completion_tokens=_sum_int(self.completion_tokens, other.completion_tokens),
+            total_tokens=_sum_int(self.total_tokens, other.total_tokens),
+            cached_tokens=_sum_int(self.cached_tokens, other.cached_tokens),
+            cost=cost if exact else None,
+            estimated_cost=None if exact else add(cost, estimated),
+        )
+
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Usage:
         details = data.get("prompt_tokens_details")
@@ -229,6 +248,10 @@ class _Leaf:
 
 
 LEAF = _Leaf()
+
+
+def _sum_int(a: int | None, b: int | None) -> int | None:
+    return None if a is None and b is None else (a or 0) + (b or 0)
 
 
 def new_message_id() -> str:
@@ -328,6 +351,10 @@ class Conversation:
     """Parent id → the child last on screen, so that a branch switched back to is as left."""
     problems: list[str] = field(default_factory=list, compare=False)
     """What was wrong with the tree in the file (said once when it is opened; not saved)."""
+    title_by: Literal["", "user", "model"] = ""
+    """Who gave the title: "" the first prompt, "user" a rename (never replaced), "model"."""
+    title_usage: Usage | None = None
+    """What asking a model for titles cost, all requests together (counted in the total)."""
 
     def tree(self) -> Tree:
         return Tree(self.messages)
@@ -413,6 +440,8 @@ class Conversation:
     def total_cost(self) -> tuple[float, bool] | None:
         """(USD, includes_estimates) over every reply that has a cost or an estimate."""
         shown = [m.usage.shown_cost for m in self.messages if m.usage is not None]
+        if self.title_usage is not None:
+            shown.append(self.title_usage.shown_cost)
         known = [c for c in shown if c is not None]
         if not known:
             return None

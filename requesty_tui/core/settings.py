@@ -74,6 +74,9 @@ class Settings:
     user_id: str | None = None
     auto_cache: bool | None = None
     """Provider prompt caching (the router's ``auto_cache``); None leaves the router's default."""
+    title_model: str | None = None
+    """A model to ask for each new conversation's title after its first reply (off when unset:
+    it costs money)."""
     max_attachment_mb: float = 10.0
     """The largest file that can be attached, in MB (2**20 bytes)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -115,6 +118,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "user_id": (str,),
     "auto_cache": (bool,),
     "max_attachment_mb": (int, float),
+    "title_model": (str,),
 }
 _CHOICES = {"clipboard": ("auto", "system", "osc52"), "region": tuple(REGIONS)}
 

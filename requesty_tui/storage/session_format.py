@@ -48,6 +48,8 @@ _TOP_KEYS = {
     "format",
     "id",
     "title",
+    "title_by",
+    "title_usage",
     "model",
     "created",
     "updated",
@@ -112,6 +114,8 @@ def to_toml(conv: Conversation) -> str:
     if fmt2:
         end = conv.current()
         doc["leaf"] = end.id if end is not None else ""
+    if conv.title_by:
+        doc["title_by"] = conv.title_by
     if conv.system:
         doc["system"] = conv.system
     for key in _OPTION_KEYS:
@@ -120,6 +124,8 @@ def to_toml(conv: Conversation) -> str:
             doc[key] = value
     for key, value in conv.extra.items():
         doc.setdefault(key, value)
+    if conv.title_usage is not None:
+        doc["title_usage"] = _usage_to_dict(conv.title_usage)
     # Multi-line strings are what makes the file readable, but a TOML multi-line string cannot
     # keep a CR: such a conversation is written with escaped single-line strings instead.
     has_cr = any("\r" in m.content or "\r" in (m.reasoning or "") for m in conv.messages) or (
@@ -338,6 +344,8 @@ def from_toml(text: str) -> Conversation:
         options=options_from(data),
         extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
         problems=problems,
+        title_by=data["title_by"] if data.get("title_by") in ("user", "model") else "",
+        title_usage=_usage_from_dict(data.get("title_usage")),
     )
     end = next((m for m in messages if m.id == leaf), None) if leaf else None
     if end is not None:

@@ -166,6 +166,7 @@ class SessionStore:
     def rename(self, session_id: str, title: str) -> None:
         conv = self.load(session_id)
         conv.title = title
+        conv.title_by = "user"  # never replaced by a model's title
         self.save(conv)
 
     def delete(self, session_id: str) -> None:

@@ -45,6 +45,12 @@ def regenerate_with_model(chat: ChatScreen) -> None:
     chat.app.push_screen(ModelPicker(catalogue.models, chat.model, catalogue.detail), chosen)
 
 
+def title_on_demand(chat: ChatScreen) -> None:
+    from requesty_tui.ui.screens.chat_title import title_on_demand as ask
+
+    ask(chat)
+
+
 class ChatCommands(Provider):
     """Commands of the chat on screen."""
 
@@ -60,6 +66,18 @@ class ChatCommands(Provider):
             yield "chat: export", "Save this conversation as Markdown", partial(export, chat)
         if chat.streaming:
             yield "chat: stop", "Stop the streaming reply (esc)", chat.action_stop
+        yield (
+            "chat: title from model",
+            f"Ask {chat.model} for a short title for this conversation (it costs a request)",
+            partial(title_on_demand, chat),
+        )
+        yield (
+            "chat: attach file…",
+            "Send a file with the next message: text, image, PDF (ctrl+t)",
+            chat.action_attach,
+        )
+        if chat.attach.pending:
+            yield "chat: remove attachments", "Take off the files waiting", chat.attach.remove
         yield (
             "chat: compare models…",
             "Send each message to 2-4 models at once, their replies side by side",

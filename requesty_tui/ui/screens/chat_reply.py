@@ -15,6 +15,7 @@ from requesty_tui.client.events import Retrying
 from requesty_tui.client.request import ChatRequest
 from requesty_tui.storage.attachments import AttachmentError
 from requesty_tui.ui.gc_pause import gc_paused
+from requesty_tui.ui.screens.chat_title import title_soon
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
@@ -125,6 +126,8 @@ class ReplyRun:
             await view.add(Notice(notice))
         screen.save()
         screen.save_draft(force=outcome.give_back is not None)
+        if outcome.kept:
+            title_soon(screen)
         screen.refresh_bars()
         await view.trim()
         if turn.error is None or turn.error.status in (402, 412):
