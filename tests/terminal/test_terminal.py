@@ -156,14 +156,15 @@ def test_compare_in_a_real_terminal(router: RouterServer, xdg: Path, width: int)
         session.keys("which animal?", "Enter")
         if width == 120:
             shown = session.wait_for(
-                lambda s: "Aardvark" in s and "Badger" in s and "fishing" in s,
-                what="three columns",
+                lambda s: "Aardvark" in s and "Badger" in s and "failed" in s and "2 replies" in s,
+                what="three columns, all ended",
             )
             row = next(line for line in shown.splitlines() if "Aardvark" in line)
             assert "Badger" in row, "side by side, on one row"
         else:
             shown = session.wait_for(
-                lambda s: "Aardvark" in s and "‹ 1/3 ›" in s, what="the first, stacked"
+                lambda s: "Aardvark" in s and "‹ 1/3 ›" in s and "2 replies" in s,
+                what="the first, stacked, all ended",
             )
             assert "Badger" not in shown, "one column at a time at 80 columns"
         session.keys("BTab")  # from the input box to the last column shown

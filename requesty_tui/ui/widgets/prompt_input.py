@@ -90,8 +90,7 @@ class PromptInput(TextArea):
             event.stop()
             event.prevent_default()
             self.post_message(self.PathPasted(self, path, event.text))
-            return
-        await super()._on_paste(event)
+        # Otherwise TextArea's own handler pastes it (Textual calls each class's handler).
 
     def action_submit(self) -> None:
         text = self.text
