@@ -34,6 +34,13 @@ async def test_the_meter_counts_what_is_typed_and_is_calibrated_by_the_router(
         await wait(pilot, lambda: "/ 128k tokens" in status(app), what="the meter")
         assert "≈104 / 128k tokens (0 %)" in status(app)  # 100 + 4 of framing
         assert "next ≈ $0.000016 in" in status(app)  # 104 tokens at $0.15 per M
+        # A model the list knows no window or prices of: only the count.
+        chat_screen(app).set_model("policy/my-fallback")
+        chat_screen(app).refresh_bars()
+        await pilot.pause()
+        assert "≈104 tokens" in status(app) and "/ " not in status(app).split("·")[0]
+        assert "next ≈" not in status(app)
+        chat_screen(app).set_model("openai/gpt-4o-mini")
         chat_screen(app).query_one(PromptInput).clear()
         router.queue(Reply(text="ok", usage={"prompt_tokens": 520, "completion_tokens": 1}))
         chat_screen(app).query_one(PromptInput).insert("y" * 400)

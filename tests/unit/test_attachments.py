@@ -115,3 +115,15 @@ def test_a_text_file_too_big_for_the_models_window_is_refused(tmp_path: Path) ->
     assert too_big(attachment, store, ModelInfo(id="w/ide", context_window=128_000)) is None
     said = too_big(attachment, store, ModelInfo(id="t/iny", context_window=1000))
     assert said is not None and "t/iny's context window is 1,000" in said
+
+
+def test_export_names_attachments_and_shows_text_files_inline(files: Path) -> None:
+    from requesty_tui.storage.export import to_markdown
+
+    store = AttachmentStore()
+    conv = Conversation(id="20261202-000000-exp", model="m/x", title="Export")
+    start_turn(conv, "look", "m/x", attachments=[store.add(files / "build log.txt"),
+                                                store.add(files / "shot.png")])  # fmt: skip
+    text = to_markdown(conv)
+    assert "📎 *build log.txt* (35 B, text)" in text and "error: ```not a fence```" in text
+    assert "📎 *shot.png* (73 B, image)" in text and "base64" not in text

@@ -250,3 +250,20 @@ def test_compare_needs_two_to_four_models() -> None:
     assert result.returncode == 2 and "choose 2 to 4 models" in result.stderr
     result = run_cli("--compare", "a/b", env={"REQUESTY_API_KEY": "k"})
     assert result.returncode == 2 and "--compare" in result.stderr
+
+
+def test_ask_sends_an_attached_file_and_refuses_one_that_cannot_go(
+    router: RouterServer, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    (folder / "log file.txt").write_text("ERROR: disk full\n")
+    (folder / "junk.bin").write_bytes(bytes(range(256)))
+    result = run_cli("ask", "-a", str(folder / "log file.txt"), "why?", env=router_env(router))
+    assert result.returncode == 0, result.stderr
+    content = router.chat_requests()[-1]["body"]["messages"][-1]["content"]
+    assert content.startswith("why?") and "```log file.txt\nERROR: disk full" in content
+    result = run_cli("ask", "-a", str(folder / "junk.bin"), "and this?", env=router_env(router))
+    assert result.returncode == 2 and "binary file" in result.stderr
+    assert len(router.chat_requests()) == 1, "nothing sent"
