@@ -8,7 +8,7 @@ metadata (``trace_id`` defaults to the conversation id so the dashboard groups a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from requesty_tui.client.request import ChatRequest
 from requesty_tui.core.domain import (
@@ -19,7 +19,9 @@ from requesty_tui.core.domain import (
     new_conversation_id,
 )
 from requesty_tui.core.settings import Settings
-from requesty_tui.storage.attachments import AttachmentStore
+
+if TYPE_CHECKING:
+    from requesty_tui.storage.attachments import AttachmentStore
 
 
 def new_conversation(settings: Settings, model: str) -> Conversation:
@@ -55,6 +57,7 @@ def build_request(
     turns = conversation.path() if path is None else path
     if any(m.attachments for m in turns):
         from requesty_tui.chat.attachments import api_content
+        from requesty_tui.storage.attachments import AttachmentStore
 
         store = attachments or AttachmentStore()
         sent = [m for m in turns if m.content or m.role == "user"]

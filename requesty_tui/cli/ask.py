@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from requesty_tui.cli.common import EXIT_USAGE, error
+from requesty_tui.cli.common import EXIT_USAGE, error, read_prompt
 from requesty_tui.core.settings import DEFAULT_MODEL, Settings
 
 if TYPE_CHECKING:
@@ -22,10 +22,7 @@ def ask(
     stdout: TextIO,
     files: list[Path] | None = None,
 ) -> int:
-    prompt = " ".join(words)
-    if not stdin.isatty():
-        piped = stdin.read()
-        prompt = f"{prompt}\n\n{piped}" if prompt and piped.strip() else (prompt or piped)
+    prompt = read_prompt(words, stdin)
     if not prompt.strip():
         print("requesty-tui: ask needs a prompt (as arguments or on stdin).", file=sys.stderr)
         return EXIT_USAGE

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 128 + 13
 """What a shell reports for a tool that SIGPIPE ended (``set -o pipefail`` sees the same)."""
+
+
+def read_prompt(words: list[str], stdin: TextIO) -> str:
+    """The prompt from the arguments, with piped stdin appended (or alone)."""
+    prompt = " ".join(words)
+    if not stdin.isatty():
+        piped = stdin.read()
+        prompt = f"{prompt}\n\n{piped}" if prompt and piped.strip() else (prompt or piped)
+    return prompt
 
 
 def error(exc: object) -> None:

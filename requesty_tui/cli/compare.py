@@ -12,7 +12,7 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from requesty_tui.cli.common import EXIT_USAGE, error
+from requesty_tui.cli.common import EXIT_USAGE, error, read_prompt
 from requesty_tui.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -30,10 +30,7 @@ def compare(
 ) -> int:
     from requesty_tui.chat.compare import check_models
 
-    prompt = " ".join(words)
-    if not stdin.isatty():
-        piped = stdin.read()
-        prompt = f"{prompt}\n\n{piped}" if prompt and piped.strip() else (prompt or piped)
+    prompt = read_prompt(words, stdin)
     if not prompt.strip():
         print("requesty-tui: compare needs a prompt (as arguments or on stdin).", file=sys.stderr)
         return EXIT_USAGE

@@ -15,6 +15,15 @@ def format_usd(amount: float) -> str:
     return "$" + f"{amount:.6f}".rstrip("0").rstrip(".")
 
 
+def size_label(size: int) -> str:
+    """A file's size: "35 B", "3.1 KB", "12.0 MB"."""
+    if size >= 2**20:
+        return f"{size / 2**20:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size} B"
+
+
 def format_cost(cost: tuple[float, bool] | None) -> str:
     """A (USD, is_estimate) pair: "$0.0123", "~$0.0123 est.", or "" when unknown."""
     if cost is None:

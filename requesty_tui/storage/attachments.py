@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from requesty_tui.core.domain import Attachment, AttachmentKind
+from requesty_tui.core.formatting import size_label
 from requesty_tui.storage import paths
 from requesty_tui.storage.paths import ensure_private_dir
 
@@ -52,14 +53,6 @@ def classify(data: bytes) -> tuple[AttachmentKind, str]:
     raise AttachmentError(
         "it is a binary file of a kind that cannot be sent (text, PNG, JPEG, WebP, GIF and PDF can)"
     )
-
-
-def size_label(size: int) -> str:
-    if size >= 2**20:
-        return f"{size / 2**20:.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} B"
 
 
 class AttachmentStore:

@@ -36,7 +36,8 @@ def _body(msg: Message) -> list[str]:
 
 def _attachment(attachment: Attachment) -> list[str]:
     """By name; a text file inline (its copy, as it was sent)."""
-    from requesty_tui.storage.attachments import AttachmentError, AttachmentStore, size_label
+    from requesty_tui.core.formatting import size_label
+    from requesty_tui.storage.attachments import AttachmentError, AttachmentStore
 
     head = f"📎 *{attachment.name}* ({size_label(attachment.size)}, {attachment.kind})"
     if attachment.kind != "text":

@@ -141,6 +141,12 @@ def test_branches_in_a_real_terminal_survive_quit_and_resume(
         session.close()
 
 
+def ended(screen: str) -> bool:
+    """Both replies recorded and nothing streaming any more (the status line says so)."""
+    status = screen.splitlines()[-2] if screen.count("\n") > 2 else ""
+    return "2 replies" in status and "streaming" not in status
+
+
 @pytest.mark.parametrize("width", [120, 80])
 def test_compare_in_a_real_terminal(router: RouterServer, xdg: Path, width: int) -> None:
     """Three models at once: side by side at 120 columns, stacked behind a switcher at 80; one
@@ -156,14 +162,14 @@ def test_compare_in_a_real_terminal(router: RouterServer, xdg: Path, width: int)
         session.keys("which animal?", "Enter")
         if width == 120:
             shown = session.wait_for(
-                lambda s: "Aardvark" in s and "Badger" in s and "failed" in s and "2 replies" in s,
+                lambda s: "Aardvark" in s and "Badger" in s and "failed" in s and ended(s),
                 what="three columns, all ended",
             )
             row = next(line for line in shown.splitlines() if "Aardvark" in line)
             assert "Badger" in row, "side by side, on one row"
         else:
             shown = session.wait_for(
-                lambda s: "Aardvark" in s and "‹ 1/3 ›" in s and "2 replies" in s,
+                lambda s: "Aardvark" in s and "‹ 1/3 ›" in s and ended(s),
                 what="the first, stacked, all ended",
             )
             assert "Badger" not in shown, "one column at a time at 80 columns"
@@ -174,7 +180,10 @@ def test_compare_in_a_real_terminal(router: RouterServer, xdg: Path, width: int)
             session.keys("Right")
             session.wait_for(lambda s: "fishing" in s and "Badger" not in s, what="the third")
         session.keys("Left")  # the second column
-        session.wait_for(lambda s: "Badger" in s, what="the second column")
+        session.wait_for(
+            lambda s: "Badger" in s and f"continues with {b}'s reply" in s.replace("\n", " "),
+            what="the second column, focused",
+        )
         session.keys("Enter")
         session.wait_for(
             lambda s: "Badger answer" in s and "‹2/2›" in s and "Aardvark" not in s,

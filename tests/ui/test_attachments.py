@@ -62,6 +62,8 @@ async def test_attached_files_are_sent_shown_saved_and_sent_again_as_they_were(
         assert content.startswith("why?")
         assert "```build output.txt\nERROR: linker failed\n\n```" in content
         assert "--- page 2 of 2 ---\nResults words" in content
+        header = screen.query(UserMessage).last().border_title
+        assert header == "You · 📎 build output.txt, paper.pdf", header
         shown = str(screen.query(UserMessage).last().render())
         assert "📎 build output.txt (21 B, text)" in shown and "paper.pdf" in shown
         await wait(pilot, lambda: screen.saver.idle)

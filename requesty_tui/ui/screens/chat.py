@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -37,26 +39,27 @@ from requesty_tui.chat.turn import (
     take_unanswered,
 )
 from requesty_tui.client.request import ChatRequest
-from requesty_tui.core.domain import Conversation, Message
+from requesty_tui.core.domain import Attachment, Conversation, Message
 from requesty_tui.ui.context import UiContext
 from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternative
-from requesty_tui.ui.screens.chat_attach import AttachControl
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
-from requesty_tui.ui.screens.chat_compare import CompareControl
-from requesty_tui.ui.screens.chat_fit import fit_check
 from requesty_tui.ui.screens.chat_reply import ReplyRun
 from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.screens.model_picker import ModelList, ModelPicker
 from requesty_tui.ui.widgets.attachment_bar import AttachmentBar
-from requesty_tui.ui.widgets.compare_view import CompareColumn
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 from requesty_tui.ui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from requesty_tui.ui.screens.chat_attach import AttachControl
+    from requesty_tui.ui.screens.chat_compare import CompareControl
+    from requesty_tui.ui.widgets.compare_view import CompareColumn
 
 DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
@@ -97,8 +100,24 @@ class ChatScreen(Screen[None]):
         """The app is quitting: a reply cancelled now keeps its prompt in the file."""
         self._composed = False
         self.branches = BranchControl(self)
-        self.compare = CompareControl(self)
-        self.attach = AttachControl(self)
+
+    @cached_property
+    def compare(self) -> CompareControl:
+        """Compare mode (built on first use: start-up does not import it)."""
+        from requesty_tui.ui.screens import chat_compare
+
+        return chat_compare.CompareControl(self)
+
+    @cached_property
+    def attach(self) -> AttachControl:
+        """The files waiting for the next message (built on first use)."""
+        from requesty_tui.ui.screens import chat_attach
+
+        return chat_attach.AttachControl(self)
+
+    @property
+    def pending_attachments(self) -> list[Attachment]:
+        return self.attach.pending if "attach" in self.__dict__ else []
 
     @property
     def model(self) -> str:
@@ -260,7 +279,7 @@ class ChatScreen(Screen[None]):
                 self.services,
                 self.streaming,
                 self.query_one(PromptInput).text,
-                self.attach.pending,
+                self.pending_attachments,
             )
         )
 
@@ -382,7 +401,9 @@ class ChatScreen(Screen[None]):
             )
             return
         event.input.last_sent = text
-        if not self.compare.models and not fit_check(self, text):
+        from requesty_tui.ui.screens.chat_fit import fit_check
+
+        if not self.context.compare_models and not fit_check(self, text):
             return  # a dialog asks what to do; the text is back in the input box
         await self.send(text)
 
@@ -392,14 +413,15 @@ class ChatScreen(Screen[None]):
         edited = self.branches.editing
         if edited is not None:
             self.branches.end_edit(restore=False)
-        await self.compare.close_view(continuing=True)
-        refused = self.attach.refused()
+        if "compare" in self.__dict__:
+            await self.compare.close_view(continuing=True)
+        refused = self.attach.refused() if self.pending_attachments else None
         if refused is not None:
             self.query_one(PromptInput).restore(text)
             self.notify(f"Not sent: {refused}", severity="error", timeout=15, markup=False)
             return
-        attachments = await self.attach.take()
-        if self.compare.models:
+        attachments = await self.attach.take() if self.pending_attachments else []
+        if self.context.compare_models:
             await self.compare.send(text, edited, attachments)
             return
         prices = self.services.catalogue.info
@@ -439,7 +461,8 @@ class ChatScreen(Screen[None]):
             self.runs.remove(run)
         if not self.runs:
             self.streaming = False
-            await self.compare.all_ended()
+            if "compare" in self.__dict__:
+                await self.compare.all_ended()
 
     # -- attachments and comparing ------------------------------------------------------------
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from requesty_tui.chat.meter import estimate
 from requesty_tui.chat.request import reasoning_note
 from requesty_tui.chat.services import Services
 from requesty_tui.core import options as chat_options
@@ -39,6 +38,8 @@ def status_pieces(
     pieces = []
     known = catalogue.info(conversation.model)
     if conversation.messages or draft or pending:
+        from requesty_tui.chat.meter import estimate
+
         meter = estimate(conversation, draft, known, pending)
         pieces.append(Piece(meter.label(), 1, warning=not meter.fits))
         if meter.input_cost is not None and (draft.strip() or pending):

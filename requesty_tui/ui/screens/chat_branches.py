@@ -47,7 +47,8 @@ class BranchControl:
     async def redraw(self) -> None:
         """Show the branch now on screen, replacing what changed (a comparison's columns
         give way to the reply it continues from)."""
-        await self.screen.compare.close_view()
+        if "compare" in self.screen.__dict__:  # a comparison on screen
+            await self.screen.compare.close_view()
         await self.view.follow_branch(self.screen.conversation.path())
         self.refresh_labels()
 

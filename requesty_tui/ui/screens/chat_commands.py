@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from requesty_tui.core import options as chat_options
-from requesty_tui.storage.export import export_markdown
 
 if TYPE_CHECKING:
     from requesty_tui.ui.screens.chat import ChatScreen
@@ -21,6 +20,8 @@ if TYPE_CHECKING:
 def export(chat: ChatScreen) -> None:
     """Save the conversation as Markdown and say where."""
     try:
+        from requesty_tui.storage.export import export_markdown
+
         target = export_markdown(chat.conversation)
     except OSError as exc:
         chat.notify(f"Export failed: {exc}", severity="error", markup=False)
@@ -76,14 +77,14 @@ class ChatCommands(Provider):
             "Send a file with the next message: text, image, PDF (ctrl+t)",
             chat.action_attach,
         )
-        if chat.attach.pending:
+        if chat.pending_attachments:
             yield "chat: remove attachments", "Take off the files waiting", chat.attach.remove
         yield (
             "chat: compare models…",
             "Send each message to 2-4 models at once, their replies side by side",
             chat.compare.choose_models,
         )
-        if chat.compare.models:
+        if chat.context.compare_models:
             yield "chat: compare off", "Back to one model per message", chat.compare.turn_off
         path = chat.conversation.path()
         if any(m.role == "user" for m in path):

@@ -13,9 +13,7 @@ from requesty_tui.chat.turn import Outcome, Turn
 from requesty_tui.client.errors import RouterError
 from requesty_tui.client.events import Retrying
 from requesty_tui.client.request import ChatRequest
-from requesty_tui.storage.attachments import AttachmentError
 from requesty_tui.ui.gc_pause import gc_paused
-from requesty_tui.ui.screens.chat_title import title_soon
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
@@ -59,6 +57,8 @@ class ReplyRun:
 
     async def run(self) -> None:
         """Stream the reply; whatever ends it (the end, an error, Esc, quitting), settle."""
+        from requesty_tui.storage.attachments import AttachmentError
+
         with gc_paused():
             turn, screen = self.turn, self.screen
             outcome: Outcome | None = None
@@ -126,7 +126,9 @@ class ReplyRun:
             await view.add(Notice(notice))
         screen.save()
         screen.save_draft(force=outcome.give_back is not None)
-        if outcome.kept:
+        if outcome.kept and screen.services.settings.title_model:
+            from requesty_tui.ui.screens.chat_title import title_soon
+
             title_soon(screen)
         screen.refresh_bars()
         await view.trim()

@@ -24,7 +24,6 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
 from requesty_tui.core.formatting import format_usd
-from requesty_tui.storage.export import export_markdown
 from requesty_tui.storage.sessions import (
     MATCH_END,
     MATCH_START,
@@ -214,6 +213,8 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         if row is None or not row.readable:
             return
         try:
+            from requesty_tui.storage.export import export_markdown
+
             target = export_markdown(self.store.load(row.id))
         except (OSError, SessionError) as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False)

@@ -10,7 +10,7 @@ from textual.message import Message as TextualMessage
 from textual.widgets import Static
 
 from requesty_tui.core.domain import Attachment
-from requesty_tui.storage.attachments import size_label
+from requesty_tui.core.formatting import size_label
 
 
 def chip_label(attachment: Attachment) -> str:

@@ -122,6 +122,12 @@ class CompareColumn(AssistantMessage):
         self.refresh_bindings()
 
 
+HINT = (
+    "enter on a column continues with it (the others stay as alternatives) · x stops one · "
+    "esc stops all"
+)
+
+
 class CompareView(Vertical):
     """The columns of one comparison; ``narrow`` stacks them behind a switcher."""
 
@@ -147,12 +153,7 @@ class CompareView(Vertical):
         yield Static("", id="compare-switcher", markup=False)
         with Horizontal(id="compare-columns"):
             yield from self.columns
-        yield Static(
-            "enter on a column continues with it (the others stay as alternatives) · "
-            "x stops one · esc stops all",
-            id="compare-hint",
-            markup=False,
-        )
+        yield Static(HINT, id="compare-hint", markup=False)
 
     def on_resize(self, event: events.Resize) -> None:
         width = event.size.width
@@ -189,6 +190,23 @@ class CompareView(Vertical):
         for column in self.columns:
             if event.widget is column or column in event.widget.ancestors:
                 self.active = column.index
+                self._hint(column)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        # Blur and focus arrive in either order: name whichever column has the focus now.
+        focused = self.screen.focused
+        self._hint(next((c for c in self.columns if c is focused), None))
+
+    def _hint(self, column: CompareColumn | None) -> None:
+        """What enter would do, naming the focused column's model."""
+        if column is None:
+            text = HINT
+        else:
+            text = (
+                f"enter continues with {column.requested_model}'s reply (the others stay as "
+                "alternatives) · x stops it · esc stops all"
+            )
+        self.query_one("#compare-hint", Static).update(Text(text))
 
     def _show(self) -> None:
         for column in self.columns:

@@ -16,9 +16,8 @@ from textual.widgets import Static
 
 from requesty_tui.client.events import ModelReported, ReasoningDelta, StreamEvent, TextDelta
 from requesty_tui.core.domain import Message, Usage
-from requesty_tui.core.formatting import plural, usage_summary
+from requesty_tui.core.formatting import plural, size_label, usage_summary
 from requesty_tui.core.markdown_blocks import code_blocks, make_safe
-from requesty_tui.storage.attachments import size_label
 from requesty_tui.ui.messages import CopyRequest, EditMessage, RegenerateReply, ShowAlternative
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.thinking import ThinkingBlock
@@ -98,8 +97,16 @@ class UserMessage(Static, can_focus=True):
         """This prompt is version ``n`` of ``of``: the title shows ‹n/of› (clickable)."""
         if (n, of) != self.alternatives:
             self.alternatives = (n, of)
-            self.border_title = " ".join(t for t in ("You", switcher(n, of)) if t)
+            self.border_title = self._title()
             self.refresh_bindings()
+
+    def _title(self) -> str:
+        """ "You ‹1/2› · 📎 log.txt, shot.png": the version, then the files sent with it."""
+        title = " ".join(t for t in ("You", switcher(*self.alternatives)) if t)
+        files = self.message.attachments
+        if files:
+            title += " · 📎 " + ", ".join(make_safe(a.name) for a in files)
+        return title
 
     def on_click(self, event: events.Click) -> None:
         step = arrow_step(event, "You ", switcher(*self.alternatives))
@@ -117,8 +124,8 @@ class UserMessage(Static, can_focus=True):
             content = content + Content("\n") + Content.styled(files, "dim")
         super().__init__(content, markup=False)
         self.message = message
-        self.border_title = "You"
         self.alternatives = (1, 1)
+        self.border_title = self._title()
 
     def mark_not_sent(self, reason: str, label: str = "not answered") -> None:
         """The request got no reply (``label`` says how it ended; ``reason`` in full in the
