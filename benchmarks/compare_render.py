@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from _harness import ROOT, median, router_process
-from stream_terminal import CHARS_PER_TOKEN, CHUNK, proc_cpu
+from stream_terminal import CHARS_PER_TOKEN, CHUNK, key_echo_ms, proc_cpu
 
 from requesty_tui.testing.corpus import markdown_document
 from requesty_tui.testing.tmux import TmuxSession
@@ -76,13 +76,7 @@ def one_run(
                             raise SystemExit(f"the replies never finished:\n{term.screen()}")
                         if compare and delay and time.perf_counter() >= next_key:
                             typed += 1
-                            started = time.perf_counter()
-                            term.keys("Q")  # no word of the reply has a Q
-                            while term.screen().count("Q") < typed:
-                                if time.perf_counter() - started > 5:
-                                    break
-                                time.sleep(0.002)
-                            keys_ms.append((time.perf_counter() - started) * 1000)
+                            keys_ms.append(key_echo_ms(term, typed))
                             next_key = time.perf_counter() + 0.5
                         time.sleep(0.01)
                 wall = time.perf_counter() - t0

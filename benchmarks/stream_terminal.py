@@ -70,6 +70,18 @@ def proc_written(pid: int) -> float:
     return 0.0
 
 
+def key_echo_ms(term: TmuxSession, typed: int) -> float:
+    """Type one more Q (no word of the reply has one; ``typed`` counts them, this one too)
+    and time it until the screen shows it, polling every 2 ms (5 s at most)."""
+    sent = time.perf_counter()
+    term.keys("Q")
+    while term.screen().count("Q") < typed:
+        if time.perf_counter() - sent > 5:
+            break
+        time.sleep(0.002)
+    return (time.perf_counter() - sent) * 1000
+
+
 def finished(sessions: Path) -> bool:
     files = list(sessions.glob("*.toml"))
     try:
@@ -119,13 +131,7 @@ def one_run(
                     if delay and time.perf_counter() >= next_key:
                         # A key typed while the reply streams: how long until it is drawn?
                         typed += 1
-                        sent = time.perf_counter()
-                        term.keys("Q")  # no word of the reply has a Q
-                        while term.screen().count("Q") < typed:
-                            if time.perf_counter() - sent > 5:
-                                break
-                            time.sleep(0.002)
-                        keys_ms.append((time.perf_counter() - sent) * 1000)
+                        keys_ms.append(key_echo_ms(term, typed))
                         next_key = time.perf_counter() + 0.5
                     time.sleep(0.01)
                 wall = time.perf_counter() - t0
