@@ -177,7 +177,12 @@ class MarkdownView(Widget):
     def _update(self) -> None:
         width = self._width
         if not width:
-            self.refresh(layout=True)
+            # Not laid out yet: ask for a layout, unless it is hidden (a stacked comparison's
+            # other columns): each of those asked for one every frame, and keys typed at 80x24
+            # waited up to 79 ms behind them (benchmarks/compare_render.py --size 80x24).
+            # Shown again, the layout gives it a width and it renders what it has.
+            if all(node.display for node in self.ancestors_with_self if isinstance(node, Widget)):
+                self.refresh(layout=True)
             return
         shown = self._reported
         start = self._blocks.height
