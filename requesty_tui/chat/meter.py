@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from requesty_tui.core.domain import Attachment, Conversation, Message, ModelInfo
+from requesty_tui.core.domain import sendable as _sent
 
 CHARS_PER_TOKEN = 4.0
 """Characters per token before any calibration (English prose with OpenAI-style tokenizers)."""
@@ -98,11 +99,6 @@ def _last_cached(path: list[Message]) -> int:
         if message.role == "assistant" and message.usage is not None:
             return message.usage.cached_tokens or 0
     return 0
-
-
-def _sent(messages: list[Message]) -> list[Message]:
-    """What a request carries of these (as ``Conversation.api_messages``)."""
-    return [m for m in messages if m.content or m.role == "user"]
 
 
 def estimate(

@@ -17,6 +17,7 @@ from requesty_tui.core.domain import (
     ModelInfo,
     RequestOptions,
     new_conversation_id,
+    sendable,
 )
 from requesty_tui.core.settings import Settings
 
@@ -60,7 +61,7 @@ def build_request(
         from requesty_tui.storage.attachments import AttachmentStore
 
         store = attachments or AttachmentStore()
-        sent = [m for m in turns if m.content or m.role == "user"]
+        sent = sendable(turns)
         offset = len(messages) - len(sent)  # the system prompt
         for index, message in enumerate(sent):
             if message.attachments:

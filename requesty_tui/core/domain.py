@@ -454,8 +454,14 @@ class Conversation:
         if self.system:
             out.append({"role": "system", "content": self.system})
         turns = self.path() if path is None else path
-        out.extend(m.to_api() for m in turns if m.content or m.role == "user")
+        out.extend(m.to_api() for m in sendable(turns))
         return out
+
+
+def sendable(messages: list[Message]) -> list[Message]:
+    """What a request carries of these: every prompt, and replies that have text (a reply
+    that failed before its first token has none)."""
+    return [m for m in messages if m.content or m.role == "user"]
 
 
 def new_conversation_id(now: datetime | None = None) -> str:
