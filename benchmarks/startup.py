@@ -7,7 +7,12 @@ the first frame (a key typed then waits that long).
 
 Each run is a fresh interpreter (headless driver; a real terminal adds only output).
 
-    python benchmarks/startup.py [--runs 7]
+With ``--mcp`` an MCP server is configured (the tests' SDK server over stdio, as a user's
+``uvx``/``npx`` server would be): the first frame must not wait for it; the stall is then
+measured until its tools are listed (the SDK's import runs in a thread meanwhile), and the
+time until then is reported.
+
+    python benchmarks/startup.py [--runs 7] [--mcp]
 """
 
 from __future__ import annotations
@@ -49,23 +54,33 @@ class Timed(RequestyApp):
     async def _probe(self):
         # From the frame on: whatever ran before this probe started counts as a stall too.
         stall, last, end = 0.0, self.frame_perf, self.frame_perf + 1.0
-        while last < end:
+        toolbox = self.services.toolbox
+        tools_at = None
+        while last < end or (toolbox.configured and tools_at is None and last < end + 30):
             await asyncio.sleep(0.002)
             now = time.perf_counter()
             stall, last = max(stall, now - last), now
-        data = {"frame_at": self.frame_at, "imported": imported, "stall": stall}
+            if tools_at is None and toolbox.state == "ready":
+                tools_at = now - self.frame_perf
+        data = {"frame_at": self.frame_at, "imported": imported, "stall": stall,
+                "tools": tools_at, "count": len(toolbox.specs)}
         print(json.dumps(data), flush=True)
         self.exit()
 
-Timed(Settings(api_key="k", base_url="http://127.0.0.1:9/v1")).run(headless=True)
+servers = ()
+if os.environ.get("MCP_SERVER"):
+    from requesty_tui.core.tools import McpServerConfig
+    servers = (McpServerConfig("bench", command=(sys.executable, os.environ["MCP_SERVER"])),)
+Timed(Settings(api_key="k", base_url="http://127.0.0.1:9/v1", mcp=servers)).run(headless=True)
 """
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--mcp", action="store_true", help="with an MCP server configured")
     args = parser.parse_args()
-    firsts, imports, stalls = [], [], []
+    firsts, imports, stalls, tools = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
@@ -74,6 +89,8 @@ def main() -> None:
             "XDG_CACHE_HOME": tmp,
             "XDG_CONFIG_HOME": tmp,
         }
+        if args.mcp:
+            env["MCP_SERVER"] = str(ROOT / "tests" / "support" / "mcp_server.py")
         child = os.path.join(tmp, "child.py")  # a file: Textual resolves CSS_PATH from it
         with open(child, "w", encoding="utf-8") as handle:
             handle.write(CHILD)
@@ -91,13 +108,21 @@ def main() -> None:
             firsts.append(data["frame_at"] - started)
             imports.append(data["imported"])
             stalls.append(data["stall"])
+            if data.get("tools") is not None:
+                tools.append(data["tools"])
     print(
         f"exec -> first frame: median {median(firsts):.2f} s "
         f"(runs: {', '.join(f'{v:.2f}' for v in firsts)})"
     )
     print(f"import of requesty_tui.ui.app (Textual included): median {median(imports):.2f} s")
+    if tools:
+        print(
+            f"first frame -> tools listed: median {median(tools):.2f} s "
+            f"(runs: {', '.join(f'{v:.2f}' for v in tools)})"
+        )
+    window = "until the tools are listed" if args.mcp else "in the second after the first frame"
     print(
-        f"longest event-loop stall in the second after the first frame: median "
+        f"longest event-loop stall {window}: median "
         f"{median(stalls) * 1000:.0f} ms (runs: {', '.join(f'{v * 1000:.0f}' for v in stalls)})"
     )
 

@@ -49,8 +49,13 @@ def edit(conversation: Conversation, original: Message, text: str) -> Message:
 
 
 def reply_parent(conversation: Conversation, reply: Message) -> Message | None:
-    """The prompt a reply answers (a regenerated reply hangs there too)."""
-    return conversation.tree().parent(reply)
+    """The prompt a reply answers (a regenerated reply hangs there too): a reply after tool
+    results answers the prompt that started its turn."""
+    tree = conversation.tree()
+    parent = tree.parent(reply)
+    while parent is not None and parent.role in ("tool", "assistant"):
+        parent = tree.parent(parent)
+    return parent
 
 
 def shown_from(conversation: Conversation, message: Message) -> int:

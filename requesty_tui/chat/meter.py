@@ -76,13 +76,16 @@ def raw_tokens(
 ) -> float:
     """The uncalibrated estimate of a request."""
     chars: float = len(system or "") + sum(len(m.content) for m in messages) + len(draft)
+    chars += sum(len(c.name) + len(c.arguments) for m in messages for c in m.tool_calls)
     files = [a for m in messages for a in m.attachments] + list(pending or [])
     chars += sum(attachment_chars(a) for a in files)
     count = len(messages) + (1 if system else 0) + (1 if draft else 0)
     return chars / CHARS_PER_TOKEN + PER_MESSAGE * count
 
 
-def calibration(conversation: Conversation, path: list[Message]) -> float | None:
+def calibration(
+    conversation: Conversation, path: list[Message], tools_chars: int = 0
+) -> float | None:
     """Real tokens per estimated token, from the last reply on the branch with a prompt count
     (its request carried the messages before it)."""
     for index in range(len(path) - 1, -1, -1):
@@ -90,6 +93,7 @@ def calibration(conversation: Conversation, path: list[Message]) -> float | None
         usage = message.usage
         if message.role == "assistant" and usage is not None and usage.prompt_tokens:
             guessed = raw_tokens(conversation.system, _sent(path[:index]))
+            guessed += tools_chars / CHARS_PER_TOKEN
             return usage.prompt_tokens / guessed if guessed > 0 else None
     return None
 
@@ -106,12 +110,14 @@ def estimate(
     draft: str,
     model: ModelInfo | None,
     pending: list[Attachment] | None = None,
+    tools_chars: int = 0,
 ) -> ContextEstimate:
     """The next request: the branch on screen, ``draft`` (the input box) and the files waiting
     to go with it, to ``model``."""
     path = conversation.path()
-    ratio = calibration(conversation, path)
+    ratio = calibration(conversation, path, tools_chars)
     raw = raw_tokens(conversation.system, _sent(path), draft, pending)
+    raw += tools_chars / CHARS_PER_TOKEN  # the tools offered: their schemas go every time
     tokens = round(raw * (ratio or 1.0))
     cost = None
     if model is not None and model.input_price is not None:
@@ -133,7 +139,7 @@ def recent_that_fit(
     ratio = calibration(conversation, conversation.path()) or 1.0
     for start in range(len(path) + 1):
         kept = path[start:]
-        if kept and kept[0].role == "assistant":
+        if kept and kept[0].role in ("assistant", "tool"):
             continue
         if raw_tokens(conversation.system, kept, draft, pending) * ratio <= window:
             return kept, start

@@ -48,11 +48,13 @@ def build_request(
     model_id: str | None = None,
     path: list[Message] | None = None,
     attachments: AttachmentStore | None = None,
+    tools: list[dict[str, Any]] | None = None,
 ) -> ChatRequest:
     """The request for the branch on screen (or only ``path``: the recent turns that fit the
     context window), to ``model_id`` (default: the conversation's model; ``model`` is what the
     model list says of it). Attached files are read from ``attachments`` (default: the data
-    folder's store); raises AttachmentError when one cannot be."""
+    folder's store); raises AttachmentError when one cannot be. ``tools``: the function
+    definitions offered (:meth:`Toolbox.offered` decides which model gets them)."""
     options = conversation.options
     messages: list[dict[str, Any]] = list(conversation.api_messages(path))
     turns = conversation.path() if path is None else path
@@ -76,6 +78,7 @@ def build_request(
         max_tokens=options.max_tokens,
         reasoning_effort=effort,
         requesty=options.requesty(conversation.id),
+        tools=list(tools or []),
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from requesty_tui.chat.catalogue import ModelCatalogue
 from requesty_tui.chat.connection import Connection
@@ -10,6 +12,9 @@ from requesty_tui.chat.spend import SpendTracker
 from requesty_tui.core.settings import DEFAULT_MODEL, Settings
 from requesty_tui.storage.sessions import SessionStore
 from requesty_tui.storage.state import AppState, load_state, save_state
+
+if TYPE_CHECKING:
+    from requesty_tui.chat.toolbox import Toolbox
 
 
 @dataclass
@@ -20,6 +25,17 @@ class Services:
     catalogue: ModelCatalogue
     spend: SpendTracker
     state: AppState = field(default_factory=AppState)
+
+    @property
+    def has_tools(self) -> bool:
+        """MCP servers are configured (without them nothing of tools is imported)."""
+        return bool(self.settings.mcp)
+
+    @cached_property
+    def toolbox(self) -> Toolbox:
+        from requesty_tui.chat.toolbox import Toolbox
+
+        return Toolbox(self.settings)
 
     @classmethod
     def build(cls, settings: Settings, store: SessionStore | None = None) -> Services:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from requesty_tui.client.errors import RouterError
 from requesty_tui.client.events import (
@@ -24,10 +25,14 @@ from requesty_tui.client.events import (
     StreamEnd,
     StreamEvent,
     TextDelta,
+    ToolCallDelta,
     UsageReport,
 )
 from requesty_tui.core.domain import Attachment, Conversation, FinishReason, Message, ModelInfo
 from requesty_tui.core.formatting import plural
+
+if TYPE_CHECKING:
+    from requesty_tui.core.tools import ToolCall
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +67,16 @@ class Turn:
     """The end of the branch on screen before the turn (shown again if nothing arrives)."""
     edit_of: Message | None = None
     """The prompt this one is a new version of (an edit)."""
+    under: Message | None = None
+    """Where the answer goes in the tree (None: under the prompt); a later round of a turn
+    with tools answers under the last tool result."""
     answer: Message = field(init=False)
     parts: list[str] = field(default_factory=list)
     reasoning: list[str] = field(default_factory=list)
     finish: FinishReason | None = None
     error: RouterError | None = None
+    calls: dict[int, ToolCall] = field(default_factory=dict)
+    """The tool calls streamed so far, by their ``index``."""
     skipped: ChunkSkipped | None = None
     retrying: Retrying | None = None
     """The latest retry notice (cleared when text arrives)."""
@@ -120,6 +130,8 @@ class Turn:
             self.retrying = None
             if self.first_token_at is None:
                 self.first_token_at = time.monotonic()
+        elif isinstance(event, ToolCallDelta):
+            self._tool_fragment(event)
         elif isinstance(event, ModelReported):
             self.answer.model = event.model
         elif isinstance(event, UsageReport):
@@ -133,17 +145,38 @@ class Turn:
         elif isinstance(event, StreamEnd):
             self.finish = event.finish_reason
 
+    def _tool_fragment(self, event: ToolCallDelta) -> None:
+        call = self.calls.get(event.index)
+        if call is None:
+            from requesty_tui.core.tools import ToolCall
+
+            # A call without an id still needs one: its result is matched to it by id.
+            call_id = event.id or f"call_{len(self.calls)}_{self.answer.id}"
+            call = self.calls[event.index] = ToolCall(call_id, event.name or "")
+        elif event.name and not call.name:
+            call.name = event.name
+        call.arguments += event.arguments
+        self.retrying = None
+        if self.first_token_at is None:
+            self.first_token_at = time.monotonic()
+
+    @property
+    def tool_calls(self) -> list[ToolCall]:
+        """The calls in the order the model numbered them."""
+        return [self.calls[index] for index in sorted(self.calls)]
+
     @property
     def received(self) -> bool:
-        return bool(self.parts or self.reasoning)
+        return bool(self.parts or self.reasoning or self.calls)
 
     def record(self) -> bool:
         """Put what arrived so far into the conversation (a periodic save); True if anything."""
         self.answer.content = "".join(self.parts)
         self.answer.reasoning = "".join(self.reasoning) or None
         self.answer.skipped_chunks = self.skipped.total if self.skipped else 0
+        self.answer.tool_calls = self.tool_calls
         if self.received and not self.conversation.holds(self.answer):
-            self.conversation.add(self.answer, under=self.prompt)
+            self.conversation.add(self.answer, under=self.under or self.prompt)
             if self.on_record is not None:
                 self.on_record()
         return self.received
@@ -166,6 +199,8 @@ class Turn:
             finish = "error"
         else:
             finish = self.finish
+        if self.calls and finish == "stop":
+            finish = "tool_calls"  # some servers say "stop" after calls
         self.answer.finish_reason = finish
         kept = self.record()
         notices: list[str] = []

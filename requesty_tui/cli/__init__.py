@@ -69,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="send a file with the prompt (text, image, PDF; repeatable)",
     )
+    ask.add_argument(
+        "--tools",
+        action="store_true",
+        help="let the model call the configured MCP servers' tools (auto_approve ones only)",
+    )
     compare = sub.add_parser(
         "compare", help="one prompt to 2-4 models at once; replies one after another, a table"
     )
@@ -116,7 +121,9 @@ def _main(argv: list[str] | None) -> int:
         from requesty_tui.cli.ask import ask
 
         files = [Path(p) for p in args.ask_attach]
-        return ask(settings, args.prompt, args.system, sys.stdin, sys.stdout, files)
+        return ask(
+            settings, args.prompt, args.system, sys.stdin, sys.stdout, files, tools=args.tools
+        )
     if args.command == "compare":
         from requesty_tui.cli.compare import compare
 

@@ -7,11 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from requesty_tui.chat.tool_loop import Decision, ToolEvents
 from requesty_tui.cli.common import EXIT_USAGE, error, read_prompt
 from requesty_tui.core.settings import DEFAULT_MODEL, Settings
 
 if TYPE_CHECKING:
-    from requesty_tui.core.domain import Attachment
+    from requesty_tui.chat.toolbox import Toolbox
+    from requesty_tui.core.domain import Attachment, Conversation, Message, ModelInfo
+    from requesty_tui.core.tools import ToolCall, ToolSpec
 
 
 def ask(
@@ -21,6 +24,7 @@ def ask(
     stdin: TextIO,
     stdout: TextIO,
     files: list[Path] | None = None,
+    tools: bool = False,
 ) -> int:
     prompt = read_prompt(words, stdin)
     if not prompt.strip():
@@ -37,7 +41,7 @@ def ask(
             except AttachmentError as exc:
                 error(f"not sent: {exc}.")
                 return EXIT_USAGE
-    return asyncio.run(ask_stream(settings, prompt, system, stdout, attachments))
+    return asyncio.run(ask_stream(settings, prompt, system, stdout, attachments, tools=tools))
 
 
 async def ask_stream(
@@ -46,8 +50,11 @@ async def ask_stream(
     system: str | None,
     out: TextIO,
     attachments: list[Attachment] | None = None,
+    *,
+    tools: bool = False,
 ) -> int:
     from requesty_tui.chat.request import build_request, new_conversation
+    from requesty_tui.chat.turn import Turn
     from requesty_tui.client import ChunkSkipped, Retrying, RouterError, StreamEnd, TextDelta
     from requesty_tui.client.factory import client_for
     from requesty_tui.core.domain import Message
@@ -59,9 +66,8 @@ async def ask_stream(
     conversation = new_conversation(settings, settings.model or DEFAULT_MODEL)
     if system:
         conversation.system = system
-    conversation.messages.append(
-        Message(role="user", content=prompt, attachments=list(attachments or []))
-    )
+    question = Message(role="user", content=prompt, attachments=list(attachments or []))
+    conversation.messages.append(question)
     cached = load_cached_models(settings.base_url)
     known = {m.id: m for m in cached.models} if cached else {}
     if attachments:
@@ -73,29 +79,59 @@ async def ask_stream(
         if refused is not None:
             error(f"not sent: {refused}")
             return EXIT_USAGE
-    request = build_request(conversation, known.get(conversation.model))
+    info = known.get(conversation.model)
+    toolbox = await _start_tools(settings, conversation, info) if tools else None
     ended_with_newline = True
     skipped: ChunkSkipped | None = None
     safe = make_safe if out.isatty() else (lambda text: text)
-    async with client_for(settings) as client:
-        try:
-            async for event in client.stream_chat(request):
-                if isinstance(event, TextDelta):
-                    out.write(safe(event.text))
-                    out.flush()
-                    ended_with_newline = event.text.endswith("\n")
-                elif isinstance(event, StreamEnd) and event.finish_reason == "length":
-                    print("\nrequesty-tui: the reply was cut at the token limit.", file=sys.stderr)
-                elif isinstance(event, Retrying):
-                    # A 30 s Retry-After must not look like a hang.
-                    print(f"requesty-tui: {make_safe(event.describe())}", file=sys.stderr)
-                elif isinstance(event, ChunkSkipped):
-                    skipped = event
-        except RouterError as exc:
-            if not ended_with_newline:
-                out.write("\n")
-            error(exc)
-            return exc.exit_code
+    under = question
+    rounds = 0
+    try:
+        async with client_for(settings) as client:
+            while True:
+                offered = toolbox.offered(conversation, info) if toolbox is not None else []
+                request = build_request(conversation, info, tools=offered)
+                turn = Turn(conversation, question, conversation.model, prompt_is_new=False,
+                            under=under)  # fmt: skip
+                try:
+                    async for event in client.stream_chat(request):
+                        turn.apply(event)
+                        if isinstance(event, TextDelta):
+                            out.write(safe(event.text))
+                            out.flush()
+                            ended_with_newline = event.text.endswith("\n")
+                        elif isinstance(event, StreamEnd) and event.finish_reason == "length":
+                            print("\nrequesty-tui: the reply was cut at the token limit.",
+                                  file=sys.stderr)  # fmt: skip
+                        elif isinstance(event, Retrying):
+                            # A 30 s Retry-After must not look like a hang.
+                            print(f"requesty-tui: {make_safe(event.describe())}", file=sys.stderr)
+                        elif isinstance(event, ChunkSkipped):
+                            skipped = event
+                except RouterError as exc:
+                    if not ended_with_newline:
+                        out.write("\n")
+                    error(exc)
+                    return exc.exit_code
+                outcome = turn.end()
+                if toolbox is None or not offered or outcome.finish_reason != "tool_calls":
+                    break
+                if not ended_with_newline:
+                    out.write("\n")
+                    ended_with_newline = True
+                from requesty_tui.chat.tool_loop import answer_calls
+
+                results = await answer_calls(
+                    conversation, turn.answer, toolbox, _decline_unasked, _StderrEvents()
+                )
+                rounds += 1
+                if rounds >= settings.max_tool_rounds:
+                    error(f"stopped after {rounds} rounds of tool calls (max_tool_rounds).")
+                    return RouterError.exit_code
+                under = results[-1] if results else turn.answer
+    finally:
+        if toolbox is not None:
+            await toolbox.close()
     if not ended_with_newline:
         out.write("\n")
     if skipped is not None:
@@ -108,3 +144,48 @@ async def ask_stream(
         )
         return RouterError.exit_code
     return 0
+
+
+async def _start_tools(
+    settings: Settings, conversation: Conversation, info: ModelInfo | None
+) -> Toolbox | None:
+    """``--tools``: the configured servers (each failure said on stderr)."""
+    from requesty_tui.chat.toolbox import Toolbox
+    from requesty_tui.core.safe_text import one_line
+
+    if not settings.mcp:
+        error("--tools: no MCP servers are configured ([mcp.NAME] tables in config.toml).")
+        return None
+    toolbox = Toolbox(settings)
+    for failure in await toolbox.start():
+        error(f"tools: {one_line(failure.message)}")
+    reason = toolbox.not_offered(conversation, info)
+    if reason:
+        error(reason)
+    return toolbox
+
+
+async def _decline_unasked(call: ToolCall, spec: ToolSpec) -> Decision:
+    """``ask`` cannot ask: only auto-approved tools run, any other call is declined."""
+    from requesty_tui.core.safe_text import one_line
+
+    error(
+        f"declined {one_line(call.label)}: not in auto_approve of [mcp.{one_line(spec.server)}] "
+        "(ask runs only those)"
+    )
+    return "decline"
+
+
+class _StderrEvents(ToolEvents):
+    """Each call that runs, and each that failed, one line on stderr."""
+
+    def running(self, call: ToolCall) -> None:
+        from requesty_tui.core.safe_text import one_line
+
+        error(f"running {one_line(call.label)} {one_line(call.arguments, 200)}")
+
+    def answered(self, call: ToolCall, result: Message) -> None:
+        from requesty_tui.core.safe_text import one_line
+
+        if result.tool_status == "error":
+            error(f"{one_line(call.label)} failed: {one_line(result.content, 300)}")

@@ -17,6 +17,7 @@ from requesty_tui.client.events import (
     StreamEnd,
     StreamEvent,
     TextDelta,
+    ToolCallDelta,
     UsageReport,
 )
 from requesty_tui.client.request import ChatRequest, RetryPolicy
@@ -36,6 +37,7 @@ __all__ = [
     "StreamEnd",
     "StreamEvent",
     "TextDelta",
+    "ToolCallDelta",
     "UsageReport",
 ]
 

@@ -66,6 +66,17 @@ class ChunkSkipped:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolCallDelta:
+    """A fragment of a tool call (``delta.tool_calls``): the first of a call carries its ``id``
+    and ``name``; the arguments arrive in pieces, to be joined per ``index``."""
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class StreamEnd:
     """The stream finished normally."""
 
@@ -73,5 +84,12 @@ class StreamEnd:
 
 
 StreamEvent = (
-    TextDelta | ReasoningDelta | ModelReported | UsageReport | Retrying | ChunkSkipped | StreamEnd
+    TextDelta
+    | ReasoningDelta
+    | ToolCallDelta
+    | ModelReported
+    | UsageReport
+    | Retrying
+    | ChunkSkipped
+    | StreamEnd
 )

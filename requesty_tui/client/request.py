@@ -34,6 +34,8 @@ class ChatRequest:
     max_tokens: int | None = None
     reasoning_effort: str | None = None
     requesty: dict[str, Any] = field(default_factory=dict)
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    """``tools`` of the body (function definitions); empty: none offered."""
 
     def to_body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -50,4 +52,7 @@ class ChatRequest:
             body["reasoning_effort"] = self.reasoning_effort
         if self.requesty:
             body["requesty"] = self.requesty
+        if self.tools:
+            body["tools"] = self.tools
+            body["tool_choice"] = "auto"
         return body

@@ -30,6 +30,7 @@ from requesty_tui.client.events import (
     Retrying,
     StreamEvent,
     TextDelta,
+    ToolCallDelta,
 )
 from requesty_tui.client.request import ChatRequest, RetryPolicy
 from requesty_tui.client.stream import read_some, read_stream
@@ -193,7 +194,7 @@ class RouterClient:
                             has_key=True,
                         )
                     async for event in read_stream(resp):
-                        if isinstance(event, TextDelta | ReasoningDelta):
+                        if isinstance(event, TextDelta | ReasoningDelta | ToolCallDelta):
                             started = True
                         yield event
                     return

@@ -23,6 +23,7 @@ from requesty_tui.client.events import (
     StreamEnd,
     StreamEvent,
     TextDelta,
+    ToolCallDelta,
     UsageReport,
 )
 from requesty_tui.client.sse import SSEError, SSEParser
@@ -76,7 +77,7 @@ async def read_stream(resp: httpx.Response) -> AsyncIterator[StreamEvent]:
                     elif isinstance(event, StreamEnd):
                         finish = event.finish_reason
                         continue
-                    elif isinstance(event, TextDelta | ReasoningDelta):
+                    elif isinstance(event, TextDelta | ReasoningDelta | ToolCallDelta):
                         produced = True
                     yield event
             if done:
@@ -128,6 +129,8 @@ async def _read_whole(resp: httpx.Response, ctype: str) -> AsyncIterator[StreamE
                 yield ReasoningDelta(reasoning)
             if isinstance(message.get("content"), str) and message["content"]:
                 yield TextDelta(message["content"])
+            for event in tool_call_deltas(message.get("tool_calls")):
+                yield event
         finish = _FINISH.get(str(choices[0].get("finish_reason")), "stop")
     if isinstance(payload.get("usage"), dict):
         yield UsageReport(Usage.from_api(payload["usage"]))
@@ -147,7 +150,7 @@ async def read_some(resp: httpx.Response, limit: int = ERROR_BODY_LIMIT) -> str:
 
 
 def chunk_events(chunk: dict[str, Any], model: str | None) -> list[StreamEvent]:
-    """The events of one ``chat.completion.chunk`` (tool-call fragments are ignored)."""
+    """The events of one ``chat.completion.chunk``."""
     if chunk.get("error"):
         raise ProviderStreamError(
             f"The provider stream failed: {extract_message(json.dumps(chunk))}.",
@@ -172,6 +175,7 @@ def chunk_events(chunk: dict[str, Any], model: str | None) -> list[StreamEvent]:
                 content = delta.get("content")
                 if isinstance(content, str) and content:
                     events.append(TextDelta(content))
+                events.extend(tool_call_deltas(delta.get("tool_calls")))
             reason = choice.get("finish_reason")
             if isinstance(reason, str) and reason:
                 events.append(StreamEnd(_FINISH.get(reason, "stop")))
@@ -179,3 +183,33 @@ def chunk_events(chunk: dict[str, Any], model: str | None) -> list[StreamEvent]:
     if isinstance(usage, dict):
         events.append(UsageReport(Usage.from_api(usage)))
     return events
+
+
+def tool_call_deltas(raw: Any) -> list[ToolCallDelta]:
+    """``delta.tool_calls`` (or a whole message's ``tool_calls``) as fragments. Lenient: a
+    fragment without ``index`` is the call in its position (some servers leave it out), and
+    arguments sent as an object (not a string) are written back as JSON."""
+    if not isinstance(raw, list):
+        return []
+    out = []
+    for position, item in enumerate(raw):
+        if not isinstance(item, dict):
+            continue
+        index = item.get("index")
+        if not isinstance(index, int) or isinstance(index, bool):
+            index = position
+        function = item.get("function")
+        function = function if isinstance(function, dict) else {}
+        call_id, name = item.get("id"), function.get("name")
+        arguments = function.get("arguments")
+        if isinstance(arguments, dict | list):
+            arguments = json.dumps(arguments)
+        out.append(
+            ToolCallDelta(
+                index,
+                call_id if isinstance(call_id, str) and call_id else None,
+                name if isinstance(name, str) and name else None,
+                arguments if isinstance(arguments, str) else "",
+            )
+        )
+    return out

@@ -10,11 +10,14 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from requesty_tui.core.tree import ROOT, Tree
 
-Role = Literal["system", "user", "assistant"]
+if TYPE_CHECKING:
+    from requesty_tui.core.tools import ToolCall, ToolStatus
+
+Role = Literal["system", "user", "assistant", "tool"]
 FinishReason = Literal["stop", "length", "content_filter", "tool_calls", "cancelled", "error"]
 
 
@@ -81,6 +84,7 @@ class ModelInfo:
     supports_reasoning: bool = False
     supports_vision: bool = False
     supports_caching: bool = False
+    supports_tool_calling: bool = False
     capabilities_known: bool = False
     """The list said what the model supports (any ``supports_*`` key); without that, False
     above means "not said", not "cannot" (LiteLLM and OpenAI's lists carry no capabilities)."""
@@ -123,6 +127,7 @@ class ModelInfo:
             supports_reasoning=data.get("supports_reasoning") is True,
             supports_vision=data.get("supports_vision") is True,
             supports_caching=data.get("supports_caching") is True,
+            supports_tool_calling=data.get("supports_tool_calling") is True,
             capabilities_known=any(
                 key.startswith("supports_") and isinstance(data[key], bool) for key in data
             ),
@@ -144,7 +149,12 @@ class ModelInfo:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
-        for key in ("supports_reasoning", "supports_vision", "supports_caching"):
+        for key in (
+            "supports_reasoning",
+            "supports_vision",
+            "supports_caching",
+            "supports_tool_calling",
+        ):
             if self.capabilities_known or getattr(self, key):
                 out[key] = getattr(self, key)
         if self.kind is not None:
@@ -301,8 +311,28 @@ class Message:
     a message's id (see :mod:`requesty_tui.core.tree`)."""
     attachments: list[Attachment] = field(default_factory=list)
     """Files sent with a prompt (text, images, PDFs)."""
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    """A reply's calls of tools (its ``finish_reason`` is then ``tool_calls``)."""
+    tool_call_id: str | None = None
+    """A ``tool`` message: the call it answers (its ``content`` is the result)."""
+    tool_status: ToolStatus | None = None
+    """A ``tool`` message: how the call ended (what the screen shows; the model reads content)."""
+    tool_truncated: bool = False
+    """A ``tool`` message: the output was cut at ``max_tool_output``."""
 
-    def to_api(self) -> dict[str, str]:
+    def to_api(self) -> dict[str, Any]:
+        if self.role == "tool":
+            return {
+                "role": "tool",
+                "tool_call_id": self.tool_call_id or "",
+                "content": self.content,
+            }
+        if self.tool_calls:
+            return {
+                "role": self.role,
+                "content": self.content or None,
+                "tool_calls": [call.to_api() for call in self.tool_calls],
+            }
         return {"role": self.role, "content": self.content}
 
 
@@ -319,6 +349,8 @@ class RequestOptions:
     """None: the conversation's id, so the router's dashboard groups the whole chat."""
     user_id: str | None = None
     auto_cache: bool | None = None
+    tools: bool | None = None
+    """Offer the configured tools in this conversation (None: yes, when there are any)."""
 
     def requesty(self, conversation_id: str) -> dict[str, Any]:
         """The ``requesty`` object of the request body."""
@@ -401,6 +433,22 @@ class Conversation:
             if parent is not None:
                 self.branches[parent] = node.id
 
+    def results_of(self, reply: Message) -> dict[str, Message]:
+        """The ``tool`` messages answering ``reply``'s calls, by call id (they are written
+        right after it, in order)."""
+        if not reply.tool_calls:
+            return {}
+        index = next((i for i in range(len(self.messages) - 1, -1, -1)
+                      if self.messages[i] is reply), None)  # fmt: skip
+        out: dict[str, Message] = {}
+        if index is None:
+            return out
+        for message in self.messages[index + 1 :]:
+            if message.role != "tool":
+                break
+            out.setdefault(message.tool_call_id or "", message)
+        return out
+
     def holds(self, message: Message) -> bool:
         """By identity: two replies with the same text in the same second are still two."""
         return any(m is message for m in self.messages)
@@ -447,10 +495,10 @@ class Conversation:
             return None
         return sum(c for c, _ in known), any(est for _, est in known)
 
-    def api_messages(self, path: list[Message] | None = None) -> list[dict[str, str]]:
+    def api_messages(self, path: list[Message] | None = None) -> list[dict[str, Any]]:
         """The messages to send: the system prompt, then every turn with content of the branch
         on screen (or of ``path``)."""
-        out: list[dict[str, str]] = []
+        out: list[dict[str, Any]] = []
         if self.system:
             out.append({"role": "system", "content": self.system})
         turns = self.path() if path is None else path
@@ -459,9 +507,37 @@ class Conversation:
 
 
 def sendable(messages: list[Message]) -> list[Message]:
-    """What a request carries of these: every prompt, and replies that have text (a reply
-    that failed before its first token has none)."""
-    return [m for m in messages if m.content or m.role == "user"]
+    """What a request carries of these: every prompt, replies that have text or calls (a reply
+    that failed before its first token has neither), and the results of those calls.
+
+    A reply's calls go only with a result for each, right after it (providers answer 400
+    otherwise): a call whose result is missing (a hand-edited file, a turn killed mid-call) is
+    left out of the reply, and a result whose call is not there is left out."""
+    out: list[Message] = []
+    index = 0
+    while index < len(messages):
+        message = messages[index]
+        index += 1
+        if message.role == "tool":
+            continue  # a result without its call right before it
+        if not message.tool_calls:
+            if message.content or message.role == "user":
+                out.append(message)
+            continue
+        results: dict[str, Message] = {}
+        while index < len(messages) and messages[index].role == "tool":
+            result = messages[index]
+            results.setdefault(result.tool_call_id or "", result)
+            index += 1
+        answered = [call for call in message.tool_calls if call.id in results]
+        if len(answered) != len(message.tool_calls):
+            message = dataclasses.replace(message, tool_calls=answered)
+        if answered:
+            out.append(message)
+            out.extend(results[call.id] for call in answered)
+        elif message.content:
+            out.append(message)
+    return out
 
 
 def new_conversation_id(now: datetime | None = None) -> str:

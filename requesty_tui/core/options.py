@@ -119,6 +119,7 @@ def options_from(data: dict[str, object]) -> RequestOptions:
         trace_id=get("trace_id", text),
         user_id=get("user_id", text),
         auto_cache=get("auto_cache", lambda v: v if isinstance(v, bool) else None),
+        tools=get("tools", lambda v: v if isinstance(v, bool) else None),
     )
 
 
@@ -248,4 +249,6 @@ def summary(conv: Conversation) -> list[str]:
         out.append("tags " + ",".join(opts.tags))
     if opts.auto_cache is not None:
         out.append(f"cache {'on' if opts.auto_cache else 'off'}")
+    if opts.tools is False:
+        out.append("tools off")
     return out

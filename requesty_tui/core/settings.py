@@ -11,10 +11,13 @@ import dataclasses
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from requesty_tui.core import options
+
+if TYPE_CHECKING:
+    from requesty_tui.core.tools import McpServerConfig
 
 DEFAULT_BASE_URL = "https://router.requesty.ai/v1"
 DEFAULT_MODEL = "openai/gpt-4o-mini"
@@ -79,6 +82,15 @@ class Settings:
     it costs money)."""
     max_attachment_mb: float = 10.0
     """The largest file that can be attached, in MB (2**20 bytes)."""
+    mcp: tuple[McpServerConfig, ...] = ()
+    """The MCP servers (``[mcp.NAME]`` tables) whose tools models may call, with the user's
+    consent."""
+    tool_timeout: float = 60.0
+    """Seconds a tool call may take before it is given up (a server's ``timeout`` wins)."""
+    max_tool_rounds: int = 10
+    """Requests in one turn that may answer tool results before the turn is stopped."""
+    max_tool_output: int = 100 * 1024
+    """Bytes of a tool's output given to the model and shown; the rest is cut (both are told)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """Problems worth telling the user that do not stop the app (a key file others can read)."""
 
@@ -119,6 +131,10 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "auto_cache": (bool,),
     "max_attachment_mb": (int, float),
     "title_model": (str,),
+    "mcp": (dict,),
+    "tool_timeout": (int, float),
+    "max_tool_rounds": (int,),
+    "max_tool_output": (int,),
 }
 _CHOICES = {"clipboard": ("auto", "system", "osc52"), "region": tuple(REGIONS)}
 
@@ -164,11 +180,18 @@ def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
             "connect_timeout",
             "retry_base_delay",
             "max_attachment_mb",
+            "tool_timeout",
         )
         if positive and number is not None and number <= 0:
             raise ConfigError(f"{where}: {key} must be greater than 0")
-        if key == "max_attempts" and number is not None and number < 1:
-            raise ConfigError(f"{where}: max_attempts must be at least 1")
+        at_least_one = ("max_attempts", "max_tool_rounds", "max_tool_output")
+        if key in at_least_one and number is not None and number < 1:
+            raise ConfigError(f"{where}: {key} must be at least 1")
+        if key == "mcp" and isinstance(value, dict):
+            out[key] = tuple(
+                _mcp_server(name, table, f"{where}: [mcp.{name}]") for name, table in value.items()
+            )
+            continue
         if isinstance(value, dict) and not all(isinstance(v, str) for v in value.values()):
             raise ConfigError(f"{where}: every entry of [keys] must be a string of keys")
         if key in ("base_url", "manage_url") and isinstance(value, str):
@@ -179,6 +202,73 @@ def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
             except options.OptionError as exc:
                 raise ConfigError(f"{where}: {exc}") from None
             continue
-        integer = key == "max_attempts"
+        integer = key in at_least_one
         out[key] = float(number) if number is not None and not integer else value
     return out
+
+
+_MCP_KEYS = ("command", "url", "env", "headers", "auto_approve", "timeout")
+
+
+def _mcp_server(name: str, table: object, where: str) -> McpServerConfig:
+    """One ``[mcp.NAME]`` table: a command (stdio) or a URL (streamable HTTP)."""
+    import shlex
+
+    from requesty_tui.core.tools import McpServerConfig
+
+    if not isinstance(table, dict):
+        raise ConfigError(f'{where} must be a table with command = [...] or url = "..."')
+    for key in table:
+        if key not in _MCP_KEYS:
+            near = difflib.get_close_matches(key, _MCP_KEYS, n=1)
+            tip = (
+                f"; did you mean {near[0]!r}?" if near else f"; valid keys: {', '.join(_MCP_KEYS)}"
+            )
+            raise ConfigError(f"{where}: unknown key {key!r}{tip}")
+    command, url = table.get("command"), table.get("url")
+    if (command is None) == (url is None):
+        raise ConfigError(f'{where} needs either command = ["program", "arg", ...] or url')
+    argv: tuple[str, ...] = ()
+    if command is not None:
+        if isinstance(command, str):
+            command = shlex.split(command)
+        if (
+            not isinstance(command, list)
+            or not command
+            or not all(isinstance(part, str) and part for part in command)
+        ):
+            raise ConfigError(f"{where}: command must be a list of strings (the program first)")
+        argv = tuple(command)
+    if url is not None:
+        if not isinstance(url, str):
+            raise ConfigError(f"{where}: url must be a string")
+        url = _check_url(url, where)
+    mappings: dict[str, dict[str, str]] = {}
+    for key in ("env", "headers"):
+        raw = table.get(key, {})
+        if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+            raise ConfigError(
+                f'{where}: {key} must be a table of strings, e.g. {{ NAME = "value" }}'
+            )
+        mappings[key] = dict(raw)
+    if mappings["headers"] and url is None:
+        raise ConfigError(f"{where}: headers are for a url server; a command server takes env")
+    approve = table.get("auto_approve", [])
+    if isinstance(approve, str):
+        approve = [approve]
+    if not isinstance(approve, list) or not all(isinstance(t, str) and t for t in approve):
+        raise ConfigError(f'{where}: auto_approve must be a list of tool names (or ["*"])')
+    timeout = table.get("timeout")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+    ):
+        raise ConfigError(f"{where}: timeout must be a number of seconds greater than 0")
+    return McpServerConfig(
+        name=name,
+        command=argv,
+        url=url,
+        env=mappings["env"],
+        headers=mappings["headers"],
+        auto_approve=tuple(approve),
+        timeout=float(timeout) if timeout is not None else None,
+    )

@@ -12,6 +12,9 @@ from requesty_tui.storage.atomic import write_atomic
 
 
 def _heading(msg: Message) -> str:
+    if msg.role == "tool":
+        status = {"error": " (failed)", "declined": " (declined)", "cancelled": " (stopped)"}
+        return f"Tool result{status.get(msg.tool_status or '', '')}"
     who = {"user": "You", "system": "System"}.get(msg.role) or msg.model or "Assistant"
     note = {"cancelled": " (stopped)", "error": " (incomplete)"}.get(msg.finish_reason or "", "")
     return f"{who}{note}"
@@ -28,10 +31,27 @@ def _body(msg: Message) -> list[str]:
     if msg.reasoning:
         # Folded in renderers that know <details> (GitHub, most editors), plain elsewhere.
         lines += ["<details><summary>Thinking</summary>", "", msg.reasoning, "", "</details>", ""]
-    lines += [msg.content, ""]
+    if msg.role == "tool":
+        return [*lines, *_fenced(msg.content, ""), ""]
+    if msg.content:
+        lines += [msg.content, ""]
     for attachment in msg.attachments:
         lines += _attachment(attachment)
+    for call in msg.tool_calls:
+        from requesty_tui.core.tools import pretty_arguments
+
+        lines += [f"⚙ Tool call: `{call.label}` (id `{call.id}`)", ""]
+        lines += [*_fenced(pretty_arguments(call.arguments), "json"), ""]
     return lines
+
+
+def _fenced(text: str, language: str) -> list[str]:
+    """A code block that holds ``text`` whatever it contains (a longer fence than any run of
+    backticks in it)."""
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return [f"{fence}{language}", text.rstrip("\n"), fence]
 
 
 def _attachment(attachment: Attachment) -> list[str]:

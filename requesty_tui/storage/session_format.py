@@ -8,20 +8,24 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
 from requesty_tui.core.domain import Attachment, Conversation, Message, Usage
 from requesty_tui.core.options import options_from
+
+if TYPE_CHECKING:
+    from requesty_tui.core.tools import ToolCall
 from requesty_tui.core.tree import repair
 
-FORMAT = 3
+FORMAT = 4
 """The newest format this version reads. A conversation is written as format 1 unless it needs
 more, so that an older version never misreads it (it refuses a newer format): format 2 when it
 has alternatives (ids, parents and the branch on screen: read as format 1, every branch would
 be one conversation), format 3 when a message has attachments (read as format 2, they would
-silently not be sent)."""
+silently not be sent), format 4 when a reply called tools (``[[messages.tool_calls]]`` and
+``role = "tool"`` results: read as format 3, the calls would be sent without their results)."""
 _MESSAGE_KEYS = {
     "id",
     "parent",
@@ -34,6 +38,10 @@ _MESSAGE_KEYS = {
     "usage",
     "skipped_chunks",
     "attachments",
+    "tool_calls",
+    "tool_call_id",
+    "status",
+    "truncated",
 }
 _OPTION_KEYS = (
     "reasoning_effort",
@@ -43,6 +51,7 @@ _OPTION_KEYS = (
     "trace_id",
     "user_id",
     "auto_cache",
+    "tools",
 )
 _TOP_KEYS = {
     "format",
@@ -67,7 +76,9 @@ _USAGE_KEYS = (
     "cost",
     "estimated_cost",
 )
-_ROLES = ("system", "user", "assistant")
+_ROLES = ("system", "user", "assistant", "tool")
+_TOOL_STATUS = ("ok", "error", "declined", "cancelled")
+_CALL_KEYS = ("id", "name", "arguments", "server", "tool")
 _FINISH = ("stop", "length", "content_filter", "tool_calls", "cancelled", "error")
 
 
@@ -102,9 +113,10 @@ def to_toml(conv: Conversation) -> str:
     """The file's text. The API key is not part of a Conversation, so it cannot end up here."""
     tree = conv.tree().forks()
     attached = any(m.attachments for m in conv.messages)
+    tools = any(m.tool_calls or m.role == "tool" for m in conv.messages)
     fmt2 = tree
     doc: dict[str, Any] = {
-        "format": 3 if attached else 2 if fmt2 else 1,
+        "format": 4 if tools else 3 if attached else 2 if fmt2 else 1,
         "id": conv.id,
         "title": conv.title,
         "model": conv.model,
@@ -163,12 +175,29 @@ def _message_table(msg: Message, tree: bool = False) -> dict[str, Any]:
         item.setdefault(key, value)
     if msg.usage is not None:
         item["usage"] = _usage_to_dict(msg.usage)
+    if msg.role == "tool":
+        item["tool_call_id"] = msg.tool_call_id or ""
+        if msg.tool_status:
+            item["status"] = msg.tool_status
+        if msg.tool_truncated:
+            item["truncated"] = True
     if msg.attachments:
         item["attachments"] = [
             {"name": a.name, "sha256": a.sha256, "size": a.size, "kind": a.kind, "mime": a.mime}
             for a in msg.attachments
         ]
+    if msg.tool_calls:
+        item["tool_calls"] = [_call_table(call) for call in msg.tool_calls]
     return item
+
+
+def _call_table(call: ToolCall) -> dict[str, str]:
+    table = {"id": call.id, "name": call.name, "arguments": call.arguments}
+    if call.server:
+        table["server"] = call.server
+    if call.tool:
+        table["tool"] = call.tool
+    return table
 
 
 _BLOCK_CACHE: dict[str, tuple[tuple[Any, ...], str | None]] = {}
@@ -190,6 +219,10 @@ def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | No
         msg.usage,
         msg.skipped_chunks,
         repr(msg.extra) if msg.extra else "",
+        tuple((c.id, c.name, c.arguments, c.server, c.tool) for c in msg.tool_calls),
+        msg.tool_call_id,
+        msg.tool_status,
+        msg.tool_truncated,
         multiline,
         tree and msg.id,
         tree and msg.parent,
@@ -198,6 +231,7 @@ def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | No
     if cached is not None and cached[0] == key:
         return cached[1]
     item = _message_table(msg, tree)
+    calls = item.pop("tool_calls", [])
     text: str | None = None
     if _simple(item):
         scalars = {k: v for k, v in item.items() if not isinstance(v, dict)}
@@ -214,6 +248,8 @@ def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | No
             text += f"\n[messages.{_key(name)}]\n" + tomli_w.dumps(
                 table, multiline_strings=multiline
             )
+        for call in calls:
+            text += "\n[[messages.tool_calls]]\n" + tomli_w.dumps(call, multiline_strings=multiline)
     if len(_BLOCK_CACHE) >= _BLOCK_CACHE_SIZE:
         _BLOCK_CACHE.clear()
     _BLOCK_CACHE[msg.id] = (key, text)
@@ -272,6 +308,41 @@ def _attachments(raw: object, where: str) -> list[Attachment]:
     return out
 
 
+def _tool_fields(raw: dict[str, Any], role: str, where: str) -> dict[str, Any]:
+    """A reply's ``tool_calls`` and a ``tool`` message's call id, status and cut."""
+    from requesty_tui.core.tools import ToolCall
+
+    out: dict[str, Any] = {}
+    calls = raw.get("tool_calls")
+    if calls is not None:
+        if not isinstance(calls, list) or not all(isinstance(c, dict) for c in calls):
+            raise SessionFormatError(f"{where}: tool_calls must be an array of tables")
+        parsed = []
+        for call in calls:
+            values = {k: call.get(k) for k in _CALL_KEYS}
+            if not isinstance(values["id"], str) or not values["id"]:
+                raise SessionFormatError(f"{where}: a tool call needs an id")
+            parsed.append(
+                ToolCall(
+                    id=values["id"],
+                    name=values["name"] if isinstance(values["name"], str) else "",
+                    arguments=values["arguments"] if isinstance(values["arguments"], str) else "",
+                    server=values["server"] if isinstance(values["server"], str) else None,
+                    tool=values["tool"] if isinstance(values["tool"], str) else None,
+                )
+            )
+        out["tool_calls"] = parsed
+    if role == "tool":
+        call_id = raw.get("tool_call_id")
+        if not isinstance(call_id, str):
+            raise SessionFormatError(f"{where}: a tool result needs a tool_call_id")
+        status = raw.get("status")
+        out["tool_call_id"] = call_id
+        out["tool_status"] = status if status in _TOOL_STATUS else None
+        out["tool_truncated"] = raw.get("truncated") is True
+    return out
+
+
 def from_toml(text: str) -> Conversation:
     """Parse and validate; raises :class:`SessionFormatError` with a reason a user can read."""
     try:
@@ -306,8 +377,13 @@ def from_toml(text: str) -> Conversation:
         reasoning = raw.get("reasoning")
         model = raw.get("model")
         skipped = raw.get("skipped_chunks")
+        if role == "tool" and fmt < 4:
+            raise SessionFormatError(f"{where}: role 'tool' needs format 4")
         message_id = raw.get("id") if fmt >= 2 else None
         parent = raw.get("parent") if fmt >= 2 else None
+        more: dict[str, Any] = _tool_fields(raw, role, where) if fmt >= 4 else {}
+        if isinstance(message_id, str) and message_id:
+            more["id"] = message_id
         messages.append(
             Message(
                 role=role,
@@ -323,9 +399,9 @@ def from_toml(text: str) -> Conversation:
                 if isinstance(skipped, int) and not isinstance(skipped, bool) and skipped > 0
                 else 0,
                 extra={k: v for k, v in raw.items() if k not in _MESSAGE_KEYS},
-                **({"id": message_id} if isinstance(message_id, str) and message_id else {}),
                 parent=parent if isinstance(parent, str) else None,
                 attachments=_attachments(raw.get("attachments"), where) if fmt >= 3 else [],
+                **more,
             )
         )
     leaf = data.get("leaf") if fmt >= 2 else None

@@ -29,6 +29,7 @@ DEFAULT_MODELS: list[dict[str, Any]] = [
         "input_price": 1.5e-7,
         "output_price": 6e-7,
         "supports_reasoning": False,
+        "supports_tool_calling": True,
         "description": "Small fast model.",
     },
     {
@@ -38,6 +39,7 @@ DEFAULT_MODELS: list[dict[str, Any]] = [
         "output_price": 1.5e-5,
         "supports_reasoning": True,
         "supports_vision": True,
+        "supports_tool_calling": True,
     },
     {
         "id": "google/gemini-2.5-flash",
@@ -95,6 +97,15 @@ class Reply:
     content_type: str = "text/event-stream"
     drip: float = 0.0
     """Send the body one byte at a time, this many seconds apart (a crawling connection)."""
+    tool_calls: list[dict[str, Any]] | None = None
+    """Calls to stream after the text: ``{"name", "arguments"}`` (``arguments`` a string,
+    sent as is, so it may be invalid JSON; ``id`` optional), each as OpenAI does: a first
+    fragment with id and name, then the arguments in pieces of ``chunk_chars``. The reply's
+    finish reason is then ``tool_calls`` (unless ``finish_reason`` is set to something else
+    than "stop")."""
+    interleave: bool = False
+    """Send the calls' argument pieces in turns (index 0, 1, 0, 1, …) instead of one call
+    after the other."""
 
 
 class RouterServer:
@@ -261,8 +272,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         text = reply.text
         if text is None:
-            users = [m for m in body.get("messages", []) if m.get("role") == "user"]
-            text = f"You said: {users[-1]['content']}" if users else "Hello!"
+            messages = body.get("messages", [])
+            users = [m for m in messages if m.get("role") == "user"]
+            if messages and messages[-1].get("role") == "tool":
+                text = f"The tool said: {str(messages[-1].get('content'))[:200]}"
+            else:
+                text = f"You said: {users[-1]['content']}" if users else "Hello!"
         eol = b"\r\n" if reply.crlf else b"\n"
 
         def event(payload: dict[str, Any]) -> bytes:
@@ -283,6 +298,10 @@ class _Handler(BaseHTTPRequestHandler):
         pieces = [reply.reasoning[i : i + step] for i in range(0, len(reply.reasoning), step)]
         frames = [chunk({"role": "assistant", "reasoning_content": p}) for p in pieces]
         frames += [chunk({"content": text[i : i + step]}) for i in range(0, len(text), step)]
+        frames += _tool_frames(reply, chunk)
+        finish = reply.finish_reason
+        if reply.tool_calls and finish == "stop":
+            finish = "tool_calls"
         batch: list[bytes] = []
         for n, frame in enumerate(frames):
             if n == reply.stall_after:
@@ -318,7 +337,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._sleep(reply.delay)
             elif len(batch) >= 64:
                 self._flush(batch)
-        batch.append(chunk({}, reply.finish_reason))
+        batch.append(chunk({}, finish))
         if reply.usage is not None:
             batch.append(
                 event(
@@ -350,6 +369,34 @@ class _Handler(BaseHTTPRequestHandler):
         elif batch:
             self._chunk(b"".join(batch))
             batch.clear()
+
+
+def _tool_frames(reply: Reply, chunk: Any) -> list[bytes]:
+    """The chunks of ``reply.tool_calls``: per call a first fragment (index, id, name), then
+    its arguments in pieces."""
+    step = max(1, reply.chunk_chars)
+    per_call: list[list[bytes]] = []
+    for index, call in enumerate(reply.tool_calls or []):
+        call_id = call.get("id", f"call_{index}_{int(time.monotonic() * 1000) % 100000}")
+        first = {
+            "index": index,
+            "id": call_id,
+            "type": "function",
+            "function": {"name": call["name"], "arguments": ""},
+        }
+        frames = [chunk({"tool_calls": [first]})]
+        arguments = str(call.get("arguments", ""))
+        for i in range(0, len(arguments), step):
+            piece = {"index": index, "function": {"arguments": arguments[i : i + step]}}
+            frames.append(chunk({"tool_calls": [piece]}))
+        per_call.append(frames)
+    if not reply.interleave:
+        return [frame for frames in per_call for frame in frames]
+    out: list[bytes] = []
+    longest = max((len(f) for f in per_call), default=0)
+    for n in range(longest):
+        out.extend(frames[n] for frames in per_call if n < len(frames))
+    return out
 
 
 def main() -> None:

@@ -94,6 +94,8 @@ class RequestyApp(App[None]):
         self.push_screen(ChatScreen(self.context, self.first_model, self.first_conversation))
         self.call_after_refresh(self.load_models)  # after the first frame
         self.call_after_refresh(self.refresh_spend)
+        if self.services.has_tools:
+            self.call_after_refresh(self.start_tools)
         if not self.is_headless:
             self.call_after_refresh(self._freeze_startup_objects)
 
@@ -106,6 +108,8 @@ class RequestyApp(App[None]):
         gc.freeze()
 
     async def on_unmount(self) -> None:
+        if "toolbox" in self.services.__dict__:
+            await self.services.toolbox.close()
         await self.services.connection.aclose()
         self.services.store.close()
 
@@ -114,6 +118,15 @@ class RequestyApp(App[None]):
     @work(exclusive=True, group="models", exit_on_error=False)
     async def load_models(self) -> None:
         await self.services.catalogue.load()
+
+    @work(exclusive=True, group="tools", exit_on_error=False)
+    async def start_tools(self) -> None:
+        """The MCP servers, after the first frame: each that fails is one notification."""
+        for failure in await self.services.toolbox.start():
+            self.notify(failure.message, title="Tools", severity="warning", timeout=15,
+                        markup=False)  # fmt: skip
+        if isinstance(self.screen, ChatScreen):
+            self.screen.refresh_bars()
 
     @work(exclusive=True, group="spend", exit_on_error=False)
     async def refresh_spend(self, asked: bool = False) -> None:

@@ -2,8 +2,8 @@
 
 A theme file is TOML whose keys are Theme's fields, plus ``code_theme`` (a Pygments style for
 code blocks) and a ``[variables]`` table for our own colours (``chat-user``,
-``chat-assistant``, ``chat-reasoning``, ``chat-error``). A broken file is reported (file and
-problem) and skipped; it never stops the app.
+``chat-assistant``, ``chat-reasoning``, ``chat-tool``, ``chat-error``). A broken file is
+reported (file and problem) and skipped; it never stops the app.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ APP_VARIABLES = {
     "chat-user": "#4FB8C7",
     "chat-assistant": "#8B7CF6",
     "chat-reasoning": "#8A8F98",
+    "chat-tool": "#E0A458",
     "chat-error": "#EF6B73",
 }
 """Our CSS variables, with the defaults used when a theme (e.g. a built-in one) lacks them."""

@@ -199,3 +199,39 @@ def test_compare_in_a_real_terminal(router: RouterServer, xdg: Path, width: int)
         assert "‹2/2›" in shown
     finally:
         session.close()
+
+
+def test_an_approved_tool_call_end_to_end_in_a_real_terminal(
+    router: RouterServer, xdg: Path
+) -> None:
+    """An MCP server over stdio, a model that calls it, y in a real terminal: the result shows
+    under the call and the model's answer streams after it."""
+    import json
+    import sys
+
+    from requesty_tui.storage import paths
+
+    server = Path(__file__).resolve().parents[1] / "support" / "mcp_server.py"
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"[mcp.notes]\ncommand = {json.dumps([sys.executable, str(server)])}\n")
+    call = {"id": "call_1", "name": "echo", "arguments": '{"text": "milk, eggs"}'}
+    router.queue(
+        Reply(text="Let me check your list.", tool_calls=[call]),
+        Reply(text="You need **milk** and eggs.", chunk_chars=4, delay=0.02),
+    )
+    session = TmuxSession([], terminal_env(router))
+    try:
+        session.wait_for(lambda s: "tools: " in s and " from 1 server" in s, what="the tools")
+        session.keys("what do I need?", "Enter")
+        asked = session.wait_for(lambda s: "Run this tool?" in s, what="the question")
+        assert "notes › echo" in asked and '"text": "milk, eggs"' in asked
+        assert len(router.chat_requests()) == 1
+        session.keys("y")
+        done = session.wait_for(lambda s: "You need milk and eggs." in s, what="the answer")
+        assert "notes › echo · done" in done and "2 requests" in done
+        assert "Run this tool?" not in done
+        session.keys("C-q")
+        session.wait_closed()
+    finally:
+        session.close()

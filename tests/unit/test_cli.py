@@ -267,3 +267,39 @@ def test_ask_sends_an_attached_file_and_refuses_one_that_cannot_go(
     result = run_cli("ask", "-a", str(folder / "junk.bin"), "and this?", env=router_env(router))
     assert result.returncode == 2 and "binary file" in result.stderr
     assert len(router.chat_requests()) == 1, "nothing sent"
+
+
+def test_ask_runs_only_auto_approved_tools_and_says_what_it_declined(
+    router: RouterServer,
+) -> None:
+    import json
+    from pathlib import Path
+
+    from requesty_tui.core.domain import ModelInfo
+    from requesty_tui.storage import paths
+    from requesty_tui.storage.models_cache import save_models
+    from requesty_tui.testing.router import DEFAULT_MODELS
+
+    server = Path(__file__).resolve().parents[1] / "support" / "mcp_server.py"
+    save_models(router.base_url, [ModelInfo.from_api(m) for m in DEFAULT_MODELS])
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    command = json.dumps([sys.executable, str(server)])
+    config.write_text(f'[mcp.t]\ncommand = {command}\nauto_approve = ["echo"]\n')
+    calls = [
+        {"id": "c1", "name": "echo", "arguments": '{"text": "from the tool"}'},
+        {"id": "c2", "name": "add", "arguments": '{"a": 1, "b": 2}'},
+    ]
+    router.queue(Reply(text="Checking.", tool_calls=calls), Reply(text="Done."))
+    result = run_cli("ask", "--tools", "use them", env=router_env(router))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Checking.\nDone.\n"
+    assert "running t › echo" in result.stderr
+    assert "declined t › add: not in auto_approve of [mcp.t]" in result.stderr
+    results = [m for m in router.chat_requests()[1]["body"]["messages"] if m["role"] == "tool"]
+    assert [r["content"] for r in results] == [
+        "from the tool", "The user declined to run this tool call."]  # fmt: skip
+    router.queue(Reply(text="No tools here.", tool_calls=calls))
+    result = run_cli("ask", "without the flag", env=router_env(router))
+    assert "tools" not in router.chat_requests()[-1]["body"], "tools only with --tools"
+    assert "running" not in result.stderr

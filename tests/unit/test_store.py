@@ -110,7 +110,7 @@ def test_hand_edited_file_is_read_as_edited(store: SessionStore) -> None:
     ("content", "reason"),
     [
         (b"this is [not toml", "not valid TOML"),
-        (b'format = 4\nid = "x"\nmodel = "m"\n', "newer"),
+        (b'format = 5\nid = "x"\nmodel = "m"\n', "newer"),
         (b'format = 1\nmodel = "m"\n', "missing 'id'"),
         (b"", "missing 'format'"),
         (b'format = 1\nid = "x"\nmodel = "\xff\xfe"\n', "not UTF-8"),

@@ -176,7 +176,15 @@ class ChatScreen(Screen[None]):
     def _widget_for(self, message: Message) -> Widget:
         code = self.context.theming.code_style()
         if message.role == "assistant":
-            return AssistantMessage(message.model or self.conversation.model, message, code)
+            conversation = self.conversation
+            results = conversation.results_of(message) if message.tool_calls else None
+            turn = None
+            if not message.tool_calls and any(m.role == "tool" for m in conversation.messages):
+                from requesty_tui.chat.tool_loop import turn_usage
+
+                turn = turn_usage(conversation, message)  # the whole turn's cost
+            model = message.model or conversation.model
+            return AssistantMessage(model, message, code, results=results, turn=turn)
         return UserMessage(message)
 
     async def _show_history(self) -> None:
@@ -280,6 +288,7 @@ class ChatScreen(Screen[None]):
                 self.streaming,
                 self.query_one(PromptInput).text,
                 self.pending_attachments,
+                bool(self.context.compare_models),
             )
         )
 

@@ -32,6 +32,7 @@ def status_pieces(
     streaming: bool,
     draft: str = "",
     pending: list[Attachment] | None = None,
+    comparing: bool = False,
 ) -> list[Piece]:
     """The status bar's pieces, most important first (the bar drops the others to fit)."""
     catalogue = services.catalogue
@@ -40,7 +41,8 @@ def status_pieces(
     if conversation.messages or draft or pending:
         from requesty_tui.chat.meter import estimate
 
-        meter = estimate(conversation, draft, known, pending)
+        extra = services.toolbox.offered_chars(conversation, known) if services.has_tools else 0
+        meter = estimate(conversation, draft, known, pending, extra)
         pieces.append(Piece(meter.label(), 1, warning=not meter.fits))
         if meter.input_cost is not None and (draft.strip() or pending):
             pieces.append(Piece(f"next ≈ {format_cost((meter.input_cost, False))} in", 3))
@@ -50,7 +52,9 @@ def status_pieces(
         pieces.append(Piece("no API key: set REQUESTY_API_KEY", 0, warning=True))
     if catalogue.unknown(conversation.model):
         pieces.append(Piece(f"{conversation.model} is not on this server (F2)", 1, True))
-    turns = sum(1 for m in conversation.messages if m.role == "assistant")
+    # A reply that only called tools is part of the turn it began, not a reply of its own.
+    turns = sum(1 for m in conversation.messages
+                if m.role == "assistant" and m.finish_reason != "tool_calls")  # fmt: skip
     if turns:
         pieces.append(Piece(plural(turns, "reply", "replies"), 4))
     total = conversation.total_cost()
@@ -61,6 +65,9 @@ def status_pieces(
     note = reasoning_note(conversation, catalogue.info(conversation.model))
     if note and catalogue.models:
         pieces.append(Piece(note, 3))
+    tools = services.toolbox.label(conversation, known, comparing) if services.has_tools else None
+    if tools:
+        pieces.append(Piece(tools, 2))
     spend = services.spend.label()
     if spend:
         pieces.append(Piece(spend, 5))

@@ -86,6 +86,7 @@ class ChatCommands(Provider):
         )
         if chat.context.compare_models:
             yield "chat: compare off", "Back to one model per message", chat.compare.turn_off
+        yield from self._tools(chat)
         path = chat.conversation.path()
         if any(m.role == "user" for m in path):
             yield (
@@ -116,6 +117,26 @@ class ChatCommands(Provider):
                 chat.branches.delete,
             )
         yield from self._options(chat)
+
+    @staticmethod
+    def _tools(chat: ChatScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        from requesty_tui.ui.screens import chat_tools
+
+        if not chat.services.has_tools:
+            return
+        toolbox = chat.services.toolbox
+        count = len(toolbox.specs)
+        yield (
+            "tools: list",
+            f"The MCP servers' tools ({count}) with their descriptions",
+            partial(chat_tools.list_tools, chat),
+        )
+        on = toolbox.wanted(chat.conversation)
+        yield (
+            "chat: tools",
+            f"Offer the tools in this conversation, or not (now: {'on' if on else 'off'})",
+            partial(chat_tools.toggle_tools, chat),
+        )
 
     @staticmethod
     def _options(chat: ChatScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:

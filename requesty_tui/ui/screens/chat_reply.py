@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from requesty_tui.chat.request import build_request
 from requesty_tui.chat.turn import Outcome, Turn
 from requesty_tui.client.errors import RouterError
-from requesty_tui.client.events import Retrying
+from requesty_tui.client.events import Retrying, ToolCallDelta
 from requesty_tui.client.request import ChatRequest
 from requesty_tui.ui.gc_pause import gc_paused
 from requesty_tui.ui.widgets.conversation import ConversationView
@@ -49,31 +49,52 @@ class ReplyRun:
         self.request = request
         """Built in advance (a comparison's, from the same messages); else when it starts."""
         self.worker: Worker[None] | None = None
+        self.offered_tools = False
+        """The request offered tools: calls in the answer are answered, and the model asked
+        again (see :mod:`requesty_tui.ui.screens.chat_tools`)."""
+        self.rounds: list[Turn] = []
+        """The turn's earlier requests, whose calls were answered."""
+        self.notices: list[str] = []
 
     def record_for_exit(self) -> None:
-        """The process is about to end: what arrived goes into the conversation, cancelled."""
-        self.turn.answer.finish_reason = "cancelled"
-        self.turn.record()
+        """The process is about to end: what arrived goes into the conversation, cancelled
+        (a reply that has ended, one whose calls are being answered, stays as it ended)."""
+        if self.turn.ended is None:
+            self.turn.answer.finish_reason = "cancelled"
+            self.turn.record()
 
     async def run(self) -> None:
         """Stream the reply; whatever ends it (the end, an error, Esc, quitting), settle."""
         from requesty_tui.storage.attachments import AttachmentError
 
         with gc_paused():
-            turn, screen = self.turn, self.screen
+            screen = self.screen
             outcome: Outcome | None = None
             try:
                 await self._stream()
-                outcome = turn.end()
+                outcome = self.turn.end()
+                while self.offered_tools and self.turn.answer.tool_calls and outcome.kept:
+                    if outcome.finish_reason != "tool_calls":
+                        break
+                    from requesty_tui.ui.screens.chat_tools import next_round
+
+                    outcome = None
+                    if not await next_round(self):
+                        outcome = self.turn.end()
+                        break
+                    await self._stream()
+                    outcome = self.turn.end()
             except asyncio.CancelledError:
-                outcome = turn.end(cancelled=True, exiting=screen.exiting)
+                outcome = self.turn.end(cancelled=True, exiting=screen.exiting)
                 raise
             except RouterError as exc:
-                outcome = turn.end(error=exc)
+                outcome = self.turn.end(error=exc)
             except AttachmentError as exc:  # an attached file's copy is gone
-                outcome = turn.end(error=RouterError(f"Not sent: {exc}."))
+                outcome = self.turn.end(error=RouterError(f"Not sent: {exc}."))
             finally:
-                await self._settle(outcome or turn.end(cancelled=True, exiting=screen.exiting))
+                if outcome is None:
+                    outcome = self.turn.end(cancelled=True, exiting=screen.exiting)
+                await self._settle(outcome)
 
     async def _stream(self) -> None:
         turn, reply, screen = self.turn, self.reply, self.screen
@@ -81,7 +102,11 @@ class ReplyRun:
         request = self.request
         if request is None:
             known = services.catalogue.info(turn.model)
-            request = build_request(screen.conversation, known, turn.model)
+            tools = (
+                services.toolbox.offered(screen.conversation, known) if services.has_tools else []
+            )
+            request = build_request(screen.conversation, known, turn.model, tools=tools)
+            self.offered_tools = bool(tools)
         turn.restart_clock()
         last_yield = last_save = time.perf_counter()
         client = await services.connection.ready()
@@ -94,9 +119,11 @@ class ReplyRun:
                 last_yield = time.perf_counter()
             turn.apply(event)
             reply.show(event)
-            if isinstance(event, Retrying):
+            if isinstance(event, ToolCallDelta):
+                reply.show_call(turn.calls[event.index])
+            elif isinstance(event, Retrying):
                 reply.set_state(event.describe())
-            if now - last_save > SAVE_EVERY and turn.parts:
+            if now - last_save > SAVE_EVERY and (turn.parts or turn.calls):
                 # What arrived so far goes to disk: a kill -9 loses at most SAVE_EVERY.
                 turn.record()
                 screen.save()
@@ -109,6 +136,10 @@ class ReplyRun:
         view = screen.query_one(ConversationView)
         answer = turn.answer
         reply.finish(outcome.finish_reason, answer.usage, answer.skipped_chunks)
+        if self.rounds and outcome.kept:
+            from requesty_tui.chat.tool_loop import turn_usage
+
+            reply.set_turn(*turn_usage(screen.conversation, answer))
         if outcome.kept:
             reply.message = answer
         else:
@@ -122,7 +153,7 @@ class ReplyRun:
             if turn.prompt.attachments:
                 await screen.attach.restore(turn.prompt.attachments)
         screen.branches.refresh_labels()
-        for notice in outcome.notices:
+        for notice in (*outcome.notices, *self.notices):
             await view.add(Notice(notice))
         screen.save()
         screen.save_draft(force=outcome.give_back is not None)

@@ -1,4 +1,4 @@
-"""Small modal questions: a line of text, a few lines of text, yes or no."""
+"""Small modal questions: a line of text, a few lines of text, yes or no; a text to read."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Label, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from requesty_tui.core import options as chat_options
 from requesty_tui.core.domain import Conversation
@@ -141,6 +142,30 @@ class Choice(ModalScreen[str | None]):
     def _pressed(self, event: Button.Pressed) -> None:
         key = (event.button.id or "").removeprefix("answer-")
         self.dismiss(None if key == "cancel" else key)
+
+
+class TextViewer(ModalScreen[None]):
+    """A text to read (scrolls; Esc or q closes). The text is data: shown as is, made safe."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        from requesty_tui.core.safe_text import make_safe
+
+        with Vertical(classes="dialog viewer"):
+            yield Label(self.title_text, markup=False)
+            with VerticalScroll(id="viewer-body"):
+                yield Static(Content(make_safe(self.text)), markup=False)
+            yield Label("Esc: close", markup=False, classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#viewer-body").focus()
 
 
 def edit_option(

@@ -35,6 +35,12 @@ demand, the reply above a short alternative made switching take 160 ms (long_ses
 prepared in idle moments, key presses wait at most one such render."""
 
 
+def with_widgets(messages: Sequence[Message]) -> list[Message]:
+    """The messages that have a widget of their own: a tool's result is shown in the reply
+    that called it."""
+    return [m for m in messages if m.role in ("user", "assistant")]
+
+
 class EarlierMarker(Static):
     """ "▲ 970 earlier messages": click (or scroll to the top) to show more."""
 
@@ -69,6 +75,7 @@ class ConversationView(VerticalScroll, can_focus=False):
         self, messages: Sequence[Message], make: Callable[[Message], Widget]
     ) -> None:
         """Mount the last window of ``messages``; keep the rest for :meth:`show_earlier`."""
+        messages = with_widgets(messages)
         self._make = make
         self._hidden = list(messages[:-WINDOW]) if len(messages) > WINDOW else []
         shown = messages[-WINDOW:]
@@ -101,6 +108,7 @@ class ConversationView(VerticalScroll, can_focus=False):
         make = self._make
         if make is None:
             return
+        path = with_widgets(path)
         hidden = self._hidden
         if len(hidden) > len(path) or any(a is not b for a, b in zip(hidden, path, strict=False)):
             # The difference is behind the marker: show the new branch from scratch.

@@ -6,6 +6,8 @@ never through Textual markup.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -21,6 +23,10 @@ from requesty_tui.core.markdown_blocks import code_blocks, make_safe
 from requesty_tui.ui.messages import CopyRequest, EditMessage, RegenerateReply, ShowAlternative
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.thinking import ThinkingBlock
+
+if TYPE_CHECKING:
+    from requesty_tui.core.tools import ToolCall
+    from requesty_tui.ui.widgets.tool_call import ToolCallBlock
 
 CodeStyle = tuple[str, str | None]
 """(Pygments style, code background) for code blocks; the screen passes the theme's."""
@@ -219,10 +225,20 @@ class AssistantMessage(Vertical, can_focus=True):
         self.post_message(CopyRequest(block.code, what))
 
     def __init__(
-        self, model: str, message: Message | None = None, code_style: CodeStyle | None = None
+        self,
+        model: str,
+        message: Message | None = None,
+        code_style: CodeStyle | None = None,
+        *,
+        results: dict[str, Message] | None = None,
+        turn: tuple[int, Usage | None] | None = None,
     ) -> None:
+        """``results``: the tool messages answering the message's calls, by call id; ``turn``:
+        (requests, usage) of the whole turn this reply ends, when it took several."""
         super().__init__()
         self.code_style = code_style
+        self.tool_blocks: dict[str, ToolCallBlock] = {}
+        """The calls shown, by call id."""
         self.alternatives = (1, 1)
         self.requested_model = model
         self.message = message
@@ -237,6 +253,17 @@ class AssistantMessage(Vertical, can_focus=True):
             ThinkingBlock(reasoning, expanded=False, code_style=code_style) if reasoning else None
         )
         self._auto_fold = True
+        self._requests = 1
+        if turn is not None and turn[0] > 1:
+            self._requests, self._usage = turn
+        if message is not None and message.tool_calls:
+            from requesty_tui.ui.widgets.tool_call import ToolCallBlock
+
+            for call in message.tool_calls:
+                result = (results or {}).get(call.id)
+                self.tool_blocks[call.id] = ToolCallBlock(call, result)
+            if not message.content:
+                self.body.display = False
         if message is not None:
             self._mark(message.finish_reason, message.skipped_chunks)
             if message.finish_reason is None:
@@ -250,6 +277,7 @@ class AssistantMessage(Vertical, can_focus=True):
         if self.thinking is not None:
             yield self.thinking
         yield self.body
+        yield from self.tool_blocks.values()
 
     def on_mount(self) -> None:
         self._refresh_header()
@@ -262,7 +290,8 @@ class AssistantMessage(Vertical, can_focus=True):
         model = self._model
         if model != self.requested_model:
             model = f"{model} (asked: {self.requested_model})"
-        bits = [b for b in (model, self._state, usage_summary(self._usage)) if b]
+        turn = f"{self._requests} requests" if self._requests > 1 else ""
+        bits = [b for b in (model, self._state, turn, usage_summary(self._usage)) if b]
         self.header.update(Text(" · ".join(bits)))
 
     def append(self, text: str) -> None:
@@ -274,6 +303,7 @@ class AssistantMessage(Vertical, can_focus=True):
             self._auto_fold = False
             self.thinking.finish()
             self.thinking.set_expanded(False)
+        self.body.display = True
         self.body.append(text)
 
     def append_reasoning(self, text: str) -> None:
@@ -293,6 +323,29 @@ class AssistantMessage(Vertical, can_focus=True):
         elif isinstance(event, ModelReported):
             self.set_model(event.model)
 
+    def show_call(self, call: ToolCall) -> ToolCallBlock:
+        """A call streaming in: its block appears with its name, its arguments grow."""
+        block = self.tool_blocks.get(call.id)
+        if block is None:
+            from requesty_tui.ui.widgets.tool_call import ToolCallBlock
+
+            block = self.tool_blocks[call.id] = ToolCallBlock(call)
+            if not self.body.source:
+                self.body.display = False
+            self.mount(block)
+            if self._state == "waiting…":
+                self.set_state("")
+        else:
+            block.update_call()
+        return block
+
+    def set_turn(self, requests: int, usage: Usage | None) -> None:
+        """This reply ends a turn of ``requests`` requests (its tools'): the header shows the
+        whole turn's tokens and cost."""
+        self._requests = requests
+        self._usage = usage
+        self._refresh_header()
+
     def set_model(self, model: str) -> None:
         self._model = model
         self._refresh_header()
@@ -305,7 +358,8 @@ class AssistantMessage(Vertical, can_focus=True):
         self.body.finish()
         if self.thinking is not None:
             self.thinking.finish()
-        self._usage = usage
+        if self._requests <= 1:
+            self._usage = usage
         self._mark(finish_reason, skipped_chunks)
         self._refresh_header()
 
@@ -329,6 +383,7 @@ def _state_label(finish_reason: str | None) -> str:
         "error": "incomplete (error)",
         "length": "cut at the token limit",
         "content_filter": "stopped by the content filter",
+        "tool_calls": "called tools",
     }.get(finish_reason or "", "")
 
 

@@ -1,0 +1,150 @@
+"""The configured MCP servers as one box of tools: starting them, what is offered to which
+model, which calls run unasked, and running one call.
+
+The SDK is imported only when a server is configured (:mod:`requesty_tui.tools.mcp_host`, on
+:meth:`Toolbox.start`), so a start-up without servers does not pay for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from requesty_tui.core.domain import Conversation, ModelInfo
+from requesty_tui.core.formatting import plural
+from requesty_tui.core.settings import Settings
+from requesty_tui.core.tools import ToolCall, ToolOutput, ToolSpec, assign_function_names
+
+if TYPE_CHECKING:
+    from requesty_tui.tools.mcp_host import ServerFailure, ToolHost
+
+ToolsState = Literal["none", "starting", "ready"]
+
+
+@dataclass(eq=False)
+class Toolbox:
+    """Belongs to the app (one set of server processes for every conversation)."""
+
+    settings: Settings
+    state: ToolsState = "none"
+    specs: list[ToolSpec] = field(default_factory=list)
+    """Every tool of every running server, with the names the models see."""
+    failures: list[ServerFailure] = field(default_factory=list)
+    allowed: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    """Conversation id → the (server, tool) pairs the user said "always" to in it."""
+    offered_size: int = 0
+    """Characters of every tool's definition, as sent (measured once, after the start)."""
+    _host: ToolHost | None = None
+
+    def __post_init__(self) -> None:
+        if self.settings.mcp:
+            self.state = "starting"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.settings.mcp)
+
+    async def start(self) -> list[ServerFailure]:
+        """Start every server (each failure is returned once; the others still work)."""
+        if not self.settings.mcp or self._host is not None:
+            return []
+        import asyncio
+        import importlib
+
+        from requesty_tui.storage import paths
+
+        # The SDK (pydantic models, anyio, httpx) takes 0.75-0.9 s to import here: in a thread,
+        # so that the screen and the keyboard stay live meanwhile.
+        module = await asyncio.to_thread(importlib.import_module, "requesty_tui.tools.mcp_host")
+        self._host = module.ToolHost(
+            self.settings.mcp, paths.cache_dir() / "mcp", call_timeout=self.settings.tool_timeout
+        )
+        self.failures = await self._host.start()
+        self.specs = assign_function_names(self._host.tools)
+        self.offered_size = 0
+        self.state = "ready"
+        return self.failures
+
+    async def close(self) -> None:
+        if self._host is not None:
+            await self._host.close()
+
+    # -- what is offered -----------------------------------------------------------------------
+
+    def wanted(self, conversation: Conversation) -> bool:
+        """The conversation uses tools (``chat: tools``; on by default when servers exist)."""
+        return self.configured and conversation.options.tools is not False
+
+    def offered(self, conversation: Conversation, model: ModelInfo | None) -> list[dict[str, Any]]:
+        """The request's ``tools``: only to a model that says it calls tools."""
+        if not self.wanted(conversation) or model is None or not model.supports_tool_calling:
+            return []
+        return [spec.to_api() for spec in self.specs]
+
+    def offered_chars(self, conversation: Conversation, model: ModelInfo | None) -> int:
+        """Characters the tools add to every request to ``model`` (for the context meter)."""
+        if not self.offered_size:
+            import json
+
+            self.offered_size = len(json.dumps([spec.to_api() for spec in self.specs]))
+        return self.offered_size if self.offered(conversation, model) else 0
+
+    def label(
+        self, conversation: Conversation, model: ModelInfo | None, comparing: bool = False
+    ) -> str | None:
+        """The status bar's word on tools, short enough for 80 columns beside the meter and
+        the total (None: no servers configured)."""
+        if not self.configured:
+            return None
+        if conversation.options.tools is False:
+            return "tools off (chat: tools)"
+        if comparing:
+            return "no tools when comparing"
+        if self.state == "starting":
+            return "tools: starting…"
+        if not self.specs:
+            return "tools: none (no server started)"
+        if model is None or not model.capabilities_known:
+            return "no tools: model support unknown"
+        if not model.supports_tool_calling:
+            return "no tools: model can't call them"
+        servers = len({spec.server for spec in self.specs})
+        return f"tools: {len(self.specs)} from {plural(servers, 'server')}"
+
+    def not_offered(self, conversation: Conversation, model: ModelInfo | None) -> str | None:
+        """Why a model is not offered the tools, in a sentence (None: it is, or there are no
+        tools to offer)."""
+        if not self.wanted(conversation) or not self.specs:
+            return None
+        name = model.id if model is not None else conversation.model
+        if model is None or not model.capabilities_known:
+            return (f"tools not offered: the model list does not say whether {name} calls tools "
+                    "(supports_tool_calling)")  # fmt: skip
+        if not model.supports_tool_calling:
+            return f"tools not offered: {name} does not call tools"
+        return None
+
+    # -- one call ------------------------------------------------------------------------------
+
+    def resolve(self, call: ToolCall) -> ToolSpec | None:
+        """The tool a call names (its server and tool are written on the call)."""
+        for spec in self.specs:
+            if spec.function == call.name:
+                call.server, call.tool = spec.server, spec.name
+                return spec
+        return None
+
+    def runs_unasked(self, conversation: Conversation, spec: ToolSpec) -> bool:
+        config = self._host.config(spec.server) if self._host is not None else None
+        if config is not None and config.auto_approves(spec.name):
+            return True
+        return (spec.server, spec.name) in self.allowed.get(conversation.id, set())
+
+    def allow_always(self, conversation: Conversation, spec: ToolSpec) -> None:
+        self.allowed.setdefault(conversation.id, set()).add((spec.server, spec.name))
+
+    async def call(self, spec: ToolSpec, arguments: dict[str, Any]) -> ToolOutput:
+        if self._host is None:
+            return ToolOutput(f"The {spec.server} server is not running.", is_error=True)
+        output: ToolOutput = await self._host.call(spec.server, spec.name, arguments)
+        return output

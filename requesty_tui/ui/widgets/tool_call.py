@@ -1,0 +1,213 @@
+"""One tool call in a reply: which server and tool, the arguments, the question (y/a/n), and
+the result folded under it.
+
+Everything in it came from a model or a tool: it is shown as text (``make_safe``: control
+characters made visible; ``Content``, never markup).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from requesty_tui.core.domain import Message
+from requesty_tui.core.formatting import plural
+from requesty_tui.core.safe_text import make_safe
+from requesty_tui.core.tools import ToolCall, pretty_arguments
+from requesty_tui.ui.messages import CopyRequest
+
+Decision = Literal["once", "always", "decline"]
+
+FOLDED_LINES = 4
+"""Lines of a result shown before Enter opens it: enough for a short answer, little enough
+that a 100 KB file listing does not push the conversation off an 80x24 screen."""
+
+ARGUMENT_LINES = 12
+"""Lines of pretty-printed arguments shown (the rest is summed up; y copies them all)."""
+
+_STATUS_LABEL = {
+    "ok": "done",
+    "error": "failed",
+    "declined": "declined",
+    "cancelled": "stopped",
+}
+
+
+class ToolCallBlock(Vertical, can_focus=True):
+    """A call, its question while it waits for the user, and its result.
+
+    | key | action |
+    | --- | --- |
+    | y | run this call once (while asked) |
+    | a | run it, and always allow this tool in this conversation |
+    | n | decline (the model is told) |
+    | esc | stop the whole turn |
+    | enter | open or fold the result |
+    """
+
+    HELP_TITLE = "Tool call"
+    BINDINGS = [
+        Binding("y", "decide('once')", "Run once", id="tool.once"),
+        Binding("a", "decide('always')", "Always allow", id="tool.always"),
+        Binding("n", "decide('decline')", "Decline", id="tool.decline"),
+        Binding("enter", "toggle_result", "Open/fold result", id="tool.toggle"),
+        Binding("c", "copy", "Copy result", id="tool.copy"),
+    ]
+    DEFAULT_CSS = """
+    ToolCallBlock {
+        height: auto;
+        margin: 1 0 0 0;
+        padding: 0 1;
+        border-left: outer $chat-tool 60%;
+        .tool-header {
+            height: 1;
+            color: $chat-tool;
+            text-style: bold;
+        }
+        .tool-arguments {
+            color: $text-muted;
+        }
+        .tool-question {
+            display: none;
+            background: $warning 20%;
+            color: $text;
+            text-style: bold;
+        }
+        .tool-result {
+            display: none;
+            color: $text;
+        }
+        &.-asking {
+            border-left: outer $warning;
+            .tool-question { display: block; }
+        }
+        &.-has-result .tool-result { display: block; }
+        &.-failed .tool-result { color: $chat-error; }
+        &:focus {
+            border-left: outer $accent;
+        }
+    }
+    """
+
+    def __init__(self, call: ToolCall, result: Message | None = None) -> None:
+        super().__init__()
+        self.call = call
+        self.result: Message | None = None
+        self.expanded = False
+        self._state = "queued"
+        self._decision: asyncio.Future[Decision] | None = None
+        self.header = Static("", classes="tool-header", markup=False)
+        self.arguments = Static("", classes="tool-arguments", markup=False)
+        self.question = Static(
+            "Run this tool?  y once · a always (this chat) · n decline · Esc stop",
+            classes="tool-question",
+            markup=False,
+        )
+        self.output = Static("", classes="tool-result", markup=False)
+        if result is not None:
+            self.show_result(result)
+        self._draw_call()
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield self.arguments
+        yield self.question
+        yield self.output
+
+    # -- the call --------------------------------------------------------------------------------
+
+    def update_call(self) -> None:
+        """More of the call streamed in (its name, arguments)."""
+        self._draw_call()
+
+    def _draw_call(self) -> None:
+        self.header.update(Content(f"⚙ {make_safe(self.call.label)} · {self._state}"))
+        pretty = pretty_arguments(self.call.arguments)
+        lines = pretty.splitlines() or ["{}"]
+        if len(lines) > ARGUMENT_LINES:
+            rest = len(lines) - ARGUMENT_LINES
+            lines = [*lines[:ARGUMENT_LINES], f"… {plural(rest, 'more line')}"]
+        self.arguments.update(Content(make_safe("\n".join(lines))))
+
+    def set_state(self, state: str) -> None:
+        self._state = state
+        self._draw_call()
+
+    # -- asking ----------------------------------------------------------------------------------
+
+    async def ask(self) -> Decision:
+        """Wait for y, a or n (Esc cancels the turn, and with it this wait)."""
+        loop = asyncio.get_running_loop()
+        self._decision = loop.create_future()
+        self.add_class("-asking")
+        self.set_state("waiting for you")
+        self.focus()
+        self.scroll_visible()
+        try:
+            return await self._decision
+        finally:
+            self._decision = None
+            self.remove_class("-asking")
+            self.refresh_bindings()
+
+    @property
+    def asking(self) -> bool:
+        return self._decision is not None and not self._decision.done()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "decide":
+            return self.asking
+        if action in ("toggle_result", "copy"):
+            return self.result is not None
+        return True
+
+    def action_decide(self, decision: Decision) -> None:
+        if self._decision is not None and not self._decision.done():
+            self._decision.set_result(decision)
+
+    # -- the result ------------------------------------------------------------------------------
+
+    def show_result(self, result: Message) -> None:
+        self.result = result
+        status = result.tool_status or "ok"
+        label = _STATUS_LABEL.get(status, status)
+        if result.tool_truncated:
+            label += " · output cut"
+        self.add_class("-has-result")
+        self.set_class(status == "error", "-failed")
+        self._state = label
+        self._draw_call()
+        self._draw_result()
+        self.refresh_bindings()
+
+    def _draw_result(self) -> None:
+        if self.result is None:
+            return
+        lines = self.result.content.splitlines() or [""]
+        if self.expanded or len(lines) <= FOLDED_LINES:
+            shown = "\n".join(lines)
+            more = "  ▾ Enter folds" if len(lines) > FOLDED_LINES else ""
+        else:
+            shown = "\n".join(lines[:FOLDED_LINES])
+            more = f"▸ {plural(len(lines) - FOLDED_LINES, 'more line')} · Enter opens"
+        label = f"result · {plural(len(lines), 'line')}"
+        if self.result.tool_truncated:
+            label += " · cut at max_tool_output"
+        content = Content.styled(label, "dim") + Content("\n") + Content(make_safe(shown))
+        if more:
+            content = content + Content("\n") + Content.styled(more, "dim italic")
+        self.output.update(content)
+
+    def action_toggle_result(self) -> None:
+        self.expanded = not self.expanded
+        self._draw_result()
+
+    def action_copy(self) -> None:
+        if self.result is not None:
+            self.post_message(CopyRequest(self.result.content, "the tool's result"))
