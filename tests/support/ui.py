@@ -71,3 +71,30 @@ async def open_browser(pilot: Pilot[object]) -> SessionBrowser:
     assert isinstance(browser, SessionBrowser)
     await wait_for(pilot, lambda: not browser.indexing, what="the index to catch up")
     return browser
+
+
+async def run_command(pilot: Pilot[object], command: str) -> None:
+    """Open the palette, search for ``command`` and run it (Enter once it is highlighted).
+
+    The whole text is set at once (typed key by key, the palette searched again after each
+    key: 13 s of a test that sets five options), and Enter waits until the highlighted hit is
+    that command, not a discovery hit still shown from before the search."""
+    from textual.command import Command, CommandList, CommandPalette
+    from textual.widgets import Input
+
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), what="palette")
+    pilot.app.screen.query_one(Input).value = command
+
+    def highlighted() -> str:
+        found = pilot.app.screen.query_one(CommandList)
+        if found.highlighted is None:
+            return ""
+        option = found.get_option_at_index(found.highlighted)
+        hit = option.hit if isinstance(option, Command) else None
+        return (hit.text or "") if hit is not None else ""
+
+    await wait_for(
+        pilot, lambda: highlighted().startswith(command), what=f"the command {command!r}"
+    )
+    await pilot.press("enter")

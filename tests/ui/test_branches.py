@@ -16,7 +16,14 @@ from requesty_tui.ui.screens.model_picker import ModelPicker
 from requesty_tui.ui.widgets.key_bar import KeyBar
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
-from tests.support.ui import chat_screen, open_browser, rendered_text, send_and_wait, type_text
+from tests.support.ui import (
+    chat_screen,
+    open_browser,
+    rendered_text,
+    run_command,
+    send_and_wait,
+    type_text,
+)
 from tests.support.ui import wait_for as wait
 
 
@@ -39,9 +46,7 @@ def saved_file(screen: ChatScreen) -> str:
 
 
 async def palette(pilot, command: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("ctrl+p")
-    await type_text(pilot, command)
-    await pilot.press("enter")
+    await run_command(pilot, command)
 
 
 async def two_turns(pilot, router: RouterServer) -> ChatScreen:  # type: ignore[no-untyped-def]

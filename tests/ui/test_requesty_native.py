@@ -16,7 +16,14 @@ from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.dialogs import TextEditorPrompt, TextPrompt
 from requesty_tui.ui.widgets.message import AssistantMessage, ThinkingBlock
 from requesty_tui.ui.widgets.status_line import StatusLine
-from tests.support.ui import chat_screen, rendered_text, send_and_wait, type_text, wait_for
+from tests.support.ui import (
+    chat_screen,
+    rendered_text,
+    run_command,
+    send_and_wait,
+    type_text,
+    wait_for,
+)
 
 REASONING_MODEL = "anthropic/claude-sonnet-4-5"
 
@@ -27,9 +34,7 @@ def saved(conversation_id: str) -> dict[str, object]:
 
 
 async def palette(pilot, command: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("ctrl+p")
-    await type_text(pilot, command)
-    await pilot.press("enter")
+    await run_command(pilot, command)
 
 
 async def set_option(pilot, command: str, value: str) -> None:  # type: ignore[no-untyped-def]
