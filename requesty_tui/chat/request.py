@@ -68,6 +68,8 @@ def build_request(
         for index, message in enumerate(sent):
             if message.attachments:
                 messages[offset + index]["content"] = api_content(message, store)
+    if not tools and any(m.get("role") == "tool" or m.get("tool_calls") for m in messages):
+        messages = fold_tool_turns(messages)
     effort = options.reasoning_effort
     if model is None or not model.supports_reasoning:
         effort = None
@@ -80,6 +82,40 @@ def build_request(
         requesty=options.requesty(conversation.id),
         tools=list(tools or []),
     )
+
+
+def fold_tool_turns(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Earlier tool calls and results as text, for a request that offers no tools (tools off,
+    a model that calls none, a comparison): providers refuse ``tool_calls`` and ``tool``
+    messages without ``tools`` (Anthropic: "must define tools"). Each run of replies and
+    results becomes one assistant message that says what was called and what came back."""
+    out: list[dict[str, Any]] = []
+    names: dict[str, str] = {}
+    folding = False
+    for message in messages:
+        role = message.get("role")
+        if role not in ("assistant", "tool"):
+            out.append(message)
+            folding = False
+            continue
+        if role == "tool":
+            name = names.get(str(message.get("tool_call_id")), "a tool")
+            text = f"[The tool {name} returned:\n{message.get('content') or ''}]"
+        else:
+            parts = [message["content"]] if isinstance(message.get("content"), str) else []
+            for call in message.get("tool_calls") or []:
+                function = call.get("function", {})
+                names[str(call.get("id"))] = str(function.get("name"))
+                parts.append(f"[Called the tool {function.get('name')} with "
+                             f"{function.get('arguments') or '{}'}]")  # fmt: skip
+            text = "\n\n".join(p for p in parts if p)
+        if folding and out:
+            previous = out[-1]
+            previous["content"] = "\n\n".join(p for p in (previous["content"], text) if p)
+        else:
+            out.append({"role": "assistant", "content": text})
+            folding = True
+    return out
 
 
 def reasoning_note(conversation: Conversation, model: ModelInfo | None) -> str | None:

@@ -16,7 +16,14 @@ from typing import Literal
 
 from requesty_tui.chat.toolbox import Toolbox
 from requesty_tui.core.domain import Conversation, Message, Usage
-from requesty_tui.core.tools import ArgumentsError, ToolCall, ToolSpec, cut_output, parse_arguments
+from requesty_tui.core.tools import (
+    ArgumentsError,
+    ToolCall,
+    ToolSpec,
+    ToolStatus,
+    cut_output,
+    parse_arguments,
+)
 
 Decision = Literal["once", "always", "decline"]
 Ask = Callable[[ToolCall, ToolSpec], Awaitable[Decision]]
@@ -24,6 +31,10 @@ Ask = Callable[[ToolCall, ToolSpec], Awaitable[Decision]]
 
 DECLINED = "The user declined to run this tool call."
 STOPPED = "Not run: the user stopped the turn before this tool call ran."
+STOPPED_RUNNING = (
+    "Stopped while it ran: the user stopped the turn; the tool may have done part of its work, "
+    "and its result is unknown."
+)
 
 
 class ToolEvents:
@@ -48,23 +59,11 @@ async def answer_calls(
     cancellation goes on."""
     events = events or ToolEvents()
     results: list[Message] = []
-    previous = reply
-    waiting = list(reply.tool_calls)
+    running: ToolCall | None = None
 
-    def record(call: ToolCall, text: str, status: str, truncated: bool = False) -> None:
-        nonlocal previous
-        result = Message(
-            role="tool",
-            content=text,
-            model=None,
-            tool_call_id=call.id,
-            tool_status=status,  # type: ignore[arg-type]
-            tool_truncated=truncated,
-        )
-        conversation.add(result, under=previous)
-        previous = result
+    def record(call: ToolCall, text: str, status: ToolStatus, truncated: bool = False) -> None:
+        result = _result(conversation, reply, call, text, status, truncated)
         results.append(result)
-        waiting.remove(call)
         events.answered(call, result)
 
     try:
@@ -88,18 +87,58 @@ async def answer_calls(
                     continue
                 if decision == "always":
                     toolbox.allow_always(conversation, spec)
+            running = call
             events.running(call)
             output = await toolbox.call(spec, arguments)
+            running = None
             text, cut = cut_output(output.text, toolbox.settings.max_tool_output)
             if output.is_error and not text.startswith("Error"):
                 text = f"Error: {text}"
             record(call, text, "error" if output.is_error else "ok", cut)
     except asyncio.CancelledError:
-        for call in list(waiting):
-            toolbox.resolve(call)
-            record(call, STOPPED, "cancelled")
+        for call, result in record_unanswered(conversation, reply, running):
+            results.append(result)
+            events.answered(call, result)
         raise
     return results
+
+
+def _result(
+    conversation: Conversation,
+    reply: Message,
+    call: ToolCall,
+    text: str,
+    status: ToolStatus,
+    truncated: bool = False,
+) -> Message:
+    """The ``tool`` message answering ``call``, added after the results before it (each is
+    saved with the next save: the file always says what happened)."""
+    earlier = conversation.results_of(reply)
+    under = next((earlier[c.id] for c in reversed(reply.tool_calls) if c.id in earlier), reply)
+    result = Message(
+        role="tool",
+        content=text,
+        tool_call_id=call.id,
+        tool_status=status,
+        tool_truncated=truncated,
+    )
+    conversation.add(result, under=under)
+    return result
+
+
+def record_unanswered(
+    conversation: Conversation, reply: Message, running: ToolCall | None = None
+) -> list[tuple[ToolCall, Message]]:
+    """The turn was stopped (Esc, quitting, a signal) while ``reply``'s calls were answered:
+    each call still without a result gets one saying so, ``running`` that it was stopped
+    while it ran. Synchronous: the exit path calls it when the loop may never run again."""
+    answered = conversation.results_of(reply)
+    out = []
+    for call in reply.tool_calls:
+        if call.id not in answered:
+            text = STOPPED_RUNNING if call is running else STOPPED
+            out.append((call, _result(conversation, reply, call, text, "cancelled")))
+    return out
 
 
 def turn_usage(conversation: Conversation, reply: Message) -> tuple[int, Usage | None]:

@@ -76,7 +76,11 @@ class Turn:
     finish: FinishReason | None = None
     error: RouterError | None = None
     calls: dict[int, ToolCall] = field(default_factory=dict)
-    """The tool calls streamed so far, by their ``index``."""
+    """The tool calls streamed so far, in the order they began."""
+    _slots: dict[int, int] = field(default_factory=dict)
+    """A fragment's ``index`` → the call it adds to now."""
+    last_call: ToolCall | None = None
+    """The call the latest fragment added to (for the screen)."""
     skipped: ChunkSkipped | None = None
     retrying: Retrying | None = None
     """The latest retry notice (cleared when text arrives)."""
@@ -146,24 +150,31 @@ class Turn:
             self.finish = event.finish_reason
 
     def _tool_fragment(self, event: ToolCallDelta) -> None:
-        call = self.calls.get(event.index)
-        if call is None:
+        """Fragments join per ``index``; a fragment that brings another ``id`` at an index
+        already used starts a call of its own (some servers number every call 0)."""
+        key = self._slots.get(event.index)
+        call = self.calls.get(key) if key is not None else None
+        if call is None or (event.id and event.id != call.id and (call.name or call.arguments)):
             from requesty_tui.core.tools import ToolCall
 
             # A call without an id still needs one: its result is matched to it by id.
             call_id = event.id or f"call_{len(self.calls)}_{self.answer.id}"
-            call = self.calls[event.index] = ToolCall(call_id, event.name or "")
+            if any(c.id == call_id for c in self.calls.values()):
+                call_id = f"{call_id}_{len(self.calls)}"  # ids must be unique in a reply
+            key = self._slots[event.index] = len(self.calls)
+            call = self.calls[key] = ToolCall(call_id, event.name or "")
         elif event.name and not call.name:
             call.name = event.name
         call.arguments += event.arguments
+        self.last_call = call
         self.retrying = None
         if self.first_token_at is None:
             self.first_token_at = time.monotonic()
 
     @property
     def tool_calls(self) -> list[ToolCall]:
-        """The calls in the order the model numbered them."""
-        return [self.calls[index] for index in sorted(self.calls)]
+        """The calls in the order they began."""
+        return [self.calls[key] for key in sorted(self.calls)]
 
     @property
     def received(self) -> bool:

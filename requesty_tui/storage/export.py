@@ -6,15 +6,18 @@ from pathlib import Path
 
 from requesty_tui.core.domain import Attachment, Conversation, Message
 from requesty_tui.core.formatting import plural, usage_summary
+from requesty_tui.core.safe_text import make_safe
 from requesty_tui.core.tree import Tree
 from requesty_tui.storage import paths
 from requesty_tui.storage.atomic import write_atomic
 
 
-def _heading(msg: Message) -> str:
+def _heading(msg: Message, calls: dict[str, str] | None = None) -> str:
     if msg.role == "tool":
         status = {"error": " (failed)", "declined": " (declined)", "cancelled": " (stopped)"}
-        return f"Tool result{status.get(msg.tool_status or '', '')}"
+        label = (calls or {}).get(msg.tool_call_id or "", "")
+        what = f": {label}" if label else ""
+        return f"Tool result{what}{status.get(msg.tool_status or '', '')}"
     who = {"user": "You", "system": "System"}.get(msg.role) or msg.model or "Assistant"
     note = {"cancelled": " (stopped)", "error": " (incomplete)"}.get(msg.finish_reason or "", "")
     return f"{who}{note}"
@@ -32,7 +35,9 @@ def _body(msg: Message) -> list[str]:
         # Folded in renderers that know <details> (GitHub, most editors), plain elsewhere.
         lines += ["<details><summary>Thinking</summary>", "", msg.reasoning, "", "</details>", ""]
     if msg.role == "tool":
-        return [*lines, *_fenced(msg.content, ""), ""]
+        # A tool's output is data: control characters as visible symbols, so that printing
+        # the file (cat, less -r) cannot drive the terminal (coloured ls output would).
+        return [*lines, *_fenced(make_safe(msg.content), ""), ""]
     if msg.content:
         lines += [msg.content, ""]
     for attachment in msg.attachments:
@@ -40,8 +45,8 @@ def _body(msg: Message) -> list[str]:
     for call in msg.tool_calls:
         from requesty_tui.core.tools import pretty_arguments
 
-        lines += [f"⚙ Tool call: `{call.label}` (id `{call.id}`)", ""]
-        lines += [*_fenced(pretty_arguments(call.arguments), "json"), ""]
+        lines += [f"⚙ Tool call: `{make_safe(call.label)}` (id `{make_safe(call.id)}`)", ""]
+        lines += [*_fenced(make_safe(pretty_arguments(call.arguments)), "json"), ""]
     return lines
 
 
@@ -94,8 +99,9 @@ def _branch(
     """The messages of a branch; with ``all_branches``, after each one its other versions
     (folded, each with its own branch as last seen, and so on down)."""
     lines: list[str] = []
+    calls = {c.id: make_safe(c.label) for m in path for c in m.tool_calls}
     for index, msg in enumerate(path):
-        heading = f"**{_heading(msg)}**" if nested else f"## {_heading(msg)}"
+        heading = f"**{_heading(msg, calls)}**" if nested else f"## {_heading(msg, calls)}"
         lines += [heading, "", *_body(msg)]
         if not all_branches or (nested and index == 0):
             continue  # the first of a nested branch: its versions are the ones around it

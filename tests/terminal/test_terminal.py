@@ -224,7 +224,8 @@ def test_an_approved_tool_call_end_to_end_in_a_real_terminal(
     try:
         session.wait_for(lambda s: "tools: " in s and " from 1 server" in s, what="the tools")
         session.keys("what do I need?", "Enter")
-        asked = session.wait_for(lambda s: "Run this tool?" in s, what="the question")
+        asked = session.wait_for(lambda s: "Run this tool?" in s and "y Run once" in s,
+                                 what="the question, and y in the key bar")  # fmt: skip
         assert "notes › echo" in asked and '"text": "milk, eggs"' in asked
         assert len(router.chat_requests()) == 1
         session.keys("y")

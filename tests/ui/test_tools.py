@@ -5,6 +5,7 @@ crashing and a hanging server, markup in a result, failures as results, resume."
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -58,8 +59,9 @@ def asking(screen: ChatScreen) -> ToolCallBlock | None:
 
 
 async def wait_asked(pilot: Pilot[object], screen: ChatScreen) -> ToolCallBlock:
-    await wait_for(pilot, lambda: asking(screen) is not None and screen.focused is asking(screen),
-                   what="a tool call asking, focused")  # fmt: skip
+    """A call asks, has the focus, and takes y/a/n (the key bar shows them)."""
+    await wait_for(pilot, lambda: asking(screen) is not None and screen.focused is asking(screen)
+                   and asking(screen).answerable, what="a tool call asking, focused")  # fmt: skip
     block = asking(screen)
     assert block is not None
     return block
@@ -176,6 +178,7 @@ async def test_esc_during_a_call_stops_the_turn_and_typing_goes_on(
         assert "stopped" in shown(block.header)
         result = screen.conversation.messages[-1]
         assert result.role == "tool" and result.tool_status == "cancelled"
+        assert result.content.startswith("Stopped while it ran"), "it had started: not 'not run'"
         assert len(router.chat_requests()) == 1, "a stopped turn does not ask the model again"
         await type_text(pilot, "still here")
         assert screen.query_one(PromptInput).text == "still here"
@@ -373,3 +376,74 @@ async def test_regenerating_a_tool_turn_asks_again(
         prompt = next(m for m in conversation.messages if m.role == "user")
         firsts = conversation.tree().children[prompt.id]
         assert len(firsts) == 2 and all(m.tool_calls for m in firsts)
+
+
+async def test_keys_typed_for_the_input_never_answer_a_question(
+    router: RouterServer, settings: Settings
+) -> None:
+    """Someone typing their next message while the reply streams: the question comes, the
+    keys stay in the input box (an "a" of "and" once allowed a tool for the whole chat)."""
+    router.queue(
+        Reply(text="Thinking about it for a while.", chunk_chars=2, delay=0.03,
+              tool_calls=[call("echo", '{"text": "hi"}')]),
+        Reply(text="ok"),
+    )  # fmt: skip
+    app = RequestyApp(with_tools(settings))
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        screen = await ready(pilot)
+        await send(pilot, "go")
+        await type_text(pilot, "so yes and another thing")
+        await wait_for(pilot, lambda: asking(screen) is not None, what="the question")
+        block = asking(screen)
+        assert block is not None
+        await type_text(pilot, " n y")
+        box = screen.query_one(PromptInput)
+        assert box.text == "so yes and another thing n y", "every key is in the input"
+        assert screen.focused is box and block.asking
+        assert not screen.services.toolbox.allowed and len(router.chat_requests()) == 1
+        assert any("ctrl+g goes to it" in n.message for n in app._notifications)
+        await pilot.press("enter")
+        assert box.text == "so yes and another thing n y", "not sent while a call asks"
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: screen.focused is block and block.answerable,
+                       what="ctrl+g to the question")  # fmt: skip
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not screen.streaming, what="the turn")
+        assert "hi" in shown(block.output) and box.text == "so yes and another thing n y"
+
+
+async def test_a_signal_mid_call_and_esc_mid_arguments_leave_the_truth(
+    router: RouterServer, settings: Settings
+) -> None:
+    long_arguments = json.dumps({"text": "x" * 80})
+    router.queue(
+        Reply(text="", tool_calls=[call("slow", '{"seconds": 30}'), call("add", '{"a": 1}', "c2")]),
+        Reply(text="", chunk_chars=1, delay=0.05, tool_calls=[call("echo", long_arguments, "c3")]),
+    )
+    app = RequestyApp(with_tools(settings))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await ready(pilot)
+        await send(pilot, "slowly")
+        block = await wait_asked(pilot, screen)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "running" in shown(block.header), what="the call to run")
+        screen.save_now_for_exit()  # what SIGTERM and SIGHUP do before the process ends
+        saved = SessionStore().load(screen.conversation.id)
+        results = [m for m in saved.messages if m.role == "tool"]
+        assert [(r.tool_call_id, r.tool_status) for r in results] == [
+            ("call_1", "cancelled"), ("c2", "cancelled")]  # fmt: skip
+        assert results[0].content.startswith("Stopped while it ran")
+        assert results[1].content.startswith("Not run")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.streaming, what="the stop")
+        assert len([m for m in screen.conversation.messages if m.role == "tool"]) == 2
+
+        await send(pilot, "again")
+        await wait_for(pilot, lambda: any(b.call.id == "c3" for b in blocks(screen)),
+                       what="a call streaming in")  # fmt: skip
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.streaming, what="the stop")
+        streamed = next(b for b in blocks(screen) if b.call.id == "c3")
+        assert shown(streamed.header) == "⚙ t › echo · not run (the reply was stopped)"
+        sent = router.chat_requests()[-1]["body"]["messages"]
+        assert [m["role"] for m in sent][-4:] == ["assistant", "tool", "tool", "user"]

@@ -280,7 +280,8 @@ def test_export_shows_calls_and_results_readably() -> None:
     markdown = to_markdown(_tool_conversation())
     assert "⚙ Tool call: `files › read`" in markdown
     assert '"path": "todo.md"' in markdown
-    assert "## Tool result" in markdown and "````\n[bold]buy milk[/]\n```\n````" in markdown
+    assert "## Tool result: files › read" in markdown
+    assert "````\n[bold]buy milk[/]\n```\n````" in markdown
     assert markdown.index("Tool call") < markdown.index("buy milk") < markdown.index("You need")
 
 
@@ -295,3 +296,37 @@ def test_the_meter_counts_the_tools_offered(settings: Settings) -> None:
     assert box.offered_chars(conversation, None) == 0, "not offered: not counted"
     without = estimate(conversation, "", TOOLS_MODEL).tokens
     assert estimate(conversation, "", TOOLS_MODEL, None, extra).tokens > without + 10
+
+
+def test_a_request_without_tools_carries_earlier_calls_as_text() -> None:
+    """Providers refuse tool_calls and tool messages in a request without tools (tools off, a
+    model that calls none, a comparison): they go as what was called and what came back."""
+    conversation = _tool_conversation()
+    conversation.add(Message(role="user", content="and now?"))
+    folded = build_request(conversation, TOOLS_MODEL).to_body()["messages"]
+    assert [m["role"] for m in folded] == ["user", "assistant", "user"]
+    said = folded[1]["content"]
+    assert '[Called the tool read with {"path": "todo.md"}]' in said
+    assert "[The tool read returned:\n[bold]buy milk[/]" in said and said.endswith("milk.")
+    tools = [ToolSpec("files", "read", function="read").to_api()]
+    kept = build_request(conversation, TOOLS_MODEL, tools=tools).to_body()["messages"]
+    assert [m["role"] for m in kept] == ["user", "assistant", "tool", "assistant", "user"]
+
+
+def test_calls_all_numbered_zero_but_with_their_own_ids_stay_apart() -> None:
+    conversation = Conversation(id="c", model="m")
+    prompt = Message(role="user", content="go")
+    turn = Turn(conversation, prompt, "m", prompt_is_new=False)
+    for delta in (
+        ToolCallDelta(0, "a", "echo", '{"text": '),
+        ToolCallDelta(0, None, None, '"1"}'),
+        ToolCallDelta(0, "b", "add", '{"a": 1, "b": 2}'),
+        ToolCallDelta(1, "a", "echo", "{}"),
+    ):
+        turn.apply(delta)
+    calls = [(c.id, c.name, c.arguments) for c in turn.tool_calls]
+    assert calls == [
+        ("a", "echo", '{"text": "1"}'),
+        ("b", "add", '{"a": 1, "b": 2}'),
+        ("a_2", "echo", "{}"),
+    ], "a repeated id is made unique: results are matched by id"

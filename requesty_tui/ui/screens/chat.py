@@ -77,6 +77,7 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new"),
         Binding("ctrl+r", "regenerate", "Regenerate", id="chat.regenerate", show=False),
         Binding("ctrl+t", "attach", "Attach", id="chat.attach"),
+        Binding("ctrl+g", "answer_tool", "Answer tool call", id="chat.answer_tool"),
         # Priority: the input box would take ctrl+y as redo.
         Binding("ctrl+y", "copy", "Copy", id="chat.copy", priority=True),
     ]
@@ -302,7 +303,21 @@ class ChatScreen(Screen[None]):
             return self.streaming
         if action == "leave_edit":
             return self.branches.editing is not None and not self.streaming
+        if action == "answer_tool":
+            return self.asking() is not None
         return True
+
+    def asking(self) -> Widget | None:
+        """The tool call waiting for the user's answer, if any."""
+        if not self.streaming:
+            return None
+        return next((b for b in self.query("ToolCallBlock") if getattr(b, "asking", False)), None)
+
+    def action_answer_tool(self) -> None:
+        block = self.asking()
+        if block is not None:
+            block.focus()
+            block.scroll_visible()
 
     def action_copy(self) -> None:
         """Copy the focused message, else the last reply."""
@@ -405,9 +420,11 @@ class ChatScreen(Screen[None]):
         text = event.text
         if self.streaming:
             event.input.restore(text)
-            self.notify(
-                "A reply is still streaming: press Esc to stop it first.", severity="warning"
+            waiting = (
+                "A tool call waits for your answer: ctrl+g goes to it (y/a/n), Esc stops the turn."
             )
+            busy = "A reply is still streaming: press Esc to stop it first."
+            self.notify(waiting if self.asking() else busy, severity="warning")
             return
         event.input.last_sent = text
         from requesty_tui.ui.screens.chat_fit import fit_check
@@ -445,18 +462,27 @@ class ChatScreen(Screen[None]):
         request = None
         if keep is not None:
             known = self.services.catalogue.info(turn.model)
-            request = build_request(self.conversation, known, turn.model, [*keep, turn.prompt])
-        await self.start_reply(turn, request)
+            tools = []
+            if self.services.has_tools:
+                tools = self.services.toolbox.offered(self.conversation, known)
+            path = [*keep, turn.prompt]
+            request = build_request(self.conversation, known, turn.model, path, tools=tools)
+        await self.start_reply(turn, request, keep[0] if keep else None)
 
-    async def start_reply(self, turn: Turn, request: ChatRequest | None = None) -> None:
-        """Show the reply's box under the prompt on screen and stream into it."""
+    async def start_reply(
+        self, turn: Turn, request: ChatRequest | None = None, since: Message | None = None
+    ) -> None:
+        """Show the reply's box under the prompt on screen and stream into it (``since``: the
+        request carries the branch from there on, the recent turns that fit)."""
         self.save()
         widgets = self.query_one(ConversationView).message_widgets()
         last = widgets[-1] if widgets else None
         user_widget = last if isinstance(last, UserMessage) else None
         reply = AssistantMessage(turn.model, code_style=self.context.theming.code_style())
         await self.query_one(ConversationView).add(reply)
-        self.start_run(ReplyRun(self, turn, user_widget, reply, request))
+        run = ReplyRun(self, turn, user_widget, reply, request)
+        run.since = since
+        self.start_run(run)
 
     def start_run(self, run: ReplyRun) -> None:
         """Stream one reply in a worker of its own (all in the group Esc cancels)."""

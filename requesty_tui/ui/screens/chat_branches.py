@@ -142,7 +142,8 @@ class BranchControl:
         focused = self.screen.focused
         if isinstance(focused, UserMessage | AssistantMessage) and focused.message is not None:
             return focused.message
-        path = self.screen.conversation.path()
+        # A tool's result has no widget of its own: the reply that called it stands for it.
+        path = [m for m in self.screen.conversation.path() if m.role != "tool"]
         return path[-1] if path else None
 
     async def fork(self) -> None:

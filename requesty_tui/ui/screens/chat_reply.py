@@ -21,6 +21,8 @@ from requesty_tui.ui.widgets.prompt_input import PromptInput
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from requesty_tui.core.domain import Message
+    from requesty_tui.core.tools import ToolCall
     from requesty_tui.ui.screens.chat import ChatScreen
     from requesty_tui.ui.widgets.compare_view import CompareColumn
 
@@ -54,14 +56,24 @@ class ReplyRun:
         again (see :mod:`requesty_tui.ui.screens.chat_tools`)."""
         self.rounds: list[Turn] = []
         """The turn's earlier requests, whose calls were answered."""
+        self.running: ToolCall | None = None
+        """The tool call running now, if any."""
+        self.since: Message | None = None
+        """The first message the turn's requests carry (None: the whole branch); a send that
+        kept only the recent turns that fit keeps them for its later requests too."""
         self.notices: list[str] = []
 
     def record_for_exit(self) -> None:
         """The process is about to end: what arrived goes into the conversation, cancelled
         (a reply that has ended, one whose calls are being answered, stays as it ended)."""
-        if self.turn.ended is None:
-            self.turn.answer.finish_reason = "cancelled"
-            self.turn.record()
+        turn = self.turn
+        if turn.ended is None:
+            turn.answer.finish_reason = "cancelled"
+            turn.record()
+        elif turn.answer.tool_calls and self.screen.conversation.holds(turn.answer):
+            from requesty_tui.chat.tool_loop import record_unanswered
+
+            record_unanswered(self.screen.conversation, turn.answer, self.running)
 
     async def run(self) -> None:
         """Stream the reply; whatever ends it (the end, an error, Esc, quitting), settle."""
@@ -102,11 +114,14 @@ class ReplyRun:
         request = self.request
         if request is None:
             known = services.catalogue.info(turn.model)
-            tools = (
-                services.toolbox.offered(screen.conversation, known) if services.has_tools else []
-            )
-            request = build_request(screen.conversation, known, turn.model, tools=tools)
-            self.offered_tools = bool(tools)
+            tools = []
+            if services.has_tools:
+                tools = services.toolbox.offered(screen.conversation, known)
+            path = screen.conversation.path()
+            if self.since is not None and any(m is self.since for m in path):
+                path = path[next(i for i, m in enumerate(path) if m is self.since) :]
+            request = build_request(screen.conversation, known, turn.model, path, tools=tools)
+        self.offered_tools = bool(request.tools)
         turn.restart_clock()
         last_yield = last_save = time.perf_counter()
         client = await services.connection.ready()
@@ -120,7 +135,8 @@ class ReplyRun:
             turn.apply(event)
             reply.show(event)
             if isinstance(event, ToolCallDelta):
-                reply.show_call(turn.calls[event.index])
+                if turn.last_call is not None:
+                    reply.show_call(turn.last_call)
             elif isinstance(event, Retrying):
                 reply.set_state(event.describe())
             if now - last_save > SAVE_EVERY and (turn.parts or turn.calls):
@@ -136,6 +152,11 @@ class ReplyRun:
         view = screen.query_one(ConversationView)
         answer = turn.answer
         reply.finish(outcome.finish_reason, answer.usage, answer.skipped_chunks)
+        if answer.tool_calls:
+            if screen.services.has_tools:
+                for call in answer.tool_calls:
+                    screen.services.toolbox.resolve(call)
+            reply.calls_ended()
         if self.rounds and outcome.kept:
             from requesty_tui.chat.tool_loop import turn_usage
 

@@ -31,11 +31,13 @@ class _BlockEvents(ToolEvents):
         self.reply = run.reply
 
     def running(self, call: ToolCall) -> None:
+        self.run.running = call
         block = self.reply.tool_blocks.get(call.id)
         if block is not None:
             block.set_state("running…")
 
     def answered(self, call: ToolCall, result: Message) -> None:
+        self.run.running = None
         block = self.reply.tool_blocks.get(call.id)
         if block is not None:
             block.show_result(result)
@@ -53,10 +55,20 @@ async def next_round(run: ReplyRun) -> bool:
 
     async def ask(call: ToolCall, _spec: ToolSpec) -> Decision:
         block = reply.tool_blocks.get(call.id) or reply.show_call(call)
+        box = screen.query_one(PromptInput)
+        # Something typed since the send: the next keys are meant for the input box, so the
+        # question does not take the focus (in an empty box ANSWER_GRACE covers a stray key).
+        typing = bool(box.text)
+        if typing:
+            screen.notify(f"{call.label} waits for your answer: ctrl+g goes to it (y/a/n).",
+                          title="Tool call", timeout=8, markup=False)  # fmt: skip
         try:
-            return await block.ask()
+            screen.call_after_refresh(screen.refresh_bindings)  # ctrl+g in the key bar
+            return await block.ask(take_focus=not typing)
         finally:
-            screen.query_one(PromptInput).focus()
+            if screen.focused is block or screen.focused is None:
+                box.focus()
+            screen.refresh_bindings()
 
     toolbox = screen.services.toolbox
     for call in answer.tool_calls:  # every block names its server before the first question

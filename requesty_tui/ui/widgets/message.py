@@ -261,7 +261,9 @@ class AssistantMessage(Vertical, can_focus=True):
 
             for call in message.tool_calls:
                 result = (results or {}).get(call.id)
-                self.tool_blocks[call.id] = ToolCallBlock(call, result)
+                block = self.tool_blocks[call.id] = ToolCallBlock(call, result)
+                if result is None:
+                    block.mark_not_run()
             if not message.content:
                 self.body.display = False
         if message is not None:
@@ -338,6 +340,12 @@ class AssistantMessage(Vertical, can_focus=True):
         else:
             block.update_call()
         return block
+
+    def calls_ended(self) -> None:
+        """The turn is over: a call still without a result never ran."""
+        for block in self.tool_blocks.values():
+            block.update_call()  # its server, now that it is known
+            block.mark_not_run()
 
     def set_turn(self, requests: int, usage: Usage | None) -> None:
         """This reply ends a turn of ``requests`` requests (its tools'): the header shows the

@@ -8,6 +8,7 @@ characters made visible; ``Content``, never markup).
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Literal
 
 from textual.app import ComposeResult
@@ -27,6 +28,10 @@ Decision = Literal["once", "always", "decline"]
 FOLDED_LINES = 4
 """Lines of a result shown before Enter opens it: enough for a short answer, little enough
 that a 100 KB file listing does not push the conversation off an 80x24 screen."""
+
+ANSWER_GRACE = 0.4
+"""Seconds after a question took the focus during which y/a/n do nothing: a key meant for the
+input box an instant before must not answer it (a reviewer's "so yes and…" ran a tool)."""
 
 ARGUMENT_LINES = 12
 """Lines of pretty-printed arguments shown (the rest is summed up; y copies them all)."""
@@ -102,6 +107,7 @@ class ToolCallBlock(Vertical, can_focus=True):
         self.expanded = False
         self._state = "queued"
         self._decision: asyncio.Future[Decision] | None = None
+        self._asked_at = 0.0
         self.header = Static("", classes="tool-header", markup=False)
         self.arguments = Static("", classes="tool-arguments", markup=False)
         self.question = Static(
@@ -135,19 +141,30 @@ class ToolCallBlock(Vertical, can_focus=True):
             lines = [*lines[:ARGUMENT_LINES], f"… {plural(rest, 'more line')}"]
         self.arguments.update(Content(make_safe("\n".join(lines))))
 
+    def mark_not_run(self) -> None:
+        """The reply ended without this call being answered (stopped while it streamed, or
+        the app was killed): it never ran."""
+        if self.result is None:
+            self.set_state("not run (the reply was stopped)")
+
     def set_state(self, state: str) -> None:
         self._state = state
         self._draw_call()
 
     # -- asking ----------------------------------------------------------------------------------
 
-    async def ask(self) -> Decision:
-        """Wait for y, a or n (Esc cancels the turn, and with it this wait)."""
+    async def ask(self, take_focus: bool = True) -> Decision:
+        """Wait for y, a or n (Esc cancels the turn, and with it this wait). ``take_focus``:
+        the user is not typing, the question takes the focus (else ctrl+g goes to it)."""
         loop = asyncio.get_running_loop()
         self._decision = loop.create_future()
+        self._asked_at = time.monotonic() if take_focus else 0.0
         self.add_class("-asking")
         self.set_state("waiting for you")
-        self.focus()
+        if take_focus:
+            self.focus()
+            self.set_timer(ANSWER_GRACE, self.refresh_bindings)  # y/a/n show when they work
+        self.refresh_bindings()
         self.scroll_visible()
         try:
             return await self._decision
@@ -160,14 +177,21 @@ class ToolCallBlock(Vertical, can_focus=True):
     def asking(self) -> bool:
         return self._decision is not None and not self._decision.done()
 
+    @property
+    def answerable(self) -> bool:
+        """Asking, and long enough that y/a/n are meant for the question."""
+        return self.asking and time.monotonic() - self._asked_at >= ANSWER_GRACE
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide":
-            return self.asking
+            return self.answerable
         if action in ("toggle_result", "copy"):
             return self.result is not None
         return True
 
     def action_decide(self, decision: Decision) -> None:
+        if not self.answerable:
+            return  # typed before the question could be read
         if self._decision is not None and not self._decision.done():
             self._decision.set_result(decision)
 
