@@ -65,6 +65,9 @@ class Reply:
     """Seconds to sleep before each chunk."""
     first_delay: float = 0.0
     """Seconds to sleep before the response headers."""
+    hold: threading.Event | None = None
+    """Send nothing after the headers until this is set (30 s at most): a test makes several
+    streams start together, whatever the load on the machine."""
     model: str | None = None
     """The model the chunks report; None reports the requested one."""
     status: int = 200
@@ -294,6 +297,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
 
         self._chunk(b": keep-alive" + eol + eol)
+        if reply.hold is not None:
+            reply.hold.wait(30)
         step = max(1, reply.chunk_chars)
         pieces = [reply.reasoning[i : i + step] for i in range(0, len(reply.reasoning), step)]
         frames = [chunk({"role": "assistant", "reasoning_content": p}) for p in pieces]

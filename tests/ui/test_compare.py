@@ -6,6 +6,7 @@ what the file holds."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 from textual.widgets import OptionList
 
@@ -32,31 +33,34 @@ def by_model(router: RouterServer) -> dict[str, dict[str, object]]:
     return {r["body"]["model"]: r["body"] for r in router.chat_requests()}
 
 
-def slow(text: str) -> Reply:
-    return Reply(text=text, chunk_chars=4, delay=0.03)
+def slow(text: str, hold: threading.Event | None = None) -> Reply:
+    return Reply(text=text, chunk_chars=4, delay=0.03, hold=hold)
 
 
 async def test_replies_stream_side_by_side_and_one_is_picked(
     router: RouterServer, settings: Settings
 ) -> None:
     settings = dataclasses.replace(settings, reasoning_effort="low")
-    router.queue_for(A, slow("alpha " * 30))
-    router.queue_for(B, slow("bravo " * 30))
-    router.queue_for(C, slow("charlie " * 30))
+    together = threading.Event()  # the three streams start at once, however loaded the machine
+    router.queue_for(A, slow("alpha " * 30, together))
+    router.queue_for(B, slow("bravo " * 30, together))
+    router.queue_for(C, slow("charlie " * 30, together))
     app = RequestyApp(settings, compare=[A, B, C])
     async with app.run_test(size=(150, 40)) as pilot:
         screen = chat_screen(app)
         assert "compare: " + " · ".join([A, B, C]) in str(screen.query_one("#topbar").render())
         await send(pilot, "which is best?")
-        # Concurrently: a moment where every column has some text and none is done.
+        await wait(pilot, lambda: len(router.chat_requests()) == 3, what="three requests")
+        together.set()
+        # Concurrently: a moment where every column has some text and none has all of it.
+        fulls = ("alpha " * 30, "bravo " * 30, "charlie " * 30)
         await wait(
             pilot,
-            lambda: (
-                len(columns(screen)) == 3 and all(c.text and c.running for c in columns(screen))
-            ),
+            lambda: len(columns(screen)) == 3 and all(
+                c.text and c.running and len(c.text) < len(full)
+                for c, full in zip(columns(screen), fulls, strict=True)),
             what="every column streaming at once",
-        )
-        assert all(len(c.text) < 150 for c in columns(screen)), "none finished yet"
+        )  # fmt: skip
         assert all(c.display for c in columns(screen)), "side by side at 150 columns"
         await wait(pilot, lambda: not screen.streaming, what="all three")
         bodies = by_model(router)

@@ -67,6 +67,17 @@ async def wait_asked(pilot: Pilot[object], screen: ChatScreen) -> ToolCallBlock:
     return block
 
 
+async def answer_turn(
+    pilot: Pilot[object], screen: ChatScreen, text: str, key: str
+) -> ToolCallBlock:
+    """Send ``text``, answer its call's question with ``key``, wait for the turn's end."""
+    await send(pilot, text)
+    block = await wait_asked(pilot, screen)
+    await pilot.press(key)
+    await wait_for(pilot, lambda: not screen.streaming, what="the turn to end")
+    return block
+
+
 def shown(widget: object) -> str:
     render = widget.render()  # type: ignore[attr-defined]
     return str(getattr(render, "plain", render))
@@ -144,10 +155,7 @@ async def test_always_then_decline(router: RouterServer, settings: Settings) -> 
     app = RequestyApp(with_tools(settings))
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await ready(pilot)
-        await send(pilot, "first")
-        await wait_asked(pilot, screen)
-        await pilot.press("a")
-        await wait_for(pilot, lambda: not screen.streaming, what="the first turn")
+        await answer_turn(pilot, screen, "first", "a")
         await send(pilot, "second")
         block = await wait_asked(pilot, screen)
         assert "t › add" in shown(block.header), "echo is always allowed now: add asks"
@@ -305,10 +313,7 @@ async def test_a_server_that_fails_to_start_is_one_notification(
         assert len(said) == 1 and "cannot open /var/db.sqlite" in said[0]
         count = len(screen.services.toolbox.specs)
         assert f"tools: {count} from 1 server" in shown(screen.query_one(StatusLine))
-        await send(pilot, "probe")
-        await wait_asked(pilot, screen)
-        await pilot.press("a")
-        await wait_for(pilot, lambda: not screen.streaming, what="the probes")
+        await answer_turn(pilot, screen, "probe", "a")
         key, secret = blocks(screen)
         assert shown(key.output).splitlines()[-1] == "unset", "the key never reaches a server"
         assert shown(secret.output).splitlines()[-1] == "set"
@@ -360,10 +365,7 @@ async def test_regenerating_a_tool_turn_asks_again(
     app = RequestyApp(with_tools(settings))
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await ready(pilot)
-        await send(pilot, "echo please")
-        await wait_asked(pilot, screen)
-        await pilot.press("y")
-        await wait_for(pilot, lambda: not screen.streaming, what="the first turn")
+        await answer_turn(pilot, screen, "echo please", "y")
         await pilot.press("ctrl+r")
         block = await wait_asked(pilot, screen)
         assert block.call.id == "call_2", "a regeneration asks again"

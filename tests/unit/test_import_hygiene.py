@@ -5,6 +5,7 @@ interpreter that imports every module below the UI and looks at sys.modules."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -30,53 +31,49 @@ def test_import_linter_contracts_hold() -> None:
     assert "0 broken" in result.stdout, result.stdout
 
 
-def test_nothing_below_the_ui_imports_textual() -> None:
-    code = (
-        "import importlib, pkgutil, sys\n"
-        "import requesty_tui\n"
-        "for package in ('core', 'client', 'storage', 'chat'):\n"
-        "    module = importlib.import_module(f'requesty_tui.{package}')\n"
-        "    for info in pkgutil.walk_packages(module.__path__, module.__name__ + '.'):\n"
-        "        importlib.import_module(info.name)\n"
-        "import requesty_tui.cli\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+_EVERY_MODULE_BELOW_THE_UI = (
+    "import importlib, pkgutil\n"
+    "import requesty_tui\n"
+    "for package in ('core', 'client', 'storage', 'chat'):\n"
+    "    module = importlib.import_module(f'requesty_tui.{package}')\n"
+    "    for info in pkgutil.walk_packages(module.__path__, module.__name__ + '.'):\n"
+    "        importlib.import_module(info.name)\n"
+)
+
+
+def loaded_after(code: str, *names: str) -> list[str]:
+    """The modules among ``names`` (a top-level package, or a module's full name) that a
+    fresh interpreter has loaded after running ``code``."""
+    probe = (
+        f"import json, sys\n{code}\n"
+        f"names = {names!r}\n"
+        "found = [m for m in sys.modules if m in names or m.split('.')[0] in names]\n"
+        "print(json.dumps(sorted(found)))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
-    assert out == "[]"
+    return list(json.loads(out))
+
+
+def test_nothing_below_the_ui_imports_textual() -> None:
+    code = _EVERY_MODULE_BELOW_THE_UI + "import requesty_tui.cli"
+    assert loaded_after(code, "textual") == []
 
 
 def test_the_mcp_sdk_is_imported_only_when_a_server_is_configured() -> None:
     """It takes ~0.8 s to import: an app (and every module of the layers below it) without
     servers never loads it."""
     code = (
-        "import importlib, pkgutil, sys\n"
-        "import requesty_tui, requesty_tui.tools\n"
-        "for package in ('core', 'client', 'storage', 'chat'):\n"
-        "    module = importlib.import_module(f'requesty_tui.{package}')\n"
-        "    for info in pkgutil.walk_packages(module.__path__, module.__name__ + '.'):\n"
-        "        importlib.import_module(info.name)\n"
-        "import requesty_tui.ui.app, requesty_tui.cli.ask\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mcp', 'pydantic')))"
+        _EVERY_MODULE_BELOW_THE_UI
+        + "import requesty_tui.tools, requesty_tui.ui.app, requesty_tui.cli.ask"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == "[]"
+    assert loaded_after(code, "mcp", "pydantic") == []
 
 
 def test_starting_without_servers_imports_nothing_of_tools() -> None:
     """Each dataclass module costs its few milliseconds at start-up (core.tools and the
     toolbox took 10 ms together): without a server configured, none of it is loaded."""
-    code = (
-        "import sys\n"
-        "import requesty_tui.ui.app\n"
-        "names = ('requesty_tui.core.tools', 'requesty_tui.chat.toolbox',\n"
-        "         'requesty_tui.chat.tool_loop', 'requesty_tui.ui.widgets.tool_call')\n"
-        "print(sorted(m for m in names if m in sys.modules))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert out == "[]"
+    names = ("requesty_tui.core.tools", "requesty_tui.chat.toolbox",
+             "requesty_tui.chat.tool_loop", "requesty_tui.ui.widgets.tool_call")  # fmt: skip
+    assert loaded_after("import requesty_tui.ui.app", *names) == []
