@@ -262,16 +262,17 @@ async def test_model_mistakes_are_results_without_asking(
 async def test_a_result_is_data_folded_and_cut(router: RouterServer, settings: Settings) -> None:
     router.queue(
         Reply(text="", tool_calls=[call("markup", "{}"), call("lines", '{"n": 40}', "call_2"),
-                                   call("big", '{"kb": 8}', "call_3")]),
+                                   call("big", '{"kb": 8}', "call_3"),
+                                   call("echo", json.dumps({"text": "z" * 3000}), "call_4")]),
         Reply(text="Read them."),
     )  # fmt: skip
-    servers = server(auto_approve=("markup", "lines", "big"))
+    servers = server(auto_approve=("markup", "lines", "big", "echo"))
     app = RequestyApp(with_tools(settings, servers, max_tool_output=4096))
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await ready(pilot)
         await send(pilot, "show me")
         await wait_for(pilot, lambda: not screen.streaming, what="the turn")
-        markup, lines, big = blocks(screen)
+        markup, lines, big, one_line = blocks(screen)
         text = shown(markup.output)
         assert "[bold red]not markup[/]" in text and "\x1b" not in text and "\x07" not in text
         folded = shown(lines.output)
@@ -280,6 +281,13 @@ async def test_a_result_is_data_folded_and_cut(router: RouterServer, settings: S
         await pilot.press("enter")
         assert "line 40" in shown(lines.output)
         assert "output cut" in shown(big.header) and "cut at max_tool_output" in shown(big.output)
+        # One 3,000-character line (a JSON answer, a file passed as a string) folds too.
+        assert len(shown(one_line.output)) < 400 and "the whole text · Enter opens" in shown(
+            one_line.output)  # fmt: skip
+        assert len(shown(one_line.arguments)) < 400
+        one_line.focus()
+        await pilot.press("enter")
+        assert "z" * 3000 in shown(one_line.output)
         sent = tool_messages(router.chat_requests()[1]["body"])[2]["content"]
         assert "[output cut:" in str(sent) and len(str(sent).encode()) < 4096 + 200
 

@@ -34,7 +34,11 @@ ANSWER_GRACE = 0.4
 input box an instant before must not answer it (a reviewer's "so yes and…" ran a tool)."""
 
 ARGUMENT_LINES = 12
-"""Lines of pretty-printed arguments shown (the rest is summed up; y copies them all)."""
+"""Lines of pretty-printed arguments shown (the rest is summed up)."""
+
+LINE_CHARS = 300
+"""Characters of one line shown while folded (arguments always): a 100 KB JSON result or a
+file's content passed as one string is one line, which would wrap into a thousand rows."""
 
 _STATUS_LABEL = {
     "ok": "done",
@@ -135,7 +139,7 @@ class ToolCallBlock(Vertical, can_focus=True):
     def _draw_call(self) -> None:
         self.header.update(Content(f"⚙ {make_safe(self.call.label)} · {self._state}"))
         pretty = pretty_arguments(self.call.arguments)
-        lines = pretty.splitlines() or ["{}"]
+        lines = [_clip(line) for line in pretty.splitlines()] or ["{}"]
         if len(lines) > ARGUMENT_LINES:
             rest = len(lines) - ARGUMENT_LINES
             lines = [*lines[:ARGUMENT_LINES], f"… {plural(rest, 'more line')}"]
@@ -214,12 +218,15 @@ class ToolCallBlock(Vertical, can_focus=True):
         if self.result is None:
             return
         lines = self.result.content.splitlines() or [""]
-        if self.expanded or len(lines) <= FOLDED_LINES:
+        long = any(len(line) > LINE_CHARS for line in lines[:FOLDED_LINES])
+        if self.expanded or (len(lines) <= FOLDED_LINES and not long):
             shown = "\n".join(lines)
-            more = "  ▾ Enter folds" if len(lines) > FOLDED_LINES else ""
+            more = "  ▾ Enter folds" if len(lines) > FOLDED_LINES or long else ""
         else:
-            shown = "\n".join(lines[:FOLDED_LINES])
-            more = f"▸ {plural(len(lines) - FOLDED_LINES, 'more line')} · Enter opens"
+            shown = "\n".join(_clip(line) for line in lines[:FOLDED_LINES])
+            rest = len(lines) - FOLDED_LINES
+            more = f"▸ {plural(rest, 'more line')}" if rest > 0 else "▸ the whole text"
+            more += " · Enter opens"
         label = f"result · {plural(len(lines), 'line')}"
         if self.result.tool_truncated:
             label += " · cut at max_tool_output"
@@ -235,3 +242,7 @@ class ToolCallBlock(Vertical, can_focus=True):
     def action_copy(self) -> None:
         if self.result is not None:
             self.post_message(CopyRequest(self.result.content, "the tool's result"))
+
+
+def _clip(line: str) -> str:
+    return line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…"
