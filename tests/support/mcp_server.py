@@ -107,8 +107,14 @@ def image() -> Image:
     return Image(data=PNG_1X1, format="png")
 
 
+def described() -> str:
+    """A [bold red]description[/] with \x1b[31mescapes\x1b[0m \x1b]0;title\x07 in it."""
+    return "described"
+
+
 TOOLS: dict[str, Callable[..., Any]] = {
-    f.__name__: f for f in (echo, add, slow, crash, fail, markup, big, lines, env_probe, pid, image)
+    f.__name__: f
+    for f in (echo, add, slow, crash, fail, markup, big, lines, env_probe, pid, image, described)
 }
 
 

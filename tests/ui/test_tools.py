@@ -345,6 +345,9 @@ async def test_tools_list_and_off_per_conversation(
                        and app.screen.query("#viewer-body Static"), what="the list")  # fmt: skip
         listing = shown(app.screen.query_one("#viewer-body Static"))
         assert "• echo: Return the text as given." in listing
+        # A server's description is data: its markup shows as typed, its escapes as symbols.
+        assert "• described: A [bold red]description[/] with ␛[31mescapes␛[0m" in listing
+        assert "\x1b" not in listing and "\x07" not in listing
         await pilot.press("escape")
         chat_tools.toggle_tools(screen)
         await pilot.pause()
