@@ -65,6 +65,13 @@ class Toolbox:
         self.state = "ready"
         return self.failures
 
+    async def restart(self) -> list[ServerFailure]:
+        """Stop every server and start them again (a server that failed, a changed script)."""
+        await self.close()
+        self._host = None
+        self.specs, self.failures, self.state = [], [], "starting"
+        return await self.start()
+
     async def close(self) -> None:
         if self._host is not None:
             await self._host.close()

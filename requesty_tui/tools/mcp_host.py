@@ -43,11 +43,12 @@ from requesty_tui.tools.stdio import (
     child_environment,
 )
 
-START_TIMEOUT = 20.0
+START_TIMEOUT = 60.0
 """Seconds a server has to start, shake hands and list its tools. The SDK gives its
 ``server/discover`` probe 10 s (``DISCOVER_TIMEOUT_SECONDS``) before falling back to the legacy
 ``initialize``, so a slow legacy server needs more than that; the test server (Python + the SDK)
-is ready in about 1 s on a 2-core machine, an ``npx``/``uvx`` server's first run downloads first."""
+is ready in about 1 s on a 2-core machine, but an ``npx``/``uvx`` server's first run downloads
+its package first (tens of seconds on a slow line). Nothing waits for it but the tools."""
 
 
 CLOSE_TIMEOUT = 5.0

@@ -61,6 +61,7 @@ class RequestyApp(App[None]):
         self.exiting = ExitHooks()
         self.context = UiContext(self.services, self.theming, self.exiting, self.refresh_spend)
         self.context.compare_models = list(compare or [])
+        self.context.restart_tools = partial(self.start_tools, True)
         self.context.attach_first = list(attach or [])
         if conversation is not None and model:
             conversation.model = model  # --model wins over the session's
@@ -120,9 +121,16 @@ class RequestyApp(App[None]):
         await self.services.catalogue.load()
 
     @work(exclusive=True, group="tools", exit_on_error=False)
-    async def start_tools(self) -> None:
-        """The MCP servers, after the first frame: each that fails is one notification."""
-        for failure in await self.services.toolbox.start():
+    async def start_tools(self, again: bool = False) -> None:
+        """The MCP servers, after the first frame (``again``: stopped and started anew): each
+        that fails is one notification."""
+        toolbox = self.services.toolbox
+        if again and isinstance(self.screen, ChatScreen):
+            self.screen.refresh_bars()  # "tools: starting…"
+        failures = await (toolbox.restart() if again else toolbox.start())
+        if again and not failures:
+            self.notify(f"Tools: {len(toolbox.specs)} ready.", markup=False)
+        for failure in failures:
             self.notify(failure.message, title="Tools", severity="warning", timeout=15,
                         markup=False)  # fmt: skip
         if isinstance(self.screen, ChatScreen):

@@ -42,6 +42,8 @@ class UiContext:
     """Ask for this key's spend again (after a reply), in the App's worker."""
     attach_first: list[Path] = field(default_factory=list)
     """Files to attach in the first chat (``--attach``), taken once."""
+    restart_tools: Callable[[], object] = lambda: None
+    """Stop the MCP servers and start them again, in the App's worker."""
     compare_models: list[str] = field(default_factory=list)
     """Compare mode (2-4 models: each prompt goes to all of them), empty when off; kept for
     the session across chats until it is turned off."""

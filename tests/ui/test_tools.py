@@ -460,3 +460,29 @@ async def test_a_signal_mid_call_and_esc_mid_arguments_leave_the_truth(
         assert shown(streamed.header) == "⚙ t › echo · not run (the reply was stopped)"
         sent = router.chat_requests()[-1]["body"]["messages"]
         assert [m["role"] for m in sent][-4:] == ["assistant", "tool", "tool", "user"]
+
+
+async def test_restarting_the_servers_from_the_palette(
+    router: RouterServer, settings: Settings
+) -> None:
+    """After a failed start (a first npx download, a server fixed meanwhile): no need to
+    restart the app."""
+    from tests.support.ui import run_command
+
+    broken = server("db", "--fail-start", "cannot open /var/db.sqlite")
+    router.queue(Reply(text="", tool_calls=[call("echo", '{"text": "after"}')]), Reply(text="ok"))
+    app = RequestyApp(with_tools(settings, broken, server(auto_approve=("echo",))))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await ready(pilot)
+        toolbox = screen.services.toolbox
+        before = list(toolbox.specs)
+        assert len(toolbox.failures) == 1
+        await run_command(pilot, "tools: restart servers")
+        await wait_for(pilot, lambda: toolbox.state == "starting", what="the restart")
+        await wait_for(pilot, lambda: toolbox.state == "ready", what="the servers", timeout=20)
+        said = [n.message for n in app._notifications if "cannot open /var/db.sqlite" in n.message]
+        assert len(said) == 2, "each start says once what failed"
+        assert [s.name for s in toolbox.specs] == [s.name for s in before]
+        await send(pilot, "after the restart")
+        await wait_for(pilot, lambda: not screen.streaming, what="the turn")
+        assert "after" in shown(blocks(screen)[-1].output)

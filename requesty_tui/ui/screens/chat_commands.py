@@ -131,6 +131,13 @@ class ChatCommands(Provider):
             f"The MCP servers' tools ({count}) with their descriptions",
             partial(chat_tools.list_tools, chat),
         )
+        if not chat.streaming and toolbox.state == "ready":
+            failed = f" ({len(toolbox.failures)} failed to start)" if toolbox.failures else ""
+            yield (
+                "tools: restart servers",
+                f"Stop the MCP servers and start them again{failed}",
+                partial(chat_tools.restart_servers, chat),
+            )
         on = toolbox.wanted(chat.conversation)
         yield (
             "chat: tools",

@@ -135,6 +135,12 @@ def list_tools(chat: ChatScreen) -> None:
     chat.app.push_screen(TextViewer(title, "\n".join(lines).strip("\n")))
 
 
+def restart_servers(chat: ChatScreen) -> None:
+    """``tools: restart servers``: after a failed start (a first ``npx`` download, a server
+    fixed meanwhile) without restarting the app."""
+    chat.context.restart_tools()
+
+
 def toggle_tools(chat: ChatScreen) -> None:
     """``chat: tools``: offer the tools in this conversation, or not."""
     options = chat.conversation.options
