@@ -113,8 +113,8 @@ def _result(
 ) -> Message:
     """The ``tool`` message answering ``call``, added after the results before it (each is
     saved with the next save: the file always says what happened)."""
-    earlier = conversation.results_of(reply)
-    under = next((earlier[c.id] for c in reversed(reply.tool_calls) if c.id in earlier), reply)
+    earlier = list(conversation.results_of(reply).values())  # in the order they were written
+    under = earlier[-1] if earlier else reply
     result = Message(
         role="tool",
         content=text,

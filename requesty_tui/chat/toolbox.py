@@ -82,19 +82,29 @@ class Toolbox:
         """The conversation uses tools (``chat: tools``; on by default when servers exist)."""
         return self.configured and conversation.options.tools is not False
 
+    def offers(self, conversation: Conversation, model: ModelInfo | None) -> bool:
+        return self.wanted(conversation) and model is not None and model.supports_tool_calling
+
     def offered(self, conversation: Conversation, model: ModelInfo | None) -> list[dict[str, Any]]:
         """The request's ``tools``: only to a model that says it calls tools."""
-        if not self.wanted(conversation) or model is None or not model.supports_tool_calling:
-            return []
-        return [spec.to_api() for spec in self.specs]
+        return [spec.to_api() for spec in self.specs] if self.offers(conversation, model) else []
 
     def offered_chars(self, conversation: Conversation, model: ModelInfo | None) -> int:
-        """Characters the tools add to every request to ``model`` (for the context meter)."""
+        """Characters the tools add to every request to ``model`` (for the context meter, on
+        every key: the definitions are measured once)."""
+        if not self.offers(conversation, model):
+            return 0
         if not self.offered_size:
             import json
 
             self.offered_size = len(json.dumps([spec.to_api() for spec in self.specs]))
-        return self.offered_size if self.offered(conversation, model) else 0
+        return self.offered_size
+
+    def _refusal(self, model: ModelInfo | None) -> Literal["unknown", "cannot"] | None:
+        """Why the list's word on ``model`` keeps the tools from it (None: it calls tools)."""
+        if model is None or not model.capabilities_known:
+            return "unknown"
+        return None if model.supports_tool_calling else "cannot"
 
     def label(
         self, conversation: Conversation, model: ModelInfo | None, comparing: bool = False
@@ -111,25 +121,24 @@ class Toolbox:
             return "tools: starting…"
         if not self.specs:
             return "tools: none (no server started)"
-        if model is None or not model.capabilities_known:
-            return "no tools: model support unknown"
-        if not model.supports_tool_calling:
-            return "no tools: model can't call them"
+        refusal = self._refusal(model)
+        if refusal is not None:
+            why = "model support unknown" if refusal == "unknown" else "model can't call them"
+            return f"no tools: {why}"
         servers = len({spec.server for spec in self.specs})
         return f"tools: {len(self.specs)} from {plural(servers, 'server')}"
 
     def not_offered(self, conversation: Conversation, model: ModelInfo | None) -> str | None:
         """Why a model is not offered the tools, in a sentence (None: it is, or there are no
         tools to offer)."""
-        if not self.wanted(conversation) or not self.specs:
+        refusal = self._refusal(model)
+        if not self.wanted(conversation) or not self.specs or refusal is None:
             return None
         name = model.id if model is not None else conversation.model
-        if model is None or not model.capabilities_known:
+        if refusal == "unknown":
             return (f"tools not offered: the model list does not say whether {name} calls tools "
                     "(supports_tool_calling)")  # fmt: skip
-        if not model.supports_tool_calling:
-            return f"tools not offered: {name} does not call tools"
-        return None
+        return f"tools not offered: {name} does not call tools"
 
     # -- one call ------------------------------------------------------------------------------
 

@@ -71,10 +71,7 @@ def _attachment(attachment: Attachment) -> list[str]:
         body = AttachmentStore().read(attachment).decode("utf-8")
     except (AttachmentError, UnicodeDecodeError):
         return [head + " — its copy is missing", ""]
-    fence = "```"
-    while fence in body:
-        fence += "`"
-    return [head, "", f"{fence}{attachment.name}", body.rstrip("\n"), fence, ""]
+    return [head, "", *_fenced(body, attachment.name), ""]
 
 
 def to_markdown(conv: Conversation, *, all_branches: bool = False) -> str:

@@ -207,8 +207,6 @@ _BLOCK_CACHE_SIZE = 8192
 def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | None:
     """One ``[[messages]]`` table, as ``tomli_w`` writes it inside the whole document; None
     when the message has keys this writer does not handle (the whole-document writer does)."""
-    if msg.attachments:
-        return None
     key = (
         msg.role,
         msg.content,
@@ -219,6 +217,7 @@ def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | No
         msg.usage,
         msg.skipped_chunks,
         repr(msg.extra) if msg.extra else "",
+        tuple(msg.attachments),
         tuple((c.id, c.name, c.arguments, c.server, c.tool) for c in msg.tool_calls),
         msg.tool_call_id,
         msg.tool_status,
@@ -231,7 +230,8 @@ def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | No
     if cached is not None and cached[0] == key:
         return cached[1]
     item = _message_table(msg, tree)
-    calls = item.pop("tool_calls", [])
+    # Arrays of flat tables (attachments, tool calls) are written as [[messages.KEY]] entries.
+    arrays = {name: item.pop(name) for name in [k for k, v in item.items() if _flat_tables(v)]}
     text: str | None = None
     if _simple(item):
         scalars = {k: v for k, v in item.items() if not isinstance(v, dict)}
@@ -248,8 +248,11 @@ def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | No
             text += f"\n[messages.{_key(name)}]\n" + tomli_w.dumps(
                 table, multiline_strings=multiline
             )
-        for call in calls:
-            text += "\n[[messages.tool_calls]]\n" + tomli_w.dumps(call, multiline_strings=multiline)
+        for name, entries in arrays.items():
+            for entry in entries:
+                text += f"\n[[messages.{_key(name)}]]\n" + tomli_w.dumps(
+                    entry, multiline_strings=multiline
+                )
     if len(_BLOCK_CACHE) >= _BLOCK_CACHE_SIZE:
         _BLOCK_CACHE.clear()
     _BLOCK_CACHE[msg.id] = (key, text)
@@ -268,6 +271,18 @@ def _key(name: str) -> str:
     """A table name as TOML writes it (bare when it can be)."""
     bare = name and all(c.isascii() and (c.isalnum() or c in "-_") for c in name)
     return name if bare else tomli_w.dumps({name: 0}).split(" = ", 1)[0]
+
+
+def _flat_tables(value: Any) -> bool:
+    """An array of tables whose values are all scalars (an attachment, a tool call)."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(
+            isinstance(entry, dict) and not any(isinstance(v, dict | list) for v in entry.values())
+            for entry in value
+        )
+    )
 
 
 def _simple(table: dict[str, Any]) -> bool:

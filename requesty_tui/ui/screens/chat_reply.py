@@ -49,11 +49,9 @@ class ReplyRun:
         self.prompt = prompt
         self.reply = reply
         self.request = request
-        """Built in advance (a comparison's, from the same messages); else when it starts."""
+        """Built in advance (a comparison's, from the same messages); else when it starts
+        (each later request of a turn with tools: ``next_round`` clears it)."""
         self.worker: Worker[None] | None = None
-        self.offered_tools = False
-        """The request offered tools: calls in the answer are answered, and the model asked
-        again (see :mod:`requesty_tui.ui.screens.chat_tools`)."""
         self.rounds: list[Turn] = []
         """The turn's earlier requests, whose calls were answered."""
         self.running: ToolCall | None = None
@@ -62,6 +60,12 @@ class ReplyRun:
         """The first message the turn's requests carry (None: the whole branch); a send that
         kept only the recent turns that fit keeps them for its later requests too."""
         self.notices: list[str] = []
+
+    @property
+    def offered_tools(self) -> bool:
+        """The request offered tools: calls in the answer are answered, and the model asked
+        again (see :mod:`requesty_tui.ui.screens.chat_tools`)."""
+        return self.request is not None and bool(self.request.tools)
 
     def record_for_exit(self) -> None:
         """The process is about to end: what arrived goes into the conversation, cancelled
@@ -118,10 +122,11 @@ class ReplyRun:
             if services.has_tools:
                 tools = services.toolbox.offered(screen.conversation, known)
             path = screen.conversation.path()
-            if self.since is not None and any(m is self.since for m in path):
-                path = path[next(i for i, m in enumerate(path) if m is self.since) :]
-            request = build_request(screen.conversation, known, turn.model, path, tools=tools)
-        self.offered_tools = bool(request.tools)
+            start = next((i for i, m in enumerate(path) if m is self.since), 0)
+            path = path[start:]
+            request = self.request = build_request(
+                screen.conversation, known, turn.model, path, tools=tools
+            )
         turn.restart_clock()
         last_yield = last_save = time.perf_counter()
         client = await services.connection.ready()
@@ -136,7 +141,7 @@ class ReplyRun:
             reply.show(event)
             if isinstance(event, ToolCallDelta):
                 if turn.last_call is not None:
-                    reply.show_call(turn.last_call)
+                    reply.show_call(turn.last_call, streaming=True)
             elif isinstance(event, Retrying):
                 reply.set_state(event.describe())
             if now - last_save > SAVE_EVERY and (turn.parts or turn.calls):

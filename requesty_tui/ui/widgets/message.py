@@ -325,8 +325,9 @@ class AssistantMessage(Vertical, can_focus=True):
         elif isinstance(event, ModelReported):
             self.set_model(event.model)
 
-    def show_call(self, call: ToolCall) -> ToolCallBlock:
-        """A call streaming in: its block appears with its name, its arguments grow."""
+    def show_call(self, call: ToolCall, streaming: bool = False) -> ToolCallBlock:
+        """A call streaming in (``streaming``) or complete: its block appears with its name,
+        its arguments grow."""
         block = self.tool_blocks.get(call.id)
         if block is None:
             from requesty_tui.ui.widgets.tool_call import ToolCallBlock
@@ -338,7 +339,7 @@ class AssistantMessage(Vertical, can_focus=True):
             if self._state == "waiting…":
                 self.set_state("")
         else:
-            block.update_call()
+            block.update_call(streaming)
         return block
 
     def calls_ended(self) -> None:

@@ -112,6 +112,7 @@ class ToolCallBlock(Vertical, can_focus=True):
         self._state = "queued"
         self._decision: asyncio.Future[Decision] | None = None
         self._asked_at = 0.0
+        self._drawn: dict[int, str] = {}
         self.header = Static("", classes="tool-header", markup=False)
         self.arguments = Static("", classes="tool-arguments", markup=False)
         self.question = Static(
@@ -132,18 +133,37 @@ class ToolCallBlock(Vertical, can_focus=True):
 
     # -- the call --------------------------------------------------------------------------------
 
-    def update_call(self) -> None:
-        """More of the call streamed in (its name, arguments)."""
-        self._draw_call()
+    def update_call(self, streaming: bool = False) -> None:
+        """More of the call streamed in (``streaming``: more may come), or it is complete."""
+        self._draw_header()
+        self._draw_arguments(streaming)
 
     def _draw_call(self) -> None:
-        self.header.update(Content(f"⚙ {make_safe(self.call.label)} · {self._state}"))
+        self._draw_header()
+        self._draw_arguments()
+
+    def _draw_header(self) -> None:
+        self._update(self.header, f"⚙ {make_safe(self.call.label)} · {self._state}")
+
+    def _draw_arguments(self, streaming: bool = False) -> None:
+        """Pretty JSON once the call is complete; while it streams, the start of the raw text
+        (parsing the whole text again on every fragment made a long argument, a file being
+        written, quadratic; and the clipped start soon stops changing, so do the updates)."""
+        if streaming:
+            self._update(self.arguments, make_safe(_clip(self.call.arguments) or "…"))
+            return
         pretty = pretty_arguments(self.call.arguments)
         lines = [_clip(line) for line in pretty.splitlines()] or ["{}"]
         if len(lines) > ARGUMENT_LINES:
             rest = len(lines) - ARGUMENT_LINES
             lines = [*lines[:ARGUMENT_LINES], f"… {plural(rest, 'more line')}"]
-        self.arguments.update(Content(make_safe("\n".join(lines))))
+        self._update(self.arguments, make_safe("\n".join(lines)))
+
+    def _update(self, widget: Static, text: str) -> None:
+        """Only a text that changed goes to the widget (each update is a layout)."""
+        if self._drawn.get(id(widget)) != text:
+            self._drawn[id(widget)] = text
+            widget.update(Content(text))
 
     def mark_not_run(self) -> None:
         """The reply ended without this call being answered (stopped while it streamed, or
@@ -153,7 +173,7 @@ class ToolCallBlock(Vertical, can_focus=True):
 
     def set_state(self, state: str) -> None:
         self._state = state
-        self._draw_call()
+        self._draw_header()
 
     # -- asking ----------------------------------------------------------------------------------
 
