@@ -40,3 +40,27 @@ def settings(router: RouterServer) -> Settings:
         retry_base_delay=0.05,
         model="openai/gpt-4o-mini",
     )
+
+
+_KINDS = ("unit", "ui", "reliability", "terminal")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its kind (its folder) and ``terminal`` when it drives tmux.
+
+    So ``pytest -m unit`` (seconds) or ``pytest -m "not terminal"`` runs the fast part. The
+    tmux check reads the names a test uses (``TmuxSession``, ``streaming_in_tmux``), so a new
+    tmux test needs no marker to be remembered.
+    """
+    for item in items:
+        kind = item.path.parent.name
+        if kind in _KINDS:
+            item.add_marker(kind)
+        function = getattr(item, "function", None)
+        if kind != "terminal" and function is not None and _drives_tmux(function):
+            item.add_marker("terminal")
+
+
+def _drives_tmux(function: object) -> bool:
+    code = getattr(function, "__code__", None)
+    return code is not None and any("tmux" in name.lower() for name in code.co_names)
