@@ -365,6 +365,37 @@ class SessionStore:
     def latest(self) -> SessionSummary | None:
         return next((s for s in self.summaries() if s.readable), None)
 
+    def find(self, ref: str) -> str:
+        """The id of the one session ``ref`` names: its id, ``latest``, the start of an id,
+        or a title (whole, any case; else the start of one). Raises :class:`SessionError`
+        saying why not, and listing the candidates when several fit."""
+        if ref == "latest":
+            latest = self.latest()
+            if latest is None:
+                raise SessionError("there are no saved conversations yet")
+            return latest.id
+        with contextlib.suppress(SessionError):
+            if self.path_for(ref).is_file():
+                return ref
+        rows = [row for row in self.summaries() if row.readable]
+        wanted = " ".join(ref.split()).casefold()
+        for fits in (
+            lambda row: row.id.startswith(ref),
+            lambda row: " ".join(row.title.split()).casefold() == wanted,
+            lambda row: " ".join(row.title.split()).casefold().startswith(wanted),
+        ):
+            found = [row for row in rows if wanted and fits(row)]
+            if len(found) == 1:
+                return found[0].id
+            if found:
+                listed = "\n".join(f"  {row.id}  {row.title}" for row in found[:CANDIDATES])
+                more = len(found) - CANDIDATES
+                listed += f"\n  … and {more} more" if more > 0 else ""
+                raise SessionError(
+                    f"{ref!r} fits {len(found)} conversations; give more of the id:\n{listed}"
+                )
+        raise SessionError(f"no such session: {ref}")
+
     def search(self, query: str, refresh: bool = True, limit: int = -1) -> list[SessionSummary]:
         """Sessions whose title or messages contain every word of ``query`` (as prefixes)."""
         if refresh:
@@ -381,6 +412,9 @@ class SessionStore:
             dataclasses.replace(s, snippet=snippets[s.id]) if s.id in snippets else s for s in found
         ]
 
+
+CANDIDATES = 10
+"""Conversations an ambiguous ``--resume`` lists (newest first)."""
 
 SNIPPETS = 200
 """Search hits that get a snippet (the browser shows the highlighted row's)."""
