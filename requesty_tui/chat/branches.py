@@ -65,11 +65,13 @@ def shown_from(conversation: Conversation, message: Message) -> int:
 
 def fork(conversation: Conversation, message: Message) -> Conversation:
     """A new conversation holding the branch on screen up to ``message`` (copies), with the
-    same model and settings."""
+    same model and settings. Its total starts at nothing: the copies' cost was spent in the
+    original, which keeps it."""
     path = Tree(conversation.messages).path_to(message)
     # New ids: the two files go their own ways.
     copies = [
-        dataclasses.replace(m, id=new_message_id(), parent=None, extra=dict(m.extra)) for m in path
+        dataclasses.replace(m, id=new_message_id(), parent=None, extra=dict(m.extra), copied=True)
+        for m in path
     ]
     title = conversation.title or ""
     return dataclasses.replace(
@@ -82,14 +84,20 @@ def fork(conversation: Conversation, message: Message) -> Conversation:
         problems=[],
         options=dataclasses.replace(conversation.options, tags=list(conversation.options.tags)),
         extra=dict(conversation.extra),
+        title_usage=None,
+        deleted_usage=None,
     )
 
 
 def delete(conversation: Conversation, message: Message) -> int:
-    """Delete the message and everything below it; return how many messages went."""
-    gone = len(conversation.tree().below(message))
+    """Delete the message and everything below it; return how many messages went. What the
+    deleted replies cost stays in the conversation's total (``deleted_usage``)."""
+    gone = conversation.tree().below(message)
+    for spent in (m.usage for m in gone if m.usage is not None and not m.copied):
+        before = conversation.deleted_usage
+        conversation.deleted_usage = spent if before is None else before.plus(spent)
     conversation.discard(message)
-    return gone
+    return len(gone)
 
 
 def branch_with(conversation: Conversation, words: list[str]) -> Message | None:

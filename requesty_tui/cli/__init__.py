@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from requesty_tui import __version__
-from requesty_tui.cli.common import EXIT_BROKEN_PIPE, EXIT_USAGE, error
+from requesty_tui.cli.common import EXIT_USAGE, error
 from requesty_tui.core.settings import ConfigError
 from requesty_tui.storage.settings_file import load_settings
 
@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         "--resume",
         "-r",
         metavar="ID",
-        help="resume a saved conversation ('latest' for the most recent)",
+        help="resume a saved conversation: its id, the start of it, its title, or 'latest'",
     )
     parser.add_argument(
         "--continue",
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     sessions = sub.add_parser("sessions", help="list saved conversations")
     sessions_sub = sessions.add_subparsers(dest="sessions_command")
     export = sessions_sub.add_parser("export", help="print a conversation as Markdown")
-    export.add_argument("id", help="session id, or 'latest'")
+    export.add_argument("id", help="session id (or its start, or its title), or 'latest'")
     export.add_argument(
         "--all-branches", action="store_true", help="also every alternative, folded"
     )
@@ -100,11 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except BrokenPipeError:
-        # The reader went away (``| head``): stop quietly, as Unix tools do. Python would
-        # complain again when it flushes stdout at exit, so point stdout at nothing first.
+        # The reader went away (``| head``): it has what it wanted, so stop quietly with 0, as
+        # head-friendly tools do (141 failed ``set -o pipefail`` scripts that read a little).
+        # Python would complain again when it flushes stdout at exit: point it at nothing.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+        return 0
 
 
 def _main(argv: list[str] | None) -> int:

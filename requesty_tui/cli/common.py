@@ -6,8 +6,6 @@ import sys
 from typing import TextIO
 
 EXIT_USAGE = 2
-EXIT_BROKEN_PIPE = 128 + 13
-"""What a shell reports for a tool that SIGPIPE ended (``set -o pipefail`` sees the same)."""
 
 
 def read_prompt(words: list[str], stdin: TextIO) -> str:

@@ -15,17 +15,13 @@ if TYPE_CHECKING:
 
 
 def load_session(session_id: str, store: SessionStore | None = None) -> Conversation | None:
-    """A saved conversation by id or 'latest'; None, with the reason on stderr, if none."""
+    """A saved conversation by id, 'latest', the start of an id or a title; None, with the
+    reason (and the candidates, when several fit) on stderr, if none."""
     from requesty_tui.storage.sessions import SessionError, SessionStore
 
     store = store or SessionStore()
     try:
-        if session_id == "latest":
-            latest = store.latest()
-            if latest is None:
-                raise SessionError("there are no saved conversations yet")
-            session_id = latest.id
-        return store.load(session_id)
+        return store.load(store.find(session_id))
     except SessionError as exc:
         error(exc)
         return None

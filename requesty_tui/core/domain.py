@@ -319,6 +319,9 @@ class Message:
     """A ``tool`` message: how the call ended (what the screen shows; the model reads content)."""
     tool_truncated: bool = False
     """A ``tool`` message: the output was cut at ``max_tool_output``."""
+    copied: bool = False
+    """Copied from another conversation by a fork: what it cost was spent there, and is not
+    counted in this conversation's total."""
 
     def to_api(self) -> dict[str, Any]:
         if self.role == "tool":
@@ -387,6 +390,8 @@ class Conversation:
     """Who gave the title: "" the first prompt, "user" a rename (never replaced), "model"."""
     title_usage: Usage | None = None
     """What asking a model for titles cost, all requests together (counted in the total)."""
+    deleted_usage: Usage | None = None
+    """What the replies deleted since cost, all together: money spent stays in the total."""
 
     def tree(self) -> Tree:
         return Tree(self.messages)
@@ -487,9 +492,10 @@ class Conversation:
 
     def total_cost(self) -> tuple[float, bool] | None:
         """(USD, includes_estimates) over every reply that has a cost or an estimate."""
-        shown = [m.usage.shown_cost for m in self.messages if m.usage is not None]
-        if self.title_usage is not None:
-            shown.append(self.title_usage.shown_cost)
+        shown = [m.usage.shown_cost for m in self.messages if m.usage is not None and not m.copied]
+        for usage in (self.title_usage, self.deleted_usage):
+            if usage is not None:
+                shown.append(usage.shown_cost)
         known = [c for c in shown if c is not None]
         if not known:
             return None

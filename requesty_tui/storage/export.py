@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from requesty_tui.core.domain import Attachment, Conversation, Message
@@ -12,10 +13,24 @@ from requesty_tui.storage import paths
 from requesty_tui.storage.atomic import write_atomic
 
 
-def _heading(msg: Message, calls: dict[str, str] | None = None) -> str:
+def _result_labels(conv: Conversation, path: list[Message]) -> dict[int, str]:
+    """Each tool result's call (``files › read_file``), by the result's identity: paired by
+    position as the chat screen pairs them (:meth:`Conversation.results_of`), since call ids
+    repeat across replies (``call_0`` in every reply, from many servers)."""
+    labels: dict[int, str] = {}
+    for reply in path:
+        if reply.tool_calls:
+            results = conv.results_of(reply)
+            for call in reply.tool_calls:
+                result = results.get(call.id)
+                if result is not None:
+                    labels[id(result)] = make_safe(call.label)
+    return labels
+
+
+def _heading(msg: Message, label: str = "") -> str:
     if msg.role == "tool":
         status = {"error": " (failed)", "declined": " (declined)", "cancelled": " (stopped)"}
-        label = (calls or {}).get(msg.tool_call_id or "", "")
         what = f": {label}" if label else ""
         return f"Tool result{what}{status.get(msg.tool_status or '', '')}"
     who = {"user": "You", "system": "System"}.get(msg.role) or msg.model or "Assistant"
@@ -39,7 +54,7 @@ def _body(msg: Message) -> list[str]:
         # the file (cat, less -r) cannot drive the terminal (coloured ls output would).
         return [*lines, *_fenced(make_safe(msg.content), ""), ""]
     if msg.content:
-        lines += [msg.content, ""]
+        lines += [_line_breaks_kept(msg.content) if msg.role == "user" else msg.content, ""]
     for attachment in msg.attachments:
         lines += _attachment(attachment)
     for call in msg.tool_calls:
@@ -48,6 +63,29 @@ def _body(msg: Message) -> list[str]:
         lines += [f"⚙ Tool call: `{make_safe(call.label)}` (id `{make_safe(call.id)}`)", ""]
         lines += [*_fenced(make_safe(pretty_arguments(call.arguments)), "json"), ""]
     return lines
+
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def _line_breaks_kept(text: str) -> str:
+    """A prompt as typed: Markdown joins consecutive lines into one paragraph, so each line
+    followed by another gets a hard break (two spaces); code fences are left as they are."""
+    lines = text.split("\n")
+    fence: str | None = None
+    for n, line in enumerate(lines):
+        opener = _FENCE.match(line)
+        if fence is not None:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opener:
+            fence = opener.group(1)
+            continue
+        after = lines[n + 1] if n + 1 < len(lines) else ""
+        if line.strip() and after.strip() and not _FENCE.match(after) and not line.endswith("  "):
+            lines[n] = line + "  "
+    return "\n".join(lines)
 
 
 def _fenced(text: str, language: str) -> list[str]:
@@ -96,9 +134,10 @@ def _branch(
     """The messages of a branch; with ``all_branches``, after each one its other versions
     (folded, each with its own branch as last seen, and so on down)."""
     lines: list[str] = []
-    calls = {c.id: make_safe(c.label) for m in path for c in m.tool_calls}
+    labels = _result_labels(conv, path)
     for index, msg in enumerate(path):
-        heading = f"**{_heading(msg, calls)}**" if nested else f"## {_heading(msg, calls)}"
+        label = labels.get(id(msg), "")
+        heading = f"**{_heading(msg, label)}**" if nested else f"## {_heading(msg, label)}"
         lines += [heading, "", *_body(msg)]
         if not all_branches or (nested and index == 0):
             continue  # the first of a nested branch: its versions are the ones around it

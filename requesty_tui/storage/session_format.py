@@ -42,6 +42,7 @@ _MESSAGE_KEYS = {
     "tool_call_id",
     "status",
     "truncated",
+    "copied",
 }
 _OPTION_KEYS = (
     "reasoning_effort",
@@ -59,6 +60,7 @@ _TOP_KEYS = {
     "title",
     "title_by",
     "title_usage",
+    "deleted_usage",
     "model",
     "created",
     "updated",
@@ -138,6 +140,8 @@ def to_toml(conv: Conversation) -> str:
         doc.setdefault(key, value)
     if conv.title_usage is not None:
         doc["title_usage"] = _usage_to_dict(conv.title_usage)
+    if conv.deleted_usage is not None:  # any format: an older version just shows less spent
+        doc["deleted_usage"] = _usage_to_dict(conv.deleted_usage)
     # Multi-line strings are what makes the file readable, but a TOML multi-line string cannot
     # keep a CR: such a conversation is written with escaped single-line strings instead.
     has_cr = any("\r" in m.content or "\r" in (m.reasoning or "") for m in conv.messages) or (
@@ -171,6 +175,8 @@ def _message_table(msg: Message, tree: bool = False) -> dict[str, Any]:
         item["reasoning"] = msg.reasoning
     if msg.skipped_chunks:
         item["skipped_chunks"] = msg.skipped_chunks
+    if msg.copied:
+        item["copied"] = True
     for key, value in msg.extra.items():
         item.setdefault(key, value)
     if msg.usage is not None:
@@ -222,6 +228,7 @@ def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | No
         msg.tool_call_id,
         msg.tool_status,
         msg.tool_truncated,
+        msg.copied,
         multiline,
         tree and msg.id,
         tree and msg.parent,
@@ -416,6 +423,7 @@ def from_toml(text: str) -> Conversation:
                 extra={k: v for k, v in raw.items() if k not in _MESSAGE_KEYS},
                 parent=parent if isinstance(parent, str) else None,
                 attachments=_attachments(raw.get("attachments"), where) if fmt >= 3 else [],
+                copied=raw.get("copied") is True,
                 **more,
             )
         )
@@ -437,6 +445,7 @@ def from_toml(text: str) -> Conversation:
         problems=problems,
         title_by=data["title_by"] if data.get("title_by") in ("user", "model") else "",
         title_usage=_usage_from_dict(data.get("title_usage")),
+        deleted_usage=_usage_from_dict(data.get("deleted_usage")),
     )
     end = next((m for m in messages if m.id == leaf), None) if leaf else None
     if end is not None:

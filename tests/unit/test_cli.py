@@ -166,7 +166,8 @@ def test_ask_with_a_rejected_key_and_no_balance_say_what_to_do(router: RouterSer
 
 @pytest.mark.parametrize("command", [["ask", "hi"], ["sessions"]])
 def test_a_closed_pipe_ends_quietly(router: RouterServer, command: list[str]) -> None:
-    """``requesty-tui ask … | head -c 5``: no BrokenPipeError traceback, as Unix tools do."""
+    """``requesty-tui ask … | head -c 5``: no BrokenPipeError traceback and exit 0, as
+    head-friendly tools do (141 failed ``set -o pipefail`` scripts that wanted only a little)."""
     from requesty_tui.core.domain import Conversation, Message
     from requesty_tui.storage.sessions import SessionStore
 
@@ -189,7 +190,7 @@ def test_a_closed_pipe_ends_quietly(router: RouterServer, command: list[str]) ->
     assert len(proc.stdout.read(5)) == 5
     proc.stdout.close()  # as head -c 5 does
     stderr = proc.stderr.read().decode()
-    assert proc.wait(timeout=30) == 141, stderr
+    assert proc.wait(timeout=30) == 0, stderr
     assert stderr == "", "quiet"
 
 
@@ -303,3 +304,29 @@ def test_ask_runs_only_auto_approved_tools_and_says_what_it_declined(
     result = run_cli("ask", "without the flag", env=router_env(router))
     assert "tools" not in router.chat_requests()[-1]["body"], "tools only with --tools"
     assert "running" not in result.stderr
+
+
+def test_resume_and_export_take_the_start_of_an_id_or_a_title() -> None:
+    """The whole id was needed; an ambiguous name lists the candidates and exits 2."""
+    seed_sessions()
+    for name in ("20261120", "older one", "Old"):
+        exported = run_cli("sessions", "export", name)
+        assert exported.returncode == 0, exported.stderr
+        assert exported.stdout.startswith("# Older one\n")
+    result = run_cli("--resume", "2026112")
+    assert result.returncode == 2
+    assert "'2026112' fits 2 conversations" in result.stderr
+    assert "  20261121-100000-bbbb  Newer\n  20261120-100000-aaaa  Older one" in result.stderr
+    result = run_cli("--resume", "no such title")
+    assert result.returncode == 2 and "no such session: no such title" in result.stderr
+
+
+def test_resume_by_the_start_of_an_id_opens_it(router: RouterServer) -> None:
+    from tests.support.tmux import TmuxSession, terminal_env
+
+    seed_sessions()
+    session = TmuxSession(["--resume", "20261120-10"], terminal_env(router))
+    try:
+        session.wait_for(lambda s: "prompt of Older one" in s, what="the resumed conversation")
+    finally:
+        session.close()

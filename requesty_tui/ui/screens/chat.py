@@ -152,10 +152,7 @@ class ChatScreen(Screen[None]):
                         "as it makes sense and rewritten only when you change something.",
                         severity="warning", timeout=20, markup=False)  # fmt: skip
         prompt = self.query_one(PromptInput)
-        draft = self.drafts.load()
-        if draft:
-            prompt.load_text(draft)
-            prompt.move_cursor(prompt.document.end)
+        prompt.show_restored(self.drafts.load())
         if unanswered is not None:
             if unanswered.content not in prompt.text:
                 prompt.restore(unanswered.content)
@@ -408,8 +405,7 @@ class ChatScreen(Screen[None]):
         self.saver = Autosaver(self.services.store, self._saved)
         self.drafts.switch(self.conversation)
         if not carried:
-            prompt.load_text(self.drafts.load())
-            prompt.move_cursor(prompt.document.end)
+            prompt.show_restored(self.drafts.load())
         self.refresh_bars()
         prompt.focus()
 

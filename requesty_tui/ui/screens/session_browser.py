@@ -110,6 +110,7 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
             return
         table = self.query_one(DataTable)
         table.clear()
+        built: list[list[object]] = []
         for row in self.rows:
             if row.readable:
                 cost = format_usd(row.cost) if row.cost is not None else ""
@@ -128,6 +129,9 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
                     "",
                     "",
                 ]
+            built.append(cells)
+        fit_columns(table, built, [row.readable for row in self.rows])
+        for row, cells in zip(self.rows, built, strict=True):
             table.add_row(*cells, key=row.id)
         shown = f"{len(self.rows):,} conversation{'s' if len(self.rows) != 1 else ''}"
         if query.strip():
@@ -140,6 +144,16 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
             Text(f"{shown} · Enter resume · ^r rename · ^d delete · ^e export")
         )
         self._show_snippet()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        """Titles cut to the table's new width; the cursor stays on its row."""
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self.reload()
+        table.move_cursor(row=row)
 
     @on(DataTable.RowHighlighted)
     def _show_snippet(self) -> None:
@@ -220,6 +234,30 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.notify(f"Exported to {target}", markup=False)
+
+
+def fit_columns(table: DataTable[object], rows: list[list[object]], good: list[bool]) -> None:
+    """Cut long cells in place so that every column stays on screen: the title (the second
+    column) gives way, with an ellipsis, rather than the cost (``$0.`` for $0.000212); an
+    unreadable file's path (in the model column) is cut to the models' width. Nothing is cut
+    before the table has a size."""
+    width = table.scrollable_content_region.width
+    if not width:
+        return
+    labels = [str(column.label) for column in table.columns.values()]
+
+    def needs(i: int) -> int:
+        cells = [r[i] for r, ok in zip(rows, good, strict=True) if ok]
+        lengths = [c.cell_len if isinstance(c, Text) else Text(str(c)).cell_len for c in cells]
+        return max([len(labels[i]) if i < len(labels) else 0, *lengths])
+
+    model = needs(2) if all(good) else max(needs(2), 24)  # room for some of a path
+    room = max(12, width - needs(0) - model - needs(3) - needs(4) - 2 * table.cell_padding * 5)
+    for cells in rows:
+        for i, most in ((1, room), (2, model)):
+            cell = cells[i]
+            if isinstance(cell, Text):
+                cell.truncate(most, overflow="ellipsis")
 
 
 def highlighted(snippet: str) -> Text:

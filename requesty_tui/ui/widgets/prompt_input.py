@@ -23,6 +23,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
+DRAFT_BACK = "Your unsent text is back, selected: type to replace it, backspace clears it."
+
 
 class PromptInput(TextArea):
     """A TextArea whose Enter submits (TextArea itself would insert a newline)."""
@@ -100,6 +102,16 @@ class PromptInput(TextArea):
 
     def action_newline(self) -> None:
         self.insert("\n")
+
+    def show_restored(self, draft: str) -> None:
+        """A draft back from disk (the next start, a chat returned to): selected and said so,
+        so that typing replaces it rather than being added to text the user did not see."""
+        self.load_text(draft)
+        if draft:
+            self.select_all()
+            self.notify(DRAFT_BACK, timeout=8, markup=False)
+        else:
+            self.move_cursor(self.document.end)
 
     def restore(self, text: str) -> None:
         """Put a prompt back (a failed or refused send), before anything typed since."""
