@@ -11,6 +11,7 @@ from typing import Any
 
 from requesty_tui.chat.meter import CHARS_PER_TOKEN
 from requesty_tui.core.domain import Attachment, Message, ModelInfo
+from requesty_tui.core.model_overrides import declare
 from requesty_tui.storage.attachments import AttachmentError, AttachmentStore
 
 
@@ -70,7 +71,10 @@ def refusal(
     seeing = [m.id for m in models if m.supports_vision and m.can_chat][:4]
     which = f" Models that can: {', '.join(seeing)} (F2)." if seeing else ""
     why = "does not say it can see images" if info is not None else "is not in the model list"
-    return f"{model} {why}, so {', '.join(images)} cannot be sent to it.{which}"
+    tell = ""
+    if info is None or not info.capabilities_known:
+        tell = f" If it can: {declare(model, 'vision')}."
+    return f"{model} {why}, so {', '.join(images)} cannot be sent to it.{which}{tell}"
 
 
 def too_big(attachment: Attachment, store: AttachmentStore, info: ModelInfo | None) -> str | None:

@@ -5,7 +5,8 @@ on screen, the text in the input box) at :data:`CHARS_PER_TOKEN`, plus :data:`PE
 tokens of framing each. Once the router has answered in this conversation, the estimate is
 calibrated: the last reply's real ``prompt_tokens`` against what the estimate said of the same
 request, so that a model whose tokenizer counts differently (code, other languages) is
-measured, not guessed. Plain functions; the status bar and the fit check call them.
+measured, not guessed; within what a tokenizer can do, so a server that under-reports cannot
+hide an overflow. Plain functions; the status bar and the fit check call them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ CHARS_PER_TOKEN = 4.0
 
 PER_MESSAGE = 4
 """Tokens of framing per message (role, separators), as chat templates add them."""
+
+MAX_CHARS_PER_TOKEN = 6.0
+"""The densest a calibration may make a request. English prose is 4-5 characters a token even
+with the large vocabularies (OpenAI's o200k, Claude's), code less: a server whose count says
+more is under-reporting (LLMock answers a fixed count), and believing it hid an overflow."""
+MIN_CHARS_PER_TOKEN = 0.5
+"""The sparsest: ideographic text is about 1 character a token, and the framing of a short
+request (a provider's hidden system prompt) adds some; a count beyond that is not this text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +107,14 @@ def calibration(
     return None
 
 
+def _bounded(ratio: float | None) -> float:
+    """A calibration within what a tokenizer can do (see :data:`MAX_CHARS_PER_TOKEN`)."""
+    if ratio is None:
+        return 1.0
+    low, high = CHARS_PER_TOKEN / MAX_CHARS_PER_TOKEN, CHARS_PER_TOKEN / MIN_CHARS_PER_TOKEN
+    return min(max(ratio, low), high)
+
+
 def _last_cached(path: list[Message]) -> int:
     for message in reversed(path):
         if message.role == "assistant" and message.usage is not None:
@@ -118,7 +135,7 @@ def estimate(
     ratio = calibration(conversation, path, tools_chars)
     raw = raw_tokens(conversation.system, _sent(path), draft, pending)
     raw += tools_chars / CHARS_PER_TOKEN  # the tools offered: their schemas go every time
-    tokens = round(raw * (ratio or 1.0))
+    tokens = round(raw * _bounded(ratio))
     cost = None
     if model is not None and model.input_price is not None:
         # What the router cached of the last request (its prefix) is billed at the cached
@@ -126,7 +143,9 @@ def estimate(
         cached = min(_last_cached(path), tokens) if model.cached_price is not None else 0
         cost = cached * (model.cached_price or 0.0) + (tokens - cached) * model.input_price
     window = model.context_window if model is not None else None
-    return ContextEstimate(tokens, window, ratio is not None, cost)
+    # A count out of bounds was not believed: the figure stays an estimate (≈).
+    calibrated = ratio is not None and _bounded(ratio) == ratio
+    return ContextEstimate(tokens, window, calibrated, cost)
 
 
 def recent_that_fit(
@@ -136,7 +155,7 @@ def recent_that_fit(
     exchanges: it never starts on a reply), and how many are left out; None if even the
     draft alone does not fit."""
     path = _sent(conversation.path())
-    ratio = calibration(conversation, conversation.path()) or 1.0
+    ratio = _bounded(calibration(conversation, conversation.path()))
     for start in range(len(path) + 1):
         kept = path[start:]
         if kept and kept[0].role in ("assistant", "tool"):

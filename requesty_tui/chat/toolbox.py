@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from requesty_tui.core.domain import Conversation, ModelInfo
 from requesty_tui.core.formatting import plural
+from requesty_tui.core.model_overrides import declare
 from requesty_tui.core.settings import Settings
 from requesty_tui.core.tools import ToolCall, ToolOutput, ToolSpec, assign_function_names
 
@@ -101,10 +102,11 @@ class Toolbox:
         return self.offered_size
 
     def _refusal(self, model: ModelInfo | None) -> Literal["unknown", "cannot"] | None:
-        """Why the list's word on ``model`` keeps the tools from it (None: it calls tools)."""
-        if model is None or not model.capabilities_known:
-            return "unknown"
-        return None if model.supports_tool_calling else "cannot"
+        """Why the list's (or config.toml's) word on ``model`` keeps the tools from it (None:
+        it calls tools)."""
+        if model is not None and model.supports_tool_calling:
+            return None
+        return "unknown" if model is None or not model.capabilities_known else "cannot"
 
     def label(
         self, conversation: Conversation, model: ModelInfo | None, comparing: bool = False
@@ -137,7 +139,7 @@ class Toolbox:
         name = model.id if model is not None else conversation.model
         if refusal == "unknown":
             return (f"tools not offered: the model list does not say whether {name} calls tools "
-                    "(supports_tool_calling)")  # fmt: skip
+                    f"(if it does: {declare(name, 'tools')})")  # fmt: skip
         return f"tools not offered: {name} does not call tools"
 
     # -- one call ------------------------------------------------------------------------------

@@ -53,13 +53,13 @@ async def ask_stream(
     *,
     tools: bool = False,
 ) -> int:
+    from requesty_tui.chat.catalogue import cached_catalogue
     from requesty_tui.chat.request import build_request, new_conversation
     from requesty_tui.chat.turn import Turn
     from requesty_tui.client import ChunkSkipped, Retrying, RouterError, StreamEnd, TextDelta
     from requesty_tui.client.factory import client_for
     from requesty_tui.core.domain import Message
     from requesty_tui.core.safe_text import make_safe
-    from requesty_tui.storage.models_cache import load_cached_models
 
     # The same body as the TUI: configured defaults; the cached model list (if any) says
     # whether the model takes a reasoning effort (no extra request for one prompt).
@@ -68,18 +68,15 @@ async def ask_stream(
         conversation.system = system
     question = Message(role="user", content=prompt, attachments=list(attachments or []))
     conversation.messages.append(question)
-    cached = load_cached_models(settings.base_url)
-    known = {m.id: m for m in cached.models} if cached else {}
+    catalogue = cached_catalogue(settings)  # with config.toml's [models."ID"] tables
+    info = catalogue.info(conversation.model)
     if attachments:
         from requesty_tui.chat.attachments import refusal
 
-        refused = refusal(
-            attachments, conversation.model, known.get(conversation.model), list(known.values())
-        )
+        refused = refusal(attachments, conversation.model, info, catalogue.models)
         if refused is not None:
             error(f"not sent: {refused}")
             return EXIT_USAGE
-    info = known.get(conversation.model)
     toolbox = await _start_tools(settings, conversation, info) if tools else None
     ended_with_newline = True
     skipped: ChunkSkipped | None = None

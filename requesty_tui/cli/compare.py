@@ -44,19 +44,18 @@ def compare(
 async def compare_stream(
     settings: Settings, prompt: str, models: list[str], system: str | None, out: TextIO
 ) -> int:
+    from requesty_tui.chat.catalogue import cached_catalogue
     from requesty_tui.chat.compare import start_comparison
     from requesty_tui.chat.request import new_conversation
     from requesty_tui.client import RouterError, TextDelta
     from requesty_tui.client.factory import client_for
     from requesty_tui.core.safe_text import make_safe
-    from requesty_tui.storage.models_cache import load_cached_models
 
     conversation = new_conversation(settings, models[0])
     if system:
         conversation.system = system
-    cached = load_cached_models(settings.base_url)
-    known = {m.id: m for m in cached.models} if cached else {}
-    comparison = start_comparison(conversation, prompt, models, known.get)
+    catalogue = cached_catalogue(settings)  # with config.toml's [models."ID"] tables
+    comparison = start_comparison(conversation, prompt, models, catalogue.info)
     safe = make_safe if out.isatty() else (lambda text: text)
     pieces: list[asyncio.Queue[str | None]] = [asyncio.Queue() for _ in models]
     failures: dict[int, RouterError] = {}

@@ -72,12 +72,13 @@ def models(settings: Settings, out: TextIO, *, include_all: bool = False) -> int
     from requesty_tui.client import RouterError
     from requesty_tui.client.factory import client_for
     from requesty_tui.core.model_filter import describe, filter_models
+    from requesty_tui.core.model_overrides import apply_overrides
     from requesty_tui.core.safe_text import make_safe
 
     async def fetch() -> int:
         async with client_for(settings) as client:
             try:
-                models = await client.list_models()
+                models = apply_overrides(await client.list_models(), settings.models)
             except RouterError as exc:
                 error(exc)
                 return exc.exit_code

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Literal
 
 from requesty_tui.core.safe_text import one_line
 
@@ -130,6 +130,37 @@ REJECTED_KEY_HINT = (
 )
 
 
+AddressProblem = Literal["unreachable", "resolve", "refused", "not-api", "redirect", "unusable"]
+ADDRESS_SETTINGS = "base_url in config.toml, REQUESTY_BASE_URL or --base-url"
+"""Where another server's address can be set."""
+
+
+def address_hint(source: str | None, problem: AddressProblem) -> str:
+    """What to do about the server's address, naming where it was set (someone who never set
+    REQUESTY_BASE_URL cannot check it). ``source``: "REQUESTY_BASE_URL", "--base-url",
+    "base_url in FILE"; "" for the built-in Requesty router; None when not known."""
+    if source == "":
+        network = "Check your network (the address is the built-in one, the Requesty router)."
+        return {
+            "unreachable": network,
+            "resolve": network,
+            "refused": network,
+            "not-api": "The Requesty router answered oddly; retry in a moment (another server: "
+            f"set {ADDRESS_SETTINGS}).",
+            "redirect": f"Set the final address as {ADDRESS_SETTINGS}.",
+            "unusable": f"Set an http:// or https:// address as {ADDRESS_SETTINGS}.",
+        }[problem]
+    where = source if source is not None else ADDRESS_SETTINGS
+    return {
+        "unreachable": f"Check your network and the address ({where}).",
+        "resolve": f"Check the address ({where}) and your network.",
+        "refused": f"Is the server running? Check the address ({where}).",
+        "not-api": f"Check that the address ({where}) is an OpenAI-compatible /v1 endpoint.",
+        "redirect": f"Point the address ({where}) at the final one.",
+        "unusable": f"Set the address ({where}) to an http:// or https:// one.",
+    }[problem]
+
+
 def missing_key_error() -> AuthError:
     return AuthError("No API key is set.", KEY_HINT)
 
@@ -181,9 +212,11 @@ def error_from_status(
     model: str = "",
     retry_after: str | None = None,
     has_key: bool = False,
+    address_from: str | None = None,
 ) -> RouterError:
     """Map an HTTP error answer to the typed error the user should see. ``has_key``: a key was
-    sent, so a 401/403 means it was rejected, not that one is missing."""
+    sent, so a 401/403 means it was rejected, not that one is missing. ``address_from``: where
+    the server's address was set (see :func:`address_hint`)."""
     said = extract_message(body) or f"HTTP {status}"
     lower = said.lower()
     quoted = f"(router: {said})"
@@ -212,7 +245,8 @@ def error_from_status(
         target = f" '{model}'" if model else ""
         return ModelNotFoundError(
             f"Model{target} is not supported {quoted}.",
-            "Pick another model (refresh the model list).",
+            "Pick another model: F2 (ctrl+p → model: refresh list fetches the list again), or "
+            "`requesty-tui models`.",
             status=status,
         )
     if status == 412:
@@ -249,7 +283,7 @@ def error_from_status(
     if 300 <= status < 400:
         return ProtocolError(
             f"The server redirected the request (HTTP {status}).",
-            "Point REQUESTY_BASE_URL at the final address.",
+            address_hint(address_from, "redirect"),
             status=status,
         )
     return BadRequestError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from requesty_tui.client.request import RetryPolicy
-from requesty_tui.core.settings import Settings
+from requesty_tui.core.settings import REGIONS, Settings
 
 if TYPE_CHECKING:
     from requesty_tui.client.router import RouterClient
@@ -23,4 +23,13 @@ def client_for(settings: Settings) -> RouterClient:
         connect_timeout=settings.connect_timeout,
         retry=RetryPolicy(max_attempts=settings.max_attempts, base_delay=settings.retry_base_delay),
         manage_url=settings.manage_host,
+        address_from=address_source(settings),
     )
+
+
+def address_source(settings: Settings) -> str | None:
+    """Where the address was set, for advice: "" is a built-in router; None is an address
+    whose source was not recorded (settings made in code)."""
+    if settings.base_url_from:
+        return settings.base_url_from
+    return "" if any(settings.base_url == router for router, _ in REGIONS.values()) else None

@@ -21,6 +21,7 @@ from requesty_tui.client.errors import (
     RouterError,
     StallError,
     StreamCutError,
+    address_hint,
     error_from_status,
     extract_message,
     missing_key_error,
@@ -54,8 +55,11 @@ class RouterClient:
         app_title: str = APP_TITLE,
         app_url: str = APP_URL,
         manage_url: str | None = None,
+        address_from: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.address_from = address_from
+        """Where ``base_url`` was set, named by advice about it (see ``address_hint``)."""
         self.manage_url = (manage_url or "https://api-v2.requesty.ai").rstrip("/")
         self.api_key = api_key or None
         self.stall_timeout = stall_timeout
@@ -134,6 +138,7 @@ class RouterClient:
                     resp.text,
                     retry_after=resp.headers.get("retry-after"),
                     has_key=self.api_key is not None,
+                    address_from=self.address_from,
                 )
             )
         try:
@@ -141,12 +146,13 @@ class RouterClient:
         except ValueError:
             raise ProtocolError(
                 f"The model list at {url} is not JSON ({extract_message(resp.text)}).",
-                "Check REQUESTY_BASE_URL.",
+                address_hint(self.address_from, "not-api"),
             ) from None
         entries = payload.get("data") if isinstance(payload, dict) else payload
         if not isinstance(entries, list):
             raise ProtocolError(
-                f"The model list at {url} has no 'data' list.", "Check REQUESTY_BASE_URL."
+                f"The model list at {url} has no 'data' list.",
+                address_hint(self.address_from, "not-api"),
             )
         models = []
         for entry in entries:
@@ -192,8 +198,9 @@ class RouterClient:
                             model=request.model,
                             retry_after=resp.headers.get("retry-after"),
                             has_key=True,
+                            address_from=self.address_from,
                         )
-                    async for event in read_stream(resp):
+                    async for event in read_stream(resp, self.address_from):
                         if isinstance(event, TextDelta | ReasoningDelta | ToolCallDelta):
                             started = True
                         yield event
@@ -216,9 +223,10 @@ class RouterClient:
 
     def _raise_transport(self, exc: httpx.HTTPError, *, mid_stream: bool = False) -> NoReturn:
         host = self.base_url
+        source = self.address_from
         if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
             raise ConnectionFailedError(
-                f"Timed out connecting to {host}.", "Check your network and REQUESTY_BASE_URL."
+                f"Timed out connecting to {host}.", address_hint(source, "unreachable")
             ) from None
         if isinstance(exc, httpx.ReadTimeout):
             what = "in the middle of the reply" if mid_stream else "before answering"
@@ -241,16 +249,16 @@ class RouterClient:
             ):
                 raise ConnectionFailedError(
                     f"Could not resolve the host of {host}.",
-                    "Check the address in REQUESTY_BASE_URL and your network.",
+                    address_hint(source, "resolve"),
                 ) from None
             if "refused" in text or "errno 111" in text:
                 raise ConnectionFailedError(
                     f"Connection refused by {host}.",
-                    "Is the server running? Check REQUESTY_BASE_URL.",
+                    address_hint(source, "refused"),
                 ) from None
             raise ConnectionFailedError(
                 f"Could not connect to {host}: {_plain(exc)}.",
-                "Check your network and REQUESTY_BASE_URL.",
+                address_hint(source, "unreachable"),
             ) from None
         if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
             if mid_stream:
@@ -264,7 +272,7 @@ class RouterClient:
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
             raise ConnectionFailedError(
                 f"The base URL {host!r} is not usable: {_plain(exc)}.",
-                "Set REQUESTY_BASE_URL to an http:// or https:// address.",
+                address_hint(source, "unusable"),
             ) from None
         raise ConnectionFailedError(f"Request to {host} failed: {_plain(exc)}.") from None
 

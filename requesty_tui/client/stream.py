@@ -14,6 +14,7 @@ from requesty_tui.client.errors import (
     ProtocolError,
     ProviderStreamError,
     StreamCutError,
+    address_hint,
     extract_message,
 )
 from requesty_tui.client.events import (
@@ -41,10 +42,14 @@ ERROR_BODY_LIMIT = 64 * 1024
 """Bytes of an error body read at most (an error page must not eat memory)."""
 
 
-async def read_stream(resp: httpx.Response) -> AsyncIterator[StreamEvent]:
+async def read_stream(
+    resp: httpx.Response, address_from: str | None = None
+) -> AsyncIterator[StreamEvent]:
+    """``address_from``: where the server's address was set, for advice (see
+    :func:`~requesty_tui.client.errors.address_hint`)."""
     ctype = resp.headers.get("content-type", "").lower()
     if "text/event-stream" not in ctype:
-        async for event in _read_whole(resp, ctype):
+        async for event in _read_whole(resp, ctype, address_from):
             yield event
         return
     parser = SSEParser()
@@ -94,12 +99,14 @@ async def read_stream(resp: httpx.Response) -> AsyncIterator[StreamEvent]:
         raise ProtocolError(
             f"The server's event stream had no readable chunk ({malformed} malformed "
             f"line{'s' if malformed != 1 else ''}).",
-            "Check that REQUESTY_BASE_URL points at an OpenAI-compatible /v1 endpoint; retry.",
+            address_hint(address_from, "not-api"),
         )
     yield StreamEnd(finish or "stop")
 
 
-async def _read_whole(resp: httpx.Response, ctype: str) -> AsyncIterator[StreamEvent]:
+async def _read_whole(
+    resp: httpx.Response, ctype: str, address_from: str | None
+) -> AsyncIterator[StreamEvent]:
     """A server that ignored ``stream: true`` and answered with one JSON document."""
     text = await read_some(resp, limit=32 * 1024 * 1024)
     try:
@@ -109,7 +116,7 @@ async def _read_whole(resp: httpx.Response, ctype: str) -> AsyncIterator[StreamE
         raise ProtocolError(
             f"The server did not answer with an event stream ({ctype or 'no content type'}:"
             f" {what}).",
-            "Check that REQUESTY_BASE_URL points at an OpenAI-compatible /v1 endpoint.",
+            address_hint(address_from, "not-api"),
         ) from None
     if not isinstance(payload, dict):
         raise ProtocolError("The server answered with JSON that is not a chat completion.")

@@ -15,6 +15,15 @@ def format_usd(amount: float) -> str:
     return "$" + f"{amount:.6f}".rstrip("0").rstrip(".")
 
 
+def per_million(per_token: float) -> str:
+    """A list price per million tokens: "$3.00", "$0.30", and as many digits as a price has
+    below a cent: "$0.075", "$0.01875" (two decimals showed Gemini Flash's $0.075 as $0.07)."""
+    amount = per_token * 1e6
+    if abs(amount - round(amount, 2)) < 1e-9 * max(1.0, abs(amount)):
+        return f"${amount:,.2f}"
+    return f"${amount:.6g}" if abs(amount) < 1000 else f"${amount:,.2f}"
+
+
 def size_label(size: int) -> str:
     """A file's size: "35 B", "3.1 KB", "12.0 MB"."""
     if size >= 2**20:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from requesty_tui.core import options
+from requesty_tui.core.model_overrides import ModelOverride, OverrideError, a_type, parse_override
 
 if TYPE_CHECKING:
     from requesty_tui.core.tools import McpServerConfig
@@ -47,6 +49,9 @@ class Settings:
     """global | eu (REQUESTY_REGION): picks the router and management hosts."""
     base_url: str = DEFAULT_BASE_URL
     """Any OpenAI-compatible endpoint (REQUESTY_BASE_URL); defaults to the region's router."""
+    base_url_from: str = ""
+    """Where ``base_url`` was set ("REQUESTY_BASE_URL", "--base-url", "base_url in FILE"), so
+    advice about the address names it; "" for the region's built-in router."""
     manage_url: str | None = None
     """The management API host (spend); defaults to the region's, or to the base URL's host
     when the base URL is not a Requesty router (a proxy or a local test server)."""
@@ -91,6 +96,9 @@ class Settings:
     """Requests in one turn that may answer tool results before the turn is stopped."""
     max_tool_output: int = 100 * 1024
     """Bytes of a tool's output given to the model and shown; the rest is cut (both are told)."""
+    models: tuple[ModelOverride, ...] = ()
+    """``[models."ID"]`` tables: what a model can do, its window and prices, for servers whose
+    list does not say (LiteLLM, LLMock); they win over the list."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """Problems worth telling the user that do not stop the app (a key file others can read)."""
 
@@ -135,6 +143,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "tool_timeout": (int, float),
     "max_tool_rounds": (int,),
     "max_tool_output": (int,),
+    "models": (dict,),
 }
 _CHOICES = {"clipboard": ("auto", "system", "osc52"), "region": tuple(REGIONS)}
 
@@ -158,8 +167,15 @@ def _check_url(url: str, where: str) -> str:
     return url.rstrip("/")
 
 
+def _want(types: tuple[type, ...]) -> str:
+    """What a key takes, in words: "a whole number", "a number", "true or false"."""
+    if float in types:
+        return "a number"
+    return " or ".join(a_type(t()) for t in types)
+
+
 def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
-    known = {f.name for f in fields(Settings)}
+    known = set(_TYPES)
     out: dict[str, Any] = {}
     value: Any
     for key, value in raw.items():
@@ -169,9 +185,10 @@ def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
             tip = f"; did you mean {near[0]!r}?" if near else f"; valid keys: {valid}"
             raise ConfigError(f"{where}: unknown key {key!r}{tip}")
         types = _TYPES[key]
+        if key == "models" and not isinstance(value, dict):
+            raise ConfigError(f'{where}: models must be tables: [models."ID"] with vision = …')
         if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
-            want = " or ".join(t.__name__ for t in types)
-            raise ConfigError(f"{where}: {key} must be a {want}, not {type(value).__name__}")
+            raise ConfigError(f"{where}: {key} must be {_want(types)}, not {a_type(value)}")
         if key in _CHOICES and value not in _CHOICES[key]:
             raise ConfigError(f"{where}: {key} must be one of {', '.join(_CHOICES[key])}")
         number = value if isinstance(value, int | float) else None
@@ -192,6 +209,9 @@ def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
                 _mcp_server(name, table, f"{where}: [mcp.{name}]") for name, table in value.items()
             )
             continue
+        if key == "models" and isinstance(value, dict):
+            out[key] = tuple(_model_table(name, table, where) for name, table in value.items())
+            continue
         if isinstance(value, dict) and not all(isinstance(v, str) for v in value.values()):
             raise ConfigError(f"{where}: every entry of [keys] must be a string of keys")
         if key in ("base_url", "manage_url") and isinstance(value, str):
@@ -205,6 +225,13 @@ def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
         integer = key in at_least_one
         out[key] = float(number) if number is not None and not integer else value
     return out
+
+
+def _model_table(pattern: str, table: object, where: str) -> ModelOverride:
+    try:
+        return parse_override(pattern, table)
+    except OverrideError as exc:
+        raise ConfigError(f"{where}: [models.{json.dumps(pattern)}]: {exc}") from None
 
 
 _MCP_KEYS = ("command", "url", "env", "headers", "auto_approve", "timeout")

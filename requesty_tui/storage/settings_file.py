@@ -40,6 +40,8 @@ def load_settings(
     env = os.environ if environ is None else environ
     path = config_path or paths.config_file()
     merged: dict[str, Any] = read_config_file(path)
+    if "base_url" in merged:
+        merged["base_url_from"] = f"base_url in {path}"
     warnings = [key_file_warning(path)] if "api_key" in merged else []
     env_map = {
         "REQUESTY_API_KEY": "api_key",
@@ -52,9 +54,14 @@ def load_settings(
         if env.get(var):
             value = env[var].strip()
             merged.update(validate({key: value}, var))
+            if key == "base_url":
+                merged["base_url_from"] = var
     for key, value in (cli or {}).items():
         if value is not None:
-            merged.update(validate({key: value}, f"--{key.replace('_', '-')}"))
+            option = f"--{key.replace('_', '-')}"
+            merged.update(validate({key: value}, option))
+            if key == "base_url":
+                merged["base_url_from"] = option
     if "base_url" not in merged:
         merged["base_url"] = REGIONS[merged.get("region", "global")][0]
     return Settings(**merged, warnings=tuple(w for w in warnings if w))

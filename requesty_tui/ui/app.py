@@ -120,6 +120,14 @@ class RequestyApp(App[None]):
     async def load_models(self) -> None:
         await self.services.catalogue.load()
 
+    @work(exclusive=True, group="models", exit_on_error=False)
+    async def refresh_models(self) -> None:
+        """``model: refresh list``: fetch the list again and say how many came (or why not)."""
+        catalogue = self.services.catalogue
+        message = await catalogue.refresh()
+        self.notify(message, severity="warning" if catalogue.detail else "information",
+                    markup=False)  # fmt: skip
+
     @work(exclusive=True, group="tools", exit_on_error=False)
     async def start_tools(self, again: bool = False) -> None:
         """The MCP servers, after the first frame (``again``: stopped and started anew): each
@@ -170,6 +178,11 @@ class RequestyApp(App[None]):
             "session: browse",
             "Open, search, rename, delete, export (ctrl+o)",
             self.action_browse_sessions,
+        )
+        yield SystemCommand(
+            "model: refresh list",
+            "Fetch the server's model list again and say how many models it has",
+            self.refresh_models,
         )
         yield SystemCommand("theme: pick", "Preview and choose a colour theme", self.theming.pick)
         try:

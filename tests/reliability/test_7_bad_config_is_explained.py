@@ -21,7 +21,7 @@ from tests.support.ui import wait_for
 
 CASES = {
     "unknown key": (b"modle = 'x'\n", ["unknown key 'modle'", "did you mean 'model'?"]),
-    "wrong type": (b"stall_timeout = 'soon'\n", ["stall_timeout must be a int or float"]),
+    "wrong type": (b"stall_timeout = 'soon'\n", ["stall_timeout must be a number, not a string"]),
     "not TOML": (b"theme = \n", ["not valid TOML"]),
     "not UTF-8": (b"theme = '\xff'\n", ["cannot read the config file"]),
     "base URL without scheme": (

@@ -330,3 +330,30 @@ def test_resume_by_the_start_of_an_id_opens_it(router: RouterServer) -> None:
         session.wait_for(lambda s: "prompt of Older one" in s, what="the resumed conversation")
     finally:
         session.close()
+
+
+def test_ask_sends_an_image_to_a_model_config_says_can_see(
+    router: RouterServer, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from requesty_tui.core.domain import ModelInfo
+    from requesty_tui.storage import paths
+    from requesty_tui.storage.models_cache import save_models
+    from tests.support.files import png
+
+    router.models = [{"id": "mock-gpt"}]  # a list without capabilities, as LLMock's
+    save_models(router.base_url, [ModelInfo.from_api(m) for m in router.models])
+    shot = Path(str(tmp_path)) / "shot.png"
+    shot.write_bytes(png())
+    env = router_env(router)
+    result = run_cli("ask", "-m", "mock-gpt", "-a", str(shot), "what?", env=env)
+    assert result.returncode == 2 and "mock-gpt does not say it can see images" in result.stderr
+    assert 'vision = true under [models."mock-gpt"]' in result.stderr, "how to tell it"
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[models."mock-gpt"]\nvision = true\n')
+    result = run_cli("ask", "-m", "mock-gpt", "-a", str(shot), "what?", env=env)
+    assert result.returncode == 0, result.stderr
+    text, image = router.chat_requests()[-1]["body"]["messages"][-1]["content"]
+    assert text["text"] == "what?" and image["image_url"]["url"].startswith("data:image/png")

@@ -49,10 +49,12 @@ def fit_check(screen: ChatScreen, text: str) -> bool:
             kept, left_out = fitting
             screen.query_one(PromptInput).clear()
             if left_out:
+                sent = "this message alone"  # nothing older fits
+                if kept:
+                    sent = f"with the last {plural(len(kept), 'message')}"
                 screen.notify(
-                    f"Sent with the last {plural(len(kept), 'message')}; "
-                    f"{plural(left_out, 'earlier message')} left out of this request "
-                    "(they stay in the conversation).",
+                    f"Sent {sent}; {plural(left_out, 'earlier message')} left out of this "
+                    "request (they stay in the conversation).",
                     markup=False,
                 )
             await screen.send(text, keep=kept)

@@ -23,6 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from requesty_tui.core.domain import ModelInfo
+from requesty_tui.core.formatting import per_million
 from requesty_tui.core.markdown_blocks import make_safe
 from requesty_tui.core.model_filter import describe, filter_models
 from requesty_tui.ui.screens.filter_list import LIST_BINDINGS, FilterListScreen
@@ -234,7 +235,7 @@ def details(model: ModelInfo) -> Text:
         text.append(f"  {model.id}", style="dim")
     facts = describe(model)
     if model.cached_price is not None:
-        cached = f"cached input ${model.cached_price * 1e6:.2f} per M"
+        cached = f"cached input {per_million(model.cached_price)} per M"
         facts = f"{facts} · {cached}" if facts else cached
     if facts:
         text.append(f"\n{facts}")
