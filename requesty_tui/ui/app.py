@@ -25,6 +25,7 @@ from requesty_tui.ui.clipboard import copy_text
 from requesty_tui.ui.context import ExitHooks, UiContext
 from requesty_tui.ui.messages import CopyRequest
 from requesty_tui.ui.screens.chat import ChatScreen
+from requesty_tui.ui.screens.chat_session import held_attachments, new_chat
 from requesty_tui.ui.screens.session_browser import Chosen, SessionBrowser
 from requesty_tui.ui.shutdown import install_signal_handlers
 from requesty_tui.ui.textual_fixes import apply_fixes
@@ -189,7 +190,18 @@ class RequestyApp(App[None]):
 
     def action_browse_sessions(self) -> None:
         if not isinstance(self.screen, SessionBrowser):
-            self.push_screen(SessionBrowser(self.services.store), self._resume_chosen)
+            browser = SessionBrowser(self.services.store, self.delete_session)
+            self.push_screen(browser, self._resume_chosen)
+
+    async def delete_session(self, session_id: str) -> None:
+        """Delete a conversation; open, it is closed first (a new chat takes its place), and
+        the copies an open chat still refers to are kept."""
+        chats = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
+        for chat in chats:
+            if chat.conversation.id == session_id:
+                await new_chat(chat, deleted=True)
+        held = set().union(*(held_attachments(chat) for chat in chats))
+        self.services.store.delete(session_id, keep=held)
 
     async def _resume_chosen(self, chosen: Chosen | None) -> None:
         if chosen is not None:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -61,9 +62,14 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         Binding("ctrl+e", "export", "Export", id="sessions.export", priority=True),
     ]
 
-    def __init__(self, store: SessionStore) -> None:
+    def __init__(
+        self, store: SessionStore, delete: Callable[[str], Awaitable[None]] | None = None
+    ) -> None:
+        """``delete``: how to delete a session (the App's: it closes the conversation if it is
+        open first); by default the store's."""
         super().__init__()
         self.store = store
+        self._delete = delete
         self.rows: list[SessionSummary] = []
         self.indexing = True
         """True until the index has caught up with the folder (done in a thread)."""
@@ -195,11 +201,14 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         if row is None:
             return
 
-        def done(yes: bool | None) -> None:
+        async def done(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                self.store.delete(row.id)
+                if self._delete is not None:
+                    await self._delete(row.id)
+                else:
+                    self.store.delete(row.id)
             except SessionError as exc:
                 self.notify(str(exc), severity="error", markup=False)
             self.reload(refresh=True)

@@ -66,6 +66,11 @@ class ConversationView(VerticalScroll, can_focus=False):
         """Earlier messages not mounted yet."""
         return len(self._hidden)
 
+    async def clear(self) -> None:
+        """Nothing shown and nothing behind the marker (another conversation takes the pane)."""
+        self._hidden, self._marker = [], None
+        await self.remove_children()
+
     async def add(self, widget: Widget) -> Widget:
         await self.mount(widget)
         self.anchor()

@@ -1,0 +1,55 @@
+"""The conversation a chat screen holds: another one in its place (a new chat; the open one was
+deleted in the browser), and what of it a delete elsewhere must leave alone (the attached
+copies it still refers to)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from requesty_tui.chat.autosave import Autosaver
+from requesty_tui.chat.request import new_conversation
+from requesty_tui.ui.widgets.conversation import ConversationView
+from requesty_tui.ui.widgets.prompt_input import PromptInput
+
+if TYPE_CHECKING:
+    from requesty_tui.ui.screens.chat import ChatScreen
+
+
+async def new_chat(screen: ChatScreen, *, deleted: bool = False) -> None:
+    """A new conversation on this screen. What is typed stays with the conversation it was
+    typed in; an empty chat's text comes along (it was the new chat's draft already).
+
+    ``deleted``: the conversation on screen was deleted. Nothing of it may be written again
+    (its file would come back, naming attached copies that are gone), so a streaming reply is
+    stopped and what waits to be saved is dropped; what is typed comes along."""
+    await screen.stop_reply()
+    if deleted:
+        screen.workers.cancel_group(screen, "title")
+        screen.saver.abandon()
+    else:
+        screen.save_draft(force=True)
+        screen.saver.close()
+    if screen.branches.editing is not None:
+        screen.branches.end_edit(restore=False)
+    if "compare" in screen.__dict__:  # its columns go with the rest
+        screen.compare.view = screen.compare.comparison = None
+    carried = deleted or screen.drafts.key is None
+    await screen.query_one(ConversationView).clear()
+    screen.conversation = new_conversation(screen.services.settings, screen.model)
+    screen.saver = Autosaver(screen.services.store, screen.saved)
+    screen.drafts.switch(screen.conversation)
+    prompt = screen.query_one(PromptInput)
+    if deleted:
+        screen.drafts.dirty = True  # the text is now the new chat's draft
+    elif not carried:
+        prompt.load_text(screen.drafts.load())
+        prompt.move_cursor(prompt.document.end)
+    screen.refresh_bars()
+    prompt.focus()
+
+
+def held_attachments(screen: ChatScreen) -> set[str]:
+    """The copies this screen refers to (SHA-256): its messages' files, saved or not, and the
+    files waiting for the next message."""
+    held = {a.sha256 for m in screen.conversation.messages for a in m.attachments}
+    return held | {a.sha256 for a in screen.pending_attachments}

@@ -1,0 +1,82 @@
+"""The conversation that is open (issue 23): deleting it from the browser, opening a search hit
+where it matched, its title in the top bar, a comparison resumed as it was. Each test failed
+before its fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from requesty_tui.core.domain import Conversation, Message
+from requesty_tui.core.settings import Settings
+from requesty_tui.storage import paths
+from requesty_tui.storage.sessions import SessionStore
+from requesty_tui.testing.router import Reply, RouterServer
+from requesty_tui.ui.app import RequestyApp
+from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
+from tests.support.ui import chat_screen, open_browser, send_and_wait, wait_for
+
+
+def copies() -> list[str]:
+    folder = paths.data_dir() / "attachments"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+async def delete_in_browser(pilot: object, row: int = 0) -> None:
+    """ctrl+o, the row, ctrl+d, y, then Esc back to the chat."""
+    from textual.pilot import Pilot
+    from textual.widgets import DataTable
+
+    assert isinstance(pilot, Pilot)
+    browser = await open_browser(pilot)
+    browser.query_one(DataTable).move_cursor(row=row)
+    await pilot.press("ctrl+d")
+    await pilot.press("y")
+    await wait_for(pilot, lambda: pilot.app.screen is browser, what="back in the browser")
+    await pilot.press("escape")
+
+
+async def test_deleting_the_open_conversation_closes_it(
+    router: RouterServer, settings: Settings, tmp_path: Path
+) -> None:
+    note = tmp_path / "unique.txt"
+    note.write_text("one of a kind\n")
+    app = RequestyApp(settings, attach=[note])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: chat_screen(app).pending_attachments, what="the chip")
+        screen = await send_and_wait(pilot, "read it")
+        old = SessionStore().path_for(screen.conversation.id)
+        await wait_for(pilot, lambda: screen.saver.idle and old.exists(), what="the file")
+        assert len(copies()) == 1
+        await delete_in_browser(pilot)
+        chat = chat_screen(app)
+        await wait_for(pilot, lambda: not chat.query(UserMessage), what="the chat to close")
+        assert not chat.query(AssistantMessage), "a new chat takes its place"
+        assert not chat.conversation.messages
+        assert not old.exists()
+        assert copies() == [], "its copy went with it: nothing refers to it any more"
+        router.queue(Reply(text="fresh start"))
+        chat = await send_and_wait(pilot, "hello again")
+        await wait_for(pilot, lambda: chat.saver.idle, what="the save")
+        assert not old.exists(), "the deleted conversation is not written again"
+        [kept] = [SessionStore().load(s.id) for s in SessionStore().summaries()]
+        assert [m.content for m in kept.messages] == ["hello again", "fresh start"]
+
+
+async def test_a_copy_a_chat_still_holds_is_not_collected(
+    router: RouterServer, settings: Settings, tmp_path: Path
+) -> None:
+    other = Conversation(id="20261120-100000-gone", model="openai/gpt-4o-mini", title="Other")
+    other.messages = [Message(role="user", content="old"), Message(role="assistant", content="x")]
+    SessionStore().save(other)
+    note = tmp_path / "unique.txt"
+    note.write_text("one of a kind\n")
+    app = RequestyApp(settings, attach=[note])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: chat_screen(app).pending_attachments, what="the chip")
+        await delete_in_browser(pilot)
+        await wait_for(pilot, lambda: not SessionStore().path_for(other.id).exists())
+        assert len(copies()) == 1, "the file waiting for the next message keeps its copy"
+        await send_and_wait(pilot, "read it")
+        sent = json.dumps(router.chat_requests()[-1]["body"])
+        assert "one of a kind" in sent
