@@ -25,7 +25,7 @@ from requesty_tui.ui.clipboard import copy_text
 from requesty_tui.ui.context import ExitHooks, UiContext
 from requesty_tui.ui.messages import CopyRequest
 from requesty_tui.ui.screens.chat import ChatScreen
-from requesty_tui.ui.screens.chat_session import held_attachments, new_chat
+from requesty_tui.ui.screens.chat_session import Found, held_attachments, new_chat
 from requesty_tui.ui.screens.session_browser import Chosen, SessionBrowser
 from requesty_tui.ui.shutdown import install_signal_handlers
 from requesty_tui.ui.textual_fixes import apply_fixes
@@ -215,13 +215,15 @@ class RequestyApp(App[None]):
         except SessionError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        if words:
-            branch_with(conversation, words)
+        hit = branch_with(conversation, words) if words else None
         chat = self.screen
         if isinstance(chat, ChatScreen):
             await chat.stop_reply()
             chat.save_draft(force=True)  # what is typed stays with the chat it was typed in
-        await self.switch_screen(ChatScreen(self.context, conversation.model, conversation))
+        resumed = ChatScreen(self.context, conversation.model, conversation)
+        if hit is not None and words:
+            resumed.found = Found(hit, tuple(words))
+        await self.switch_screen(resumed)
 
     # -- quitting ------------------------------------------------------------------------------
 

@@ -4,8 +4,12 @@ before its fix."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
+
+from textual.widget import Widget
 
 from requesty_tui.core.domain import Conversation, Message
 from requesty_tui.core.settings import Settings
@@ -14,7 +18,7 @@ from requesty_tui.storage.sessions import SessionStore
 from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
-from tests.support.ui import chat_screen, open_browser, send_and_wait, wait_for
+from tests.support.ui import chat_screen, open_browser, send_and_wait, type_text, wait_for
 
 
 def copies() -> list[str]:
@@ -80,3 +84,75 @@ async def test_a_copy_a_chat_still_holds_is_not_collected(
         await send_and_wait(pilot, "read it")
         sent = json.dumps(router.chat_requests()[-1]["body"])
         assert "one of a kind" in sent
+
+
+def on_screen(app: RequestyApp) -> str:
+    """The screen's text as drawn (from a screenshot: its text spans, joined)."""
+    svg = app.export_screenshot()
+    return html.unescape("".join(re.findall(r"<text[^>]*>(.*?)</text>", svg))).replace("\xa0", " ")
+
+
+def highlighted_words(widget: Widget) -> list[str]:
+    """The texts drawn in reverse video in this widget (what a search highlights)."""
+    found = []
+    for y in range(widget.size.height):
+        for segment in widget.render_line(y):
+            if segment.style is not None and segment.style.reverse and segment.text.strip():
+                found.append(segment.text)
+    return found
+
+
+async def test_a_search_hit_opens_where_it_matched(
+    router: RouterServer, settings: Settings
+) -> None:
+    conv = Conversation(id="20261120-100000-long", model="openai/gpt-4o-mini", title="Long")
+    for i in range(60):
+        question = "Tell me of [bold]ZANZIBAR[/bold]" if i == 3 else f"question {i}"
+        answer = "**Zanzibar** has cloves; zanzibar." if i == 3 else f"answer {i}"
+        conv.messages.append(Message(role="user", content=question))
+        conv.messages.append(Message(role="assistant", content=answer, finish_reason="stop"))
+    SessionStore().save(conv)
+    app = RequestyApp(settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browser(pilot)
+        await type_text(pilot, "zanzibar")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: chat_screen(app).conversation.id == conv.id)
+        chat = chat_screen(app)
+
+        def hit() -> Widget | None:
+            return next(
+                (w for w in chat.query(UserMessage) if "ZANZIBAR" in w.message.content), None
+            )
+
+        await wait_for(pilot, hit, what="the matching message to be mounted")
+        prompt = hit()
+        assert prompt is not None
+        await wait_for(pilot, lambda: prompt.region.height > 0, what="the hit in view")
+        assert highlighted_words(prompt) == ["ZANZIBAR"], "case-insensitive, literal"
+        assert "[bold]ZANZIBAR[/bold]" in str(prompt.render()), "markup stays text"
+        answer = chat.conversation.messages[7]
+        reply = next(w for w in chat.query(AssistantMessage) if w.message is answer)
+        assert reply.region.height > 0, "its reply below it is in view too"
+        assert highlighted_words(reply.body) == ["Zanzibar", "zanzibar"]
+
+
+async def test_a_hit_deep_in_a_long_reply_is_scrolled_to(
+    router: RouterServer, settings: Settings
+) -> None:
+    conv = Conversation(id="20261120-100000-deep", model="openai/gpt-4o-mini", title="Deep")
+    lines = [f"Line {n} of a long answer." for n in range(120)]
+    lines[90] = "Here the QUOKKA appears."
+    for i in range(30):
+        answer = "\n\n".join(lines) if i == 2 else f"answer {i}"
+        conv.messages.append(Message(role="user", content=f"question {i}"))
+        conv.messages.append(Message(role="assistant", content=answer, finish_reason="stop"))
+    SessionStore().save(conv)
+    app = RequestyApp(settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browser(pilot)
+        await type_text(pilot, "quokka")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: chat_screen(app).conversation.id == conv.id)
+        await wait_for(pilot, lambda: "Here the QUOKKA" in on_screen(app), what="the line")
+        assert "question 29" not in on_screen(app), "not opened at its end"

@@ -46,7 +46,7 @@ from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
 from requesty_tui.ui.screens.chat_reply import ReplyRun
-from requesty_tui.ui.screens.chat_session import new_chat
+from requesty_tui.ui.screens.chat_session import Found, new_chat, show_found
 from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.screens.model_picker import ModelList, ModelPicker
 from requesty_tui.ui.widgets.attachment_bar import AttachmentBar
@@ -102,6 +102,8 @@ class ChatScreen(Screen[None]):
         """The app is quitting: a reply cancelled now keeps its prompt in the file."""
         self._composed = False
         self.branches = BranchControl(self)
+        self.found: Found | None = None
+        """Opened for a search hit: shown in view, the words marked."""
 
     @cached_property
     def compare(self) -> CompareControl:
@@ -190,10 +192,13 @@ class ChatScreen(Screen[None]):
         return UserMessage(message)
 
     async def _show_history(self) -> None:
-        """A resumed conversation, as it was: the latest turns now, earlier ones on demand."""
+        """A resumed conversation, as it was: the latest turns now, earlier ones on demand (a
+        search hit: in view, its words marked)."""
         path = self.conversation.path()
         shown = [m for m in path if m.role in ("user", "assistant")]
         await self.query_one(ConversationView).show_history(shown, self._widget_for)
+        if self.found is not None:
+            await show_found(self, self.found)
         self.branches.refresh_labels()
         users = [m for m in path if m.role == "user"]
         if users:

@@ -1,18 +1,64 @@
-"""The conversation a chat screen holds: another one in its place (a new chat; the open one was
-deleted in the browser), and what of it a delete elsewhere must leave alone (the attached
-copies it still refers to)."""
+"""The conversation a chat screen holds: opened at a search hit, another one in its place (a new
+chat; the open one was deleted in the browser), and what of it a delete elsewhere must leave
+alone (the attached copies it still refers to)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from requesty_tui.chat.autosave import Autosaver
 from requesty_tui.chat.request import new_conversation
+from requesty_tui.core.domain import Message
 from requesty_tui.ui.widgets.conversation import ConversationView
+from requesty_tui.ui.widgets.highlight import words_pattern
+from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from requesty_tui.ui.screens.chat import ChatScreen
+
+
+HIT_MARGIN = 2
+"""Lines kept above a found line deep in a long reply (what leads to it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A search hit the conversation is opened at: the message, the words searched for."""
+
+    message: Message
+    words: tuple[str, ...]
+
+
+async def show_found(screen: ChatScreen, found: Found) -> None:
+    """The hit's message mounted (it may be far behind the "earlier messages" marker) and
+    scrolled into view, the words marked in every message."""
+    view = screen.query_one(ConversationView)
+    view.highlight(words_pattern(found.words))
+    widget = await view.reveal(found.message)
+    if widget is not None:
+        view.anchor(False)  # opened at the hit, not at the end
+        view.call_after_refresh(_scroll_to, view, widget)
+
+
+def _scroll_to(view: ConversationView, widget: Widget) -> None:
+    """The message at the top of the pane; a reply whose words are further down than the pane
+    shows: the line that holds them."""
+    view.scroll_to_widget(widget, animate=False, top=True, immediate=True)
+    body = getattr(widget, "body", None)
+    if isinstance(body, MarkdownView):
+        line = body.first_hit_line()
+        if line is not None:
+            view.call_after_refresh(_scroll_to_line, view, body, line)
+
+
+def _scroll_to_line(view: ConversationView, body: MarkdownView, line: int) -> None:
+    row = body.region.y - view.content_region.y + line
+    if row >= view.content_region.height - HIT_MARGIN:
+        view.scroll_to(y=view.scroll_y + row - HIT_MARGIN, animate=False, immediate=True)
 
 
 async def new_chat(screen: ChatScreen, *, deleted: bool = False) -> None:
