@@ -190,8 +190,22 @@ class RequestyApp(App[None]):
 
     def action_browse_sessions(self) -> None:
         if not isinstance(self.screen, SessionBrowser):
-            browser = SessionBrowser(self.services.store, self.delete_session)
+            store = self.services.store
+            browser = SessionBrowser(store, self.delete_session, self.rename_session)
             self.push_screen(browser, self._resume_chosen)
+
+    def rename_session(self, session_id: str, title: str) -> None:
+        """Rename a conversation; open, through its chat (whose next save would otherwise
+        write the old title back), at once (the browser lists it next)."""
+        for chat in self.screen_stack:
+            if isinstance(chat, ChatScreen) and chat.conversation.id == session_id:
+                chat.conversation.title, chat.conversation.title_by = title, "user"
+                report = chat.saver.save_now(chat.conversation)
+                chat.refresh_bars()
+                if report.error is not None:
+                    raise report.error
+                return
+        self.services.store.rename(session_id, title)
 
     async def delete_session(self, session_id: str) -> None:
         """Delete a conversation; open, it is closed first (a new chat takes its place), and

@@ -156,3 +156,39 @@ async def test_a_hit_deep_in_a_long_reply_is_scrolled_to(
         await wait_for(pilot, lambda: chat_screen(app).conversation.id == conv.id)
         await wait_for(pilot, lambda: "Here the QUOKKA" in on_screen(app), what="the line")
         assert "question 29" not in on_screen(app), "not opened at its end"
+
+
+async def test_the_top_bar_names_the_open_conversation(
+    router: RouterServer, settings: Settings
+) -> None:
+    from textual.widgets import Input, Static
+
+    from requesty_tui.ui.screens.dialogs import TextPrompt
+
+    app = RequestyApp(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = chat_screen(app)
+
+        def top() -> str:
+            return screen.query_one("#topbar", Static).render_line(0).text
+
+        long = "Why does the borrow checker reject this perfectly reasonable code of mine"
+        screen = await send_and_wait(pilot, long)
+        await wait_for(pilot, lambda: "Why does the borrow" in top(), what="the title")
+        assert "openai/gpt-4o-mini" in top(), "the model still fits at 80 columns"
+        assert "…" in top() and "code of mine" not in top(), "a long title is shortened"
+        # Renamed in the browser while open: the bar says so, and the next save keeps it.
+        await wait_for(pilot, lambda: screen.saver.idle, what="the save")
+        await open_browser(pilot)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="the prompt")
+        app.screen.query_one(Input).value = "Borrowing"
+        await pilot.press("enter")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, what="the chat")
+        assert "Borrowing" in top()
+        await send_and_wait(pilot, "and now?")
+        await wait_for(pilot, lambda: screen.saver.idle, what="the save")
+        assert SessionStore().load(screen.conversation.id).title == "Borrowing"
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: "Borrowing" not in top(), what="the new chat's bar")

@@ -63,13 +63,17 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
     ]
 
     def __init__(
-        self, store: SessionStore, delete: Callable[[str], Awaitable[None]] | None = None
+        self,
+        store: SessionStore,
+        delete: Callable[[str], Awaitable[None]] | None = None,
+        rename: Callable[[str, str], None] | None = None,
     ) -> None:
-        """``delete``: how to delete a session (the App's: it closes the conversation if it is
-        open first); by default the store's."""
+        """``delete``, ``rename``: how to (the App's: an open conversation is closed first,
+        renamed where it is open); by default the store's."""
         super().__init__()
         self.store = store
         self._delete = delete
+        self._rename = rename or store.rename
         self.rows: list[SessionSummary] = []
         self.indexing = True
         """True until the index has caught up with the folder (done in a thread)."""
@@ -189,7 +193,7 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
             if title is None:
                 return
             try:
-                self.store.rename(row.id, title)
+                self._rename(row.id, title)
             except (OSError, SessionError) as exc:
                 self.notify(f"Rename failed: {exc}", severity="error", markup=False)
             self.reload(refresh=True)
