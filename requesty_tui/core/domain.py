@@ -387,6 +387,8 @@ class Conversation:
     """Who gave the title: "" the first prompt, "user" a rename (never replaced), "model"."""
     title_usage: Usage | None = None
     """What asking a model for titles cost, all requests together (counted in the total)."""
+    compare: list[str] = field(default_factory=list)
+    """The models compared while this conversation is in compare mode (empty: it is not)."""
 
     def tree(self) -> Tree:
         return Tree(self.messages)

@@ -69,7 +69,8 @@ class SaveResult:
     """Set when the file had changed on disk since it was loaded: we saved a copy instead."""
 
 
-_INDEX_VERSION = 2
+_INDEX_VERSION = 3
+"""3: a comparison is listed under the models it compares."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     rowid INTEGER PRIMARY KEY, name TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, id TEXT,
@@ -292,7 +293,7 @@ class SessionStore:
                 *stat,
                 conv.id,
                 conv.title,
-                conv.model,
+                ", ".join(conv.compare) or conv.model,
                 conv.updated.isoformat(),
                 len(conv.messages),
                 total[0] if total else None,

@@ -16,6 +16,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from requesty_tui.chat.branches import branch_with
+from requesty_tui.chat.compare import resumed_compare
 from requesty_tui.chat.services import Services
 from requesty_tui.core.domain import Conversation
 from requesty_tui.core.formatting import plural
@@ -66,6 +67,8 @@ class RequestyApp(App[None]):
         self.context.attach_first = list(attach or [])
         if conversation is not None and model:
             conversation.model = model  # --model wins over the session's
+        if conversation is not None and not compare:
+            self.context.compare_models = resumed_compare(conversation)
         self.first_conversation = conversation
         self.first_model = conversation.model if conversation else self.services.first_model(model)
         if settings.keys:
@@ -234,6 +237,7 @@ class RequestyApp(App[None]):
         if isinstance(chat, ChatScreen):
             await chat.stop_reply()
             chat.save_draft(force=True)  # what is typed stays with the chat it was typed in
+        self.context.compare_models[:] = resumed_compare(conversation)  # its mode, on or off
         resumed = ChatScreen(self.context, conversation.model, conversation)
         if hit is not None and words:
             resumed.found = Found(hit, tuple(words))

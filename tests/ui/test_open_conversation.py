@@ -192,3 +192,35 @@ async def test_the_top_bar_names_the_open_conversation(
         assert SessionStore().load(screen.conversation.id).title == "Borrowing"
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: "Borrowing" not in top(), what="the new chat's bar")
+
+
+async def test_a_comparison_is_listed_under_its_models_and_resumes_comparing(
+    router: RouterServer, settings: Settings
+) -> None:
+    from textual.widgets import DataTable, Static
+
+    from requesty_tui.ui.widgets.compare_view import CompareColumn
+
+    a, b = "anthropic/claude-sonnet-4-5", "google/gemini-2.5-flash"  # not the chat's model
+    router.queue_for(a, Reply(text="from a"))
+    router.queue_for(b, Reply(text="from b"))
+    app = RequestyApp(settings, compare=[a, b])
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await send_and_wait(pilot, "which is best?")
+        await wait_for(pilot, lambda: len(screen.query(CompareColumn)) == 2)
+        await wait_for(pilot, lambda: not screen.streaming and screen.saver.idle, what="saved")
+    [listed] = SessionStore().summaries()
+    assert listed.model == f"{a}, {b}", "not the model it never used"
+    router.queue_for(a, Reply(text="again a"))
+    router.queue_for(b, Reply(text="again b"))
+    app = RequestyApp(settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        browser = await open_browser(pilot)
+        assert str(browser.query_one(DataTable).get_row_at(0)[2]) == f"{a}, {b}"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: chat_screen(app).conversation.id == listed.id)
+        screen = chat_screen(app)
+        assert f"compare: {a} · {b}" in str(screen.query_one("#topbar", Static).render())
+        await send_and_wait(pilot, "and now?")
+        await wait_for(pilot, lambda: len(router.chat_requests()) == 4, what="both asked")
+        assert {r["body"]["model"] for r in router.chat_requests()[2:]} == {a, b}

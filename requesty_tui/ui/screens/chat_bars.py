@@ -1,4 +1,4 @@
-"""What the chat screen's two bars say: the model and settings on top, the state below."""
+"""What the chat screen's two bars say: the title, model and settings on top, the state below."""
 
 from __future__ import annotations
 
