@@ -224,3 +224,23 @@ async def test_a_comparison_is_listed_under_its_models_and_resumes_comparing(
         await send_and_wait(pilot, "and now?")
         await wait_for(pilot, lambda: len(router.chat_requests()) == 4, what="both asked")
         assert {r["body"]["model"] for r in router.chat_requests()[2:]} == {a, b}
+
+
+async def test_deleting_the_open_conversation_while_it_streams(
+    router: RouterServer, settings: Settings
+) -> None:
+    router.queue(Reply(text="word " * 400, chunk_chars=5, delay=0.01))
+    app = RequestyApp(settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = chat_screen(app)
+        await type_text(pilot, "go on")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.streaming and screen.query(AssistantMessage))
+        old = SessionStore().path_for(screen.conversation.id)
+        await wait_for(pilot, old.exists, what="the prompt saved")
+        await delete_in_browser(pilot)
+        await wait_for(pilot, lambda: not screen.query(UserMessage), what="the chat to close")
+        assert not screen.streaming, "its reply was stopped"
+        await wait_for(pilot, lambda: screen.saver.idle, what="the new saver")
+        assert not old.exists(), "nothing of it was written again"
+        assert SessionStore().summaries() == []
