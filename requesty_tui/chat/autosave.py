@@ -94,6 +94,7 @@ class Autosaver:
         self._pending: Conversation | None = None
         self._failing = False
         self._closed = False
+        self._dropped = False
         self._renamed: dict[str, str] = {}
         self._idle = threading.Event()
         self._idle.set()
@@ -127,6 +128,15 @@ class Autosaver:
             self._wake.notify()
         self._thread.join(timeout=30)
 
+    def abandon(self) -> None:
+        """Stop without writing what waits (the conversation was deleted): a write under way
+        ends first, nothing is written after this returns."""
+        with self._wake:
+            self._dropped = self._closed = True
+            self._pending = None
+            self._wake.notify()
+        self._thread.join(timeout=30)
+
     def _run(self) -> None:
         while True:
             with self._wake:
@@ -134,11 +144,13 @@ class Autosaver:
                     self._wake.wait()
                 job, self._pending = self._pending, None
                 closed = self._closed
+                if self._dropped:
+                    job = None
             if job is not None:
                 report = self._write(job)
                 if report.error is not None:
                     with self._wake:
-                        if self._pending is None:
+                        if self._pending is None and not self._dropped:
                             self._pending = job  # retried unless something newer came
                         if not self._closed:
                             self._wake.wait(RETRY_EVERY)

@@ -32,6 +32,13 @@ def check_models(models: list[str]) -> str | None:
     return None
 
 
+def resumed_compare(conversation: Conversation) -> list[str]:
+    """The models a resumed conversation compares again (none when its saved set is not one
+    that can be compared: a hand-edited file)."""
+    models = list(conversation.compare)
+    return models if models and check_models(models) is None else []
+
+
 @dataclass(frozen=True, slots=True)
 class ComparisonOutcome:
     answered: int

@@ -392,6 +392,8 @@ class Conversation:
     """What asking a model for titles cost, all requests together (counted in the total)."""
     deleted_usage: Usage | None = None
     """What the replies deleted since cost, all together: money spent stays in the total."""
+    compare: list[str] = field(default_factory=list)
+    """The models compared while this conversation is in compare mode (empty: it is not)."""
 
     def tree(self) -> Tree:
         return Tree(self.messages)

@@ -25,7 +25,8 @@ more, so that an older version never misreads it (it refuses a newer format): fo
 has alternatives (ids, parents and the branch on screen: read as format 1, every branch would
 be one conversation), format 3 when a message has attachments (read as format 2, they would
 silently not be sent), format 4 when a reply called tools (``[[messages.tool_calls]]`` and
-``role = "tool"`` results: read as format 3, the calls would be sent without their results)."""
+``role = "tool"`` results: read as format 3, the calls would be sent without their results).
+``compare`` (the models compared) needs none: a version that ignores it only loses the mode."""
 _MESSAGE_KEYS = {
     "id",
     "parent",
@@ -67,6 +68,7 @@ _TOP_KEYS = {
     "system",
     "messages",
     "leaf",
+    "compare",
     *_OPTION_KEYS,
 }
 _USAGE_KEYS = (
@@ -130,6 +132,8 @@ def to_toml(conv: Conversation) -> str:
         doc["leaf"] = end.id if end is not None else ""
     if conv.title_by:
         doc["title_by"] = conv.title_by
+    if conv.compare:  # any format: a version that ignores it only loses compare mode
+        doc["compare"] = list(conv.compare)
     if conv.system:
         doc["system"] = conv.system
     for key in _OPTION_KEYS:
@@ -431,6 +435,9 @@ def from_toml(text: str) -> Conversation:
     leaf, problems = repair(messages, leaf if isinstance(leaf, str) and leaf else None)
     title = data.get("title")
     system = data.get("system")
+    compare = data.get("compare")
+    if not (isinstance(compare, list) and all(isinstance(m, str) and m for m in compare)):
+        compare = []
     now = datetime.now(UTC).replace(microsecond=0)
     conv = Conversation(
         id=data["id"],
@@ -446,6 +453,7 @@ def from_toml(text: str) -> Conversation:
         title_by=data["title_by"] if data.get("title_by") in ("user", "model") else "",
         title_usage=_usage_from_dict(data.get("title_usage")),
         deleted_usage=_usage_from_dict(data.get("deleted_usage")),
+        compare=compare,
     )
     end = next((m for m in messages if m.id == leaf), None) if leaf else None
     if end is not None:

@@ -13,6 +13,7 @@ import dataclasses
 import os
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -68,7 +69,8 @@ class SaveResult:
     """Set when the file had changed on disk since it was loaded: we saved a copy instead."""
 
 
-_INDEX_VERSION = 2
+_INDEX_VERSION = 3
+"""3: a comparison is listed under the models it compares."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     rowid INTEGER PRIMARY KEY, name TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, id TEXT,
@@ -193,7 +195,10 @@ class SessionStore:
         conv.title_by = "user"  # never replaced by a model's title
         self.save(conv)
 
-    def delete(self, session_id: str) -> None:
+    def delete(self, session_id: str, keep: Iterable[str] = ()) -> None:
+        """Delete the file and its draft, then the attached copies nothing refers to any more
+        (``keep``: the SHA-256 of copies a screen still holds: an unsent file, a message not
+        saved yet)."""
         path = self.path_for(session_id)
         try:
             path.unlink()
@@ -205,17 +210,18 @@ class SessionStore:
         with contextlib.suppress(OSError):
             discard_draft(session_id)
         with contextlib.suppress(OSError):
-            self.collect_attachments()
+            self.collect_attachments(keep)
 
-    def collect_attachments(self) -> int:
+    def collect_attachments(self, keep: Iterable[str] = ()) -> int:
         """Delete attached files no conversation refers to any more (after a delete). Every
-        file is read: a hash in a session file, even an unreadable one, keeps its copy."""
+        file is read: a hash in a session file, even an unreadable one, keeps its copy, and so
+        does one in ``keep``."""
         from requesty_tui.storage.attachments import AttachmentStore
 
         store = AttachmentStore()
         if not store.folder.is_dir():
             return 0
-        referenced: set[str] = set()
+        referenced = set(keep)
         for path in self.folder.glob("*.toml"):
             with contextlib.suppress(OSError):
                 text = path.read_text(encoding="utf-8", errors="replace")
@@ -311,7 +317,7 @@ class SessionStore:
                 *stat,
                 conv.id,
                 conv.title,
-                conv.model,
+                ", ".join(conv.compare) or conv.model,
                 conv.updated.isoformat(),
                 len(conv.messages),
                 total[0] if total else None,

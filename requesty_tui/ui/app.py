@@ -16,6 +16,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from requesty_tui.chat.branches import branch_with
+from requesty_tui.chat.compare import resumed_compare
 from requesty_tui.chat.services import Services
 from requesty_tui.core.domain import Conversation
 from requesty_tui.core.formatting import plural
@@ -25,6 +26,7 @@ from requesty_tui.ui.clipboard import copy_text
 from requesty_tui.ui.context import ExitHooks, UiContext
 from requesty_tui.ui.messages import CopyRequest
 from requesty_tui.ui.screens.chat import ChatScreen
+from requesty_tui.ui.screens.chat_session import Found, held_attachments, new_chat
 from requesty_tui.ui.screens.session_browser import Chosen, SessionBrowser
 from requesty_tui.ui.shutdown import install_signal_handlers
 from requesty_tui.ui.textual_fixes import apply_fixes
@@ -65,6 +67,8 @@ class RequestyApp(App[None]):
         self.context.attach_first = list(attach or [])
         if conversation is not None and model:
             conversation.model = model  # --model wins over the session's
+        if conversation is not None and not compare:
+            self.context.compare_models = resumed_compare(conversation)
         self.first_conversation = conversation
         self.first_model = conversation.model if conversation else self.services.first_model(model)
         if settings.keys:
@@ -202,7 +206,32 @@ class RequestyApp(App[None]):
 
     def action_browse_sessions(self) -> None:
         if not isinstance(self.screen, SessionBrowser):
-            self.push_screen(SessionBrowser(self.services.store), self._resume_chosen)
+            store = self.services.store
+            browser = SessionBrowser(store, self.delete_session, self.rename_session)
+            self.push_screen(browser, self._resume_chosen)
+
+    def rename_session(self, session_id: str, title: str) -> None:
+        """Rename a conversation; open, through its chat (whose next save would otherwise
+        write the old title back), at once (the browser lists it next)."""
+        for chat in self.screen_stack:
+            if isinstance(chat, ChatScreen) and chat.conversation.id == session_id:
+                chat.conversation.title, chat.conversation.title_by = title, "user"
+                report = chat.saver.save_now(chat.conversation)
+                chat.refresh_bars()
+                if report.error is not None:
+                    raise report.error
+                return
+        self.services.store.rename(session_id, title)
+
+    async def delete_session(self, session_id: str) -> None:
+        """Delete a conversation; open, it is closed first (a new chat takes its place), and
+        the copies an open chat still refers to are kept."""
+        chats = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
+        for chat in chats:
+            if chat.conversation.id == session_id:
+                await new_chat(chat, deleted=True)
+        held = set().union(*(held_attachments(chat) for chat in chats))
+        self.services.store.delete(session_id, keep=held)
 
     async def _resume_chosen(self, chosen: Chosen | None) -> None:
         if chosen is not None:
@@ -216,13 +245,16 @@ class RequestyApp(App[None]):
         except SessionError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        if words:
-            branch_with(conversation, words)
+        hit = branch_with(conversation, words) if words else None
         chat = self.screen
         if isinstance(chat, ChatScreen):
             await chat.stop_reply()
             chat.save_draft(force=True)  # what is typed stays with the chat it was typed in
-        await self.switch_screen(ChatScreen(self.context, conversation.model, conversation))
+        self.context.compare_models[:] = resumed_compare(conversation)  # its mode, on or off
+        resumed = ChatScreen(self.context, conversation.model, conversation)
+        if hit is not None and words:
+            resumed.found = Found(hit, tuple(words))
+        await self.switch_screen(resumed)
 
     # -- quitting ------------------------------------------------------------------------------
 

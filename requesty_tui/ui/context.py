@@ -45,8 +45,8 @@ class UiContext:
     restart_tools: Callable[[], object] = lambda: None
     """Stop the MCP servers and start them again, in the App's worker."""
     compare_models: list[str] = field(default_factory=list)
-    """Compare mode (2-4 models: each prompt goes to all of them), empty when off; kept for
-    the session across chats until it is turned off."""
+    """Compare mode (2-4 models: each prompt goes to all of them), empty when off; kept for a
+    new chat until it is turned off; a resumed conversation brings its own (on or off)."""
 
     def take_attachments(self) -> list[Path]:
         taken, self.attach_first = self.attach_first, []

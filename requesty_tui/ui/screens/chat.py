@@ -46,6 +46,7 @@ from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
 from requesty_tui.ui.screens.chat_reply import ReplyRun
+from requesty_tui.ui.screens.chat_session import Found, new_chat, show_found
 from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.screens.model_picker import ModelList, ModelPicker
 from requesty_tui.ui.widgets.attachment_bar import AttachmentBar
@@ -94,13 +95,15 @@ class ChatScreen(Screen[None]):
         self.conversation = conversation or new_conversation(self.services.settings, model)
         from_file = bool(conversation and conversation.messages)
         self.drafts = DraftKeeper(self.conversation, from_file=from_file)
-        self.saver = Autosaver(self.services.store, self._saved, keep_empty_file=from_file)
+        self.saver = Autosaver(self.services.store, self.saved, keep_empty_file=from_file)
         self.runs: list[ReplyRun] = []
         """The replies streaming now (several in a comparison)."""
         self.exiting = False
         """The app is quitting: a reply cancelled now keeps its prompt in the file."""
         self._composed = False
         self.branches = BranchControl(self)
+        self.found: Found | None = None
+        """Opened for a search hit: shown in view, the words marked."""
 
     @cached_property
     def compare(self) -> CompareControl:
@@ -186,10 +189,13 @@ class ChatScreen(Screen[None]):
         return UserMessage(message)
 
     async def _show_history(self) -> None:
-        """A resumed conversation, as it was: the latest turns now, earlier ones on demand."""
+        """A resumed conversation, as it was: the latest turns now, earlier ones on demand (a
+        search hit: in view, its words marked)."""
         path = self.conversation.path()
         shown = [m for m in path if m.role in ("user", "assistant")]
         await self.query_one(ConversationView).show_history(shown, self._widget_for)
+        if self.found is not None:
+            await show_found(self, self.found)
         self.branches.refresh_labels()
         users = [m for m in path if m.role == "user"]
         if users:
@@ -254,7 +260,7 @@ class ChatScreen(Screen[None]):
         self.saver.save_now(self.conversation)
         self.save_draft(force=True)
 
-    def _saved(self, report: SaveReport) -> None:
+    def saved(self, report: SaveReport) -> None:
         """From the saver's thread."""
         with contextlib.suppress(RuntimeError):  # the app is gone
             self.app.call_from_thread(self._say_saved, report)
@@ -393,21 +399,7 @@ class ChatScreen(Screen[None]):
         self.query_one(PromptInput).focus()
 
     async def action_new_chat(self) -> None:
-        """A new conversation on this screen. What is typed stays with the conversation it was
-        typed in; an empty chat's text comes along (it was the new chat's draft already)."""
-        await self.stop_reply()
-        self.save_draft(force=True)
-        prompt = self.query_one(PromptInput)
-        carried = self.drafts.key is None
-        await self.query_one(ConversationView).remove_children()
-        self.saver.close()
-        self.conversation = new_conversation(self.services.settings, self.model)
-        self.saver = Autosaver(self.services.store, self._saved)
-        self.drafts.switch(self.conversation)
-        if not carried:
-            prompt.show_restored(self.drafts.load())
-        self.refresh_bars()
-        prompt.focus()
+        await new_chat(self)
 
     # -- sending ------------------------------------------------------------------------------
 

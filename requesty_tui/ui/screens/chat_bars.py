@@ -1,4 +1,4 @@
-"""What the chat screen's two bars say: the model and settings on top, the state below."""
+"""What the chat screen's two bars say: the title, model and settings on top, the state below."""
 
 from __future__ import annotations
 
@@ -9,20 +9,37 @@ from requesty_tui.chat.services import Services
 from requesty_tui.core import options as chat_options
 from requesty_tui.core.domain import Attachment, Conversation
 from requesty_tui.core.formatting import format_cost, plural
+from requesty_tui.core.safe_text import make_safe
 from requesty_tui.ui.widgets.status_line import Piece
+
+TITLE_CELLS = 24
+"""The most of a title the top bar shows: with a model id of 35 cells (the longest common
+ones), "▾ F2" and the separators it still fits 80 columns."""
+
+
+def top_title(conversation: Conversation) -> Text:
+    """The conversation's title, shortened to :data:`TITLE_CELLS` (a new chat has none yet)."""
+    if not conversation.title:
+        return Text("new chat", style="dim")
+    title = Text(make_safe(" ".join(conversation.title.split())))
+    title.truncate(TITLE_CELLS, overflow="ellipsis")
+    return title
 
 
 def top_line(conversation: Conversation, compare: list[str] | None = None) -> Text:
-    """The model (click or F2 to change it), or the models compared, and the conversation's
-    settings."""
+    """The conversation's title, the model (click or F2 to change it) or the models compared,
+    and the conversation's settings."""
+    top = Text(" ")
+    top.append_text(top_title(conversation))
+    top.append(" │ ", style="dim")
     if compare:
-        top = Text(f" compare: {' · '.join(compare)}", style="bold")
-        top.append("  (ctrl+p: chat: compare off)", style="not bold dim")
+        top.append(f"compare: {' · '.join(compare)}", style="bold")
+        top.append("  (ctrl+p: chat: compare off)", style="dim")
     else:
-        top = Text(f" {conversation.model}  ▾ F2", style="bold")
+        top.append(f"{conversation.model}  ▾ F2", style="bold")
     settings = chat_options.summary(conversation)
     if settings:
-        top.append("   " + " · ".join(settings), style="not bold dim")
+        top.append("   " + " · ".join(settings), style="dim")
     return top
 
 

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 class CompareControl:
     """Belongs to one chat screen; the chosen models live in the UI context (they stay on
-    across chats until turned off)."""
+    across new chats until turned off) and in the conversation (``Conversation.compare``: a
+    resumed conversation comes back in its mode)."""
 
     def __init__(self, screen: ChatScreen) -> None:
         self.screen = screen
@@ -48,6 +49,8 @@ class CompareControl:
     def _chosen(self, models: list[str] | None) -> None:
         if models:
             self.models[:] = models
+            self.screen.conversation.compare = list(models)  # resumed, it compares again
+            self.screen.save()
             self.screen.notify(
                 f"Compare mode: each message goes to {', '.join(models)} "
                 "(ctrl+p: chat: compare off).",
@@ -58,6 +61,8 @@ class CompareControl:
 
     def turn_off(self) -> None:
         self.models.clear()
+        self.screen.conversation.compare = []
+        self.screen.save()
         self.screen.notify(f"Compare mode off: messages go to {self.screen.model}.", markup=False)
         self.screen.refresh_bars()
 
@@ -70,6 +75,7 @@ class CompareControl:
         screen = self.screen
         view = screen.query_one(ConversationView)
         prices = screen.services.catalogue.info
+        screen.conversation.compare = list(self.models)  # also a new chat in compare mode
         comparison = start_comparison(
             screen.conversation,
             text,
@@ -136,8 +142,10 @@ class CompareControl:
         if not comparison.pick(column.turn):
             screen.notify("This model gave no reply to continue from.", severity="warning")
             return
+        screen.conversation.model = column.turn.model  # compare off goes on with it
         await self.close_view()
         screen.save()
+        screen.refresh_bars()
         screen.query_one(PromptInput).focus()
 
     async def close_view(self, *, continuing: bool = False) -> None:

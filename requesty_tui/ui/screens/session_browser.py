@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -61,9 +62,18 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         Binding("ctrl+e", "export", "Export", id="sessions.export", priority=True),
     ]
 
-    def __init__(self, store: SessionStore) -> None:
+    def __init__(
+        self,
+        store: SessionStore,
+        delete: Callable[[str], Awaitable[None]] | None = None,
+        rename: Callable[[str, str], None] | None = None,
+    ) -> None:
+        """``delete``, ``rename``: how to (the App's: an open conversation is closed first,
+        renamed where it is open); by default the store's."""
         super().__init__()
         self.store = store
+        self._delete = delete
+        self._rename = rename or store.rename
         self.rows: list[SessionSummary] = []
         self.indexing = True
         """True until the index has caught up with the folder (done in a thread)."""
@@ -197,7 +207,7 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
             if title is None:
                 return
             try:
-                self.store.rename(row.id, title)
+                self._rename(row.id, title)
             except (OSError, SessionError) as exc:
                 self.notify(f"Rename failed: {exc}", severity="error", markup=False)
             self.reload(refresh=True)
@@ -209,11 +219,14 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         if row is None:
             return
 
-        def done(yes: bool | None) -> None:
+        async def done(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                self.store.delete(row.id)
+                if self._delete is not None:
+                    await self._delete(row.id)
+                else:
+                    self.store.delete(row.id)
             except SessionError as exc:
                 self.notify(str(exc), severity="error", markup=False)
             self.reload(refresh=True)

@@ -7,6 +7,7 @@ when the user scrolls to the top (or clicks the marker). Every message stays rea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from rich.text import Text
@@ -41,6 +42,12 @@ def with_widgets(messages: Sequence[Message]) -> list[Message]:
     return [m for m in messages if m.role in ("user", "assistant")]
 
 
+def _highlight(widget: Widget, pattern: re.Pattern[str] | None) -> None:
+    mark = getattr(widget, "highlight", None)
+    if callable(mark):
+        mark(pattern)
+
+
 class EarlierMarker(Static):
     """ "▲ 970 earlier messages": click (or scroll to the top) to show more."""
 
@@ -60,11 +67,17 @@ class ConversationView(VerticalScroll, can_focus=False):
         self._make: Callable[[Message], Widget] | None = None
         self._marker: EarlierMarker | None = None
         self._loading = False
+        self._pattern: re.Pattern[str] | None = None
 
     @property
     def hidden_count(self) -> int:
         """Earlier messages not mounted yet."""
         return len(self._hidden)
+
+    async def clear(self) -> None:
+        """Nothing shown and nothing behind the marker (another conversation takes the pane)."""
+        self._hidden, self._marker = [], None
+        await self.remove_children()
 
     async def add(self, widget: Widget) -> Widget:
         await self.mount(widget)
@@ -79,7 +92,7 @@ class ConversationView(VerticalScroll, can_focus=False):
         self._make = make
         self._hidden = list(messages[:-WINDOW]) if len(messages) > WINDOW else []
         shown = messages[-WINDOW:]
-        widgets = [make(m) for m in shown]
+        widgets = self._build(shown, make)
         if self._hidden:
             self._marker = EarlierMarker(id="earlier")
             self._update_marker()
@@ -136,11 +149,42 @@ class ConversationView(VerticalScroll, can_focus=False):
             self._marker, self._hidden = None, []
             await self.show_history(path, make)
             return
-        fresh = [make(m) for m in path[index:]]
+        fresh = self._build(path[index:], make)
         if fresh:
             await self.mount_all(fresh)
         self.anchor()
         self.prepare_soon()
+
+    def _build(
+        self, messages: Sequence[Message], make: Callable[[Message], Widget]
+    ) -> list[Widget]:
+        widgets = [make(m) for m in messages]
+        if self._pattern is not None:
+            for widget in widgets:
+                _highlight(widget, self._pattern)
+        return widgets
+
+    def highlight(self, pattern: re.Pattern[str] | None) -> None:
+        """Mark these words in every message, shown now or later (None: no more)."""
+        self._pattern = pattern
+        for widget in self.message_widgets():
+            _highlight(widget, pattern)
+
+    async def reveal(self, message: Message) -> Widget | None:
+        """The widget of ``message``, mounted if it was behind the marker (with everything
+        after it: the pane stays one stretch of the branch); None if it has none."""
+        at = next((n for n, m in enumerate(self._hidden) if m is message), None)
+        if at is not None and self._make is not None and self._marker is not None:
+            batch, self._hidden = self._hidden[at:], self._hidden[:at]
+            await self.mount_all(self._build(batch, self._make), after=self._marker)
+            if not self._hidden:
+                await self._marker.remove()
+                self._marker = None
+            else:
+                self._update_marker()
+        return next(
+            (w for w in self.message_widgets() if getattr(w, "message", None) is message), None
+        )
 
     def message_widgets(self) -> list[Widget]:
         """The mounted widgets that show a message, top to bottom."""
@@ -186,7 +230,7 @@ class ConversationView(VerticalScroll, can_focus=False):
         self._loading = True
         try:
             batch, self._hidden = self._hidden[-WINDOW:], self._hidden[:-WINDOW]
-            widgets = [self._make(m) for m in batch]
+            widgets = self._build(batch, self._make)
             before = self.max_scroll_y
             await self.mount_all(widgets, after=self._marker)
             if not self._hidden:

@@ -11,6 +11,7 @@ highlighted once when it closes. ``render_line`` only indexes the cache.
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 
 from rich.console import Console, ConsoleOptions
@@ -23,6 +24,7 @@ from textual.widget import Widget
 from requesty_tui.core.markdown_blocks import BlockSplitter, make_safe
 from requesty_tui.ui.widgets.block_lines import BlockLines, unchanged_cells
 from requesty_tui.ui.widgets.frame_clock import FrameClock
+from requesty_tui.ui.widgets.highlight import highlight_strip
 
 FRAME = 1 / 10
 """The shortest gap between two renders of the tail while streaming. Text arrives as words,
@@ -91,6 +93,8 @@ class MarkdownView(Widget):
         self._line_style: Style | None = None
         self._lazy = False
         """A complete text not rendered yet: its height is estimated until it is on screen."""
+        self._pattern: re.Pattern[str] | None = None
+        """Words marked where they are drawn (see :mod:`.highlight`)."""
         if text:
             self._splitter.feed(make_safe(text))
             self._source.append(text)
@@ -151,6 +155,21 @@ class MarkdownView(Widget):
             self._code_background = background
             if not self._lazy:
                 self._invalidate()
+
+    def highlight(self, pattern: re.Pattern[str] | None) -> None:
+        """Mark these words wherever they are drawn (None: no more)."""
+        if pattern != self._pattern:
+            self._pattern = pattern
+            self.refresh()
+
+    def first_hit_line(self) -> int | None:
+        """The first line holding a marked word (renders the whole text first)."""
+        if self._pattern is None:
+            return None
+        for y in range(self.line_count()):
+            if self._pattern.search(self.render_line(y).text):
+                return y
+        return None
 
     # -- streaming --------------------------------------------------------------------------
 
@@ -408,6 +427,8 @@ class MarkdownView(Widget):
         if style is None:
             # Worked out from every ancestor's styles: ~0.1 ms, for every line drawn.
             style = self._line_style = self.rich_style
+        if self._pattern is not None:
+            strip = highlight_strip(strip, self._pattern)
         return strip.apply_style(style)
 
     def notify_style_update(self) -> None:

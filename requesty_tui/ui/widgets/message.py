@@ -6,6 +6,7 @@ never through Textual markup.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from requesty_tui.core.domain import Message, Usage
 from requesty_tui.core.formatting import plural, size_label, usage_summary
 from requesty_tui.core.markdown_blocks import code_blocks, make_safe
 from requesty_tui.ui.messages import CopyRequest, EditMessage, RegenerateReply, ShowAlternative
+from requesty_tui.ui.widgets.highlight import HIGHLIGHT
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.thinking import ThinkingBlock
 
@@ -129,9 +131,15 @@ class UserMessage(Static, can_focus=True):
             )
             content = content + Content("\n") + Content.styled(files, "dim")
         super().__init__(content, markup=False)
+        self._plain = content
         self.message = message
         self.alternatives = (1, 1)
         self.border_title = self._title()
+
+    def highlight(self, pattern: re.Pattern[str] | None) -> None:
+        """Mark these words in the text (None: no more)."""
+        content = self._plain
+        self.update(content.highlight_regex(pattern, style=HIGHLIGHT) if pattern else content)
 
     def mark_not_sent(self, reason: str, label: str = "not answered") -> None:
         """The request got no reply (``label`` says how it ended; ``reason`` in full in the
@@ -347,6 +355,10 @@ class AssistantMessage(Vertical, can_focus=True):
         for block in self.tool_blocks.values():
             block.update_call()  # its server, now that it is known
             block.mark_not_run()
+
+    def highlight(self, pattern: re.Pattern[str] | None) -> None:
+        """Mark these words in the answer (None: no more)."""
+        self.body.highlight(pattern)
 
     def set_turn(self, requests: int, usage: Usage | None) -> None:
         """This reply ends a turn of ``requests`` requests (its tools'): the header shows the
