@@ -1,23 +1,35 @@
-"""Conversation ⇄ TOML (session file format 1; see docs/architecture.md).
+"""Conversation ⇄ TOML (session files; see docs/architecture.md and the README).
 
 Readers ignore keys they do not know and keep them on rewrite. Any string round-trips exactly.
+A message's fields are :mod:`requesty_tui.storage.session_fields`'s table; an older format is
+brought to the newest by :data:`UPGRADES`, one function per format, before it is read.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import tomli_w
 
-from requesty_tui.core.domain import Attachment, Conversation, Message, Usage
+from requesty_tui.core.domain import Conversation, Message
 from requesty_tui.core.options import options_from
-
-if TYPE_CHECKING:
-    from requesty_tui.core.tools import ToolCall
 from requesty_tui.core.tree import repair
+from requesty_tui.storage.session_fields import (
+    SessionFormatError,
+    as_datetime,
+    cache_key,
+    message_from_table,
+    message_table,
+    needed_format,
+    usage_from_dict,
+    usage_to_dict,
+)
+
+__all__ = ["FORMAT", "SessionFormatError", "from_toml", "to_toml"]
 
 FORMAT = 4
 """The newest format this version reads. A conversation is written as format 1 unless it needs
@@ -27,24 +39,6 @@ be one conversation), format 3 when a message has attachments (read as format 2,
 silently not be sent), format 4 when a reply called tools (``[[messages.tool_calls]]`` and
 ``role = "tool"`` results: read as format 3, the calls would be sent without their results).
 ``compare`` (the models compared) needs none: a version that ignores it only loses the mode."""
-_MESSAGE_KEYS = {
-    "id",
-    "parent",
-    "role",
-    "content",
-    "created",
-    "model",
-    "finish_reason",
-    "reasoning",
-    "usage",
-    "skipped_chunks",
-    "attachments",
-    "tool_calls",
-    "tool_call_id",
-    "status",
-    "truncated",
-    "copied",
-}
 _OPTION_KEYS = (
     "reasoning_effort",
     "temperature",
@@ -71,63 +65,21 @@ _TOP_KEYS = {
     "compare",
     *_OPTION_KEYS,
 }
-_USAGE_KEYS = (
-    "prompt_tokens",
-    "completion_tokens",
-    "total_tokens",
-    "cached_tokens",
-    "caching_tokens",
-    "cost",
-    "estimated_cost",
-)
-_ROLES = ("system", "user", "assistant", "tool")
-_TOOL_STATUS = ("ok", "error", "declined", "cancelled")
-_CALL_KEYS = ("id", "name", "arguments", "server", "tool")
-_FINISH = ("stop", "length", "content_filter", "tool_calls", "cancelled", "error")
-
-
-class SessionFormatError(ValueError):
-    """The text is not a session this version can read; the message says why."""
-
-
-def _dt(value: Any, where: str) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    raise SessionFormatError(f"{where} must be a date-time")
-
-
-def _usage_to_dict(usage: Usage) -> dict[str, Any]:
-    return {k: getattr(usage, k) for k in _USAGE_KEYS if getattr(usage, k) is not None}
-
-
-def _usage_from_dict(data: Any) -> Usage | None:
-    if not isinstance(data, dict):
-        return None
-    values: dict[str, Any] = {}
-    for key in _USAGE_KEYS:
-        value = data.get(key)
-        if key in ("cost", "estimated_cost"):
-            values[key] = float(value) if isinstance(value, int | float) else None
-        else:
-            values[key] = value if isinstance(value, int) and not isinstance(value, bool) else None
-    return Usage(**values)
 
 
 def to_toml(conv: Conversation) -> str:
     """The file's text. The API key is not part of a Conversation, so it cannot end up here."""
     tree = conv.tree().forks()
-    attached = any(m.attachments for m in conv.messages)
-    tools = any(m.tool_calls or m.role == "tool" for m in conv.messages)
-    fmt2 = tree
+    fmt = max((needed_format(m) for m in conv.messages), default=1)
     doc: dict[str, Any] = {
-        "format": 4 if tools else 3 if attached else 2 if fmt2 else 1,
+        "format": max(fmt, 2 if tree else 1),
         "id": conv.id,
         "title": conv.title,
         "model": conv.model,
         "created": conv.created,
         "updated": conv.updated,
     }
-    if fmt2:
+    if tree:
         end = conv.current()
         doc["leaf"] = end.id if end is not None else ""
     if conv.title_by:
@@ -143,9 +95,9 @@ def to_toml(conv: Conversation) -> str:
     for key, value in conv.extra.items():
         doc.setdefault(key, value)
     if conv.title_usage is not None:
-        doc["title_usage"] = _usage_to_dict(conv.title_usage)
+        doc["title_usage"] = usage_to_dict(conv.title_usage)
     if conv.deleted_usage is not None:  # any format: an older version just shows less spent
-        doc["deleted_usage"] = _usage_to_dict(conv.deleted_usage)
+        doc["deleted_usage"] = usage_to_dict(conv.deleted_usage)
     # Multi-line strings are what makes the file readable, but a TOML multi-line string cannot
     # keep a CR: such a conversation is written with escaped single-line strings instead.
     has_cr = any("\r" in m.content or "\r" in (m.reasoning or "") for m in conv.messages) or (
@@ -158,56 +110,10 @@ def to_toml(conv: Conversation) -> str:
     # comparison; only a new or changed one is turned into a table.
     blocks = [_message_toml(msg, multiline, tree) for msg in conv.messages] if _simple(doc) else []
     if not blocks or any(block is None for block in blocks):
-        doc["messages"] = [_message_table(msg, tree) for msg in conv.messages]
+        doc["messages"] = [message_table(msg, tree) for msg in conv.messages]
         return tomli_w.dumps(doc, multiline_strings=multiline)
     head = tomli_w.dumps(doc, multiline_strings=multiline)
     return head + "".join(f"\n{block}" for block in blocks)
-
-
-def _message_table(msg: Message, tree: bool = False) -> dict[str, Any]:
-    item: dict[str, Any] = {}
-    if tree:
-        item["id"] = msg.id
-        if msg.parent is not None:
-            item["parent"] = msg.parent  # "" starts the conversation
-    item.update(role=msg.role, content=msg.content, created=msg.created)
-    if msg.model:
-        item["model"] = msg.model
-    if msg.finish_reason:
-        item["finish_reason"] = msg.finish_reason
-    if msg.reasoning:
-        item["reasoning"] = msg.reasoning
-    if msg.skipped_chunks:
-        item["skipped_chunks"] = msg.skipped_chunks
-    if msg.copied:
-        item["copied"] = True
-    for key, value in msg.extra.items():
-        item.setdefault(key, value)
-    if msg.usage is not None:
-        item["usage"] = _usage_to_dict(msg.usage)
-    if msg.role == "tool":
-        item["tool_call_id"] = msg.tool_call_id or ""
-        if msg.tool_status:
-            item["status"] = msg.tool_status
-        if msg.tool_truncated:
-            item["truncated"] = True
-    if msg.attachments:
-        item["attachments"] = [
-            {"name": a.name, "sha256": a.sha256, "size": a.size, "kind": a.kind, "mime": a.mime}
-            for a in msg.attachments
-        ]
-    if msg.tool_calls:
-        item["tool_calls"] = [_call_table(call) for call in msg.tool_calls]
-    return item
-
-
-def _call_table(call: ToolCall) -> dict[str, str]:
-    table = {"id": call.id, "name": call.name, "arguments": call.arguments}
-    if call.server:
-        table["server"] = call.server
-    if call.tool:
-        table["tool"] = call.tool
-    return table
 
 
 _BLOCK_CACHE: dict[str, tuple[tuple[Any, ...], str | None]] = {}
@@ -217,30 +123,11 @@ _BLOCK_CACHE_SIZE = 8192
 def _message_toml(msg: Message, multiline: bool, tree: bool = False) -> str | None:
     """One ``[[messages]]`` table, as ``tomli_w`` writes it inside the whole document; None
     when the message has keys this writer does not handle (the whole-document writer does)."""
-    key = (
-        msg.role,
-        msg.content,
-        msg.created,
-        msg.model,
-        msg.finish_reason,
-        msg.reasoning,
-        msg.usage,
-        msg.skipped_chunks,
-        repr(msg.extra) if msg.extra else "",
-        tuple(msg.attachments),
-        tuple((c.id, c.name, c.arguments, c.server, c.tool) for c in msg.tool_calls),
-        msg.tool_call_id,
-        msg.tool_status,
-        msg.tool_truncated,
-        msg.copied,
-        multiline,
-        tree and msg.id,
-        tree and msg.parent,
-    )
+    key = (multiline, *cache_key(msg, tree))
     cached = _BLOCK_CACHE.get(msg.id)
     if cached is not None and cached[0] == key:
         return cached[1]
-    item = _message_table(msg, tree)
+    item = message_table(msg, tree)
     # Arrays of flat tables (attachments, tool calls) are written as [[messages.KEY]] entries.
     arrays = {name: item.pop(name) for name in [k for k, v in item.items() if _flat_tables(v)]}
     text: str | None = None
@@ -307,66 +194,40 @@ def _simple(table: dict[str, Any]) -> bool:
     return True
 
 
-def _attachments(raw: object, where: str) -> list[Attachment]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise SessionFormatError(f"{where}: attachments must be an array of tables")
-    out = []
-    for item in raw:
-        if not isinstance(item, dict):
-            raise SessionFormatError(f"{where}: an attachment is not a table")
-        name, digest, size = item.get("name"), item.get("sha256"), item.get("size")
-        kind, mime = item.get("kind"), item.get("mime")
-        if not (isinstance(name, str) and isinstance(digest, str) and len(digest) == 64):
-            raise SessionFormatError(f"{where}: an attachment needs a name and a sha256")
-        if kind not in ("text", "image", "pdf"):
-            raise SessionFormatError(f"{where}: attachment kind must be text, image or pdf")
-        out.append(
-            Attachment(
-                name=name,
-                sha256=digest,
-                size=size if isinstance(size, int) and not isinstance(size, bool) else 0,
-                kind=kind,
-                mime=mime if isinstance(mime, str) else "application/octet-stream",
-            )
-        )
-    return out
+def _messages(data: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = data.get("messages")
+    return [m for m in raw if isinstance(m, dict)] if isinstance(raw, list) else []
 
 
-def _tool_fields(raw: dict[str, Any], role: str, where: str) -> dict[str, Any]:
-    """A reply's ``tool_calls`` and a ``tool`` message's call id, status and cut."""
-    from requesty_tui.core.tools import ToolCall
+def _from_1(data: dict[str, Any]) -> None:
+    """Format 1 → 2: a list, not a tree. Ids, parents and a leaf are not part of it (a hand
+    may have written them; read as format 2 they could turn the list into branches)."""
+    data.pop("leaf", None)
+    for message in _messages(data):
+        message.pop("id", None)
+        message.pop("parent", None)
 
-    out: dict[str, Any] = {}
-    calls = raw.get("tool_calls")
-    if calls is not None:
-        if not isinstance(calls, list) or not all(isinstance(c, dict) for c in calls):
-            raise SessionFormatError(f"{where}: tool_calls must be an array of tables")
-        parsed = []
-        for call in calls:
-            values = {k: call.get(k) for k in _CALL_KEYS}
-            if not isinstance(values["id"], str) or not values["id"]:
-                raise SessionFormatError(f"{where}: a tool call needs an id")
-            parsed.append(
-                ToolCall(
-                    id=values["id"],
-                    name=values["name"] if isinstance(values["name"], str) else "",
-                    arguments=values["arguments"] if isinstance(values["arguments"], str) else "",
-                    server=values["server"] if isinstance(values["server"], str) else None,
-                    tool=values["tool"] if isinstance(values["tool"], str) else None,
-                )
-            )
-        out["tool_calls"] = parsed
-    if role == "tool":
-        call_id = raw.get("tool_call_id")
-        if not isinstance(call_id, str):
-            raise SessionFormatError(f"{where}: a tool result needs a tool_call_id")
-        status = raw.get("status")
-        out["tool_call_id"] = call_id
-        out["tool_status"] = status if status in _TOOL_STATUS else None
-        out["tool_truncated"] = raw.get("truncated") is True
-    return out
+
+def _from_2(data: dict[str, Any]) -> None:
+    """Format 2 → 3: no attachments before format 3."""
+    for message in _messages(data):
+        message.pop("attachments", None)
+
+
+def _from_3(data: dict[str, Any]) -> None:
+    """Format 3 → 4: no tools before format 4; a ``tool`` message in an older file is one
+    this version cannot place (its call is not there to answer)."""
+    for n, message in enumerate(_messages(data), 1):
+        if message.get("role") == "tool":
+            raise SessionFormatError(f"message {n}: role 'tool' needs format 4")
+        for key in ("tool_calls", "tool_call_id", "status", "truncated"):
+            message.pop(key, None)
+
+
+UPGRADES: tuple[Callable[[dict[str, Any]], None], ...] = (_from_1, _from_2, _from_3)
+"""``UPGRADES[n - 1]`` brings a document of format ``n`` to ``n + 1`` (in place); a file of
+format ``n`` goes through every one from there, so the reader knows only the newest."""
+assert len(UPGRADES) == FORMAT - 1
 
 
 def from_toml(text: str) -> Conversation:
@@ -385,53 +246,18 @@ def from_toml(text: str) -> Conversation:
     for key in ("id", "model"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise SessionFormatError(f"missing '{key}'")
+    for upgrade in UPGRADES[max(fmt, 1) - 1 :]:
+        upgrade(data)
     raw_messages = data.get("messages", [])
     if not isinstance(raw_messages, list):
         raise SessionFormatError("'messages' must be an array of tables")
     messages = []
+    updated = data.get("updated", datetime.now(UTC))
     for n, raw in enumerate(raw_messages, 1):
-        where = f"message {n}"
         if not isinstance(raw, dict):
-            raise SessionFormatError(f"{where} is not a table")
-        role = raw.get("role")
-        if role not in _ROLES:
-            raise SessionFormatError(f"{where}: role must be user, assistant or system")
-        content = raw.get("content", "")
-        if not isinstance(content, str):
-            raise SessionFormatError(f"{where}: content must be a string")
-        finish = raw.get("finish_reason")
-        reasoning = raw.get("reasoning")
-        model = raw.get("model")
-        skipped = raw.get("skipped_chunks")
-        if role == "tool" and fmt < 4:
-            raise SessionFormatError(f"{where}: role 'tool' needs format 4")
-        message_id = raw.get("id") if fmt >= 2 else None
-        parent = raw.get("parent") if fmt >= 2 else None
-        more: dict[str, Any] = _tool_fields(raw, role, where) if fmt >= 4 else {}
-        if isinstance(message_id, str) and message_id:
-            more["id"] = message_id
-        messages.append(
-            Message(
-                role=role,
-                content=content,
-                created=_dt(raw["created"], f"{where}: created")
-                if "created" in raw
-                else _dt(data.get("updated", datetime.now(UTC)), where),
-                model=model if isinstance(model, str) else None,
-                finish_reason=finish if finish in _FINISH else None,
-                reasoning=reasoning if isinstance(reasoning, str) else None,
-                usage=_usage_from_dict(raw.get("usage")),
-                skipped_chunks=skipped
-                if isinstance(skipped, int) and not isinstance(skipped, bool) and skipped > 0
-                else 0,
-                extra={k: v for k, v in raw.items() if k not in _MESSAGE_KEYS},
-                parent=parent if isinstance(parent, str) else None,
-                attachments=_attachments(raw.get("attachments"), where) if fmt >= 3 else [],
-                copied=raw.get("copied") is True,
-                **more,
-            )
-        )
-    leaf = data.get("leaf") if fmt >= 2 else None
+            raise SessionFormatError(f"message {n} is not a table")
+        messages.append(message_from_table(raw, f"message {n}", updated))
+    leaf = data.get("leaf")
     leaf, problems = repair(messages, leaf if isinstance(leaf, str) and leaf else None)
     title = data.get("title")
     system = data.get("system")
@@ -443,16 +269,16 @@ def from_toml(text: str) -> Conversation:
         id=data["id"],
         model=data["model"],
         title=title if isinstance(title, str) else "",
-        created=_dt(data["created"], "created") if "created" in data else now,
-        updated=_dt(data["updated"], "updated") if "updated" in data else now,
+        created=as_datetime(data["created"], "created") if "created" in data else now,
+        updated=as_datetime(data["updated"], "updated") if "updated" in data else now,
         system=system if isinstance(system, str) and system else None,
         messages=messages,
         options=options_from(data),
         extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
         problems=problems,
         title_by=data["title_by"] if data.get("title_by") in ("user", "model") else "",
-        title_usage=_usage_from_dict(data.get("title_usage")),
-        deleted_usage=_usage_from_dict(data.get("deleted_usage")),
+        title_usage=usage_from_dict(data.get("title_usage")),
+        deleted_usage=usage_from_dict(data.get("deleted_usage")),
         compare=compare,
     )
     end = next((m for m in messages if m.id == leaf), None) if leaf else None
