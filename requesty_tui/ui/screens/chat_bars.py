@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
 
 from requesty_tui.chat.request import reasoning_note
@@ -9,17 +11,23 @@ from requesty_tui.chat.services import Services
 from requesty_tui.core import options as chat_options
 from requesty_tui.core.domain import Attachment, Conversation
 from requesty_tui.core.formatting import format_cost, plural
+from requesty_tui.ui.key_names import label_for
 from requesty_tui.ui.widgets.status_line import Piece
 
 
-def top_line(conversation: Conversation, compare: list[str] | None = None) -> Text:
+def top_line(
+    conversation: Conversation,
+    compare: list[str] | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> Text:
     """The model (click or F2 to change it), or the models compared, and the conversation's
-    settings."""
+    settings; ``keys``: the [keys] remaps, so the hint names the key that works."""
     if compare:
         top = Text(f" compare: {' · '.join(compare)}", style="bold")
         top.append("  (ctrl+p: chat: compare off)", style="not bold dim")
     else:
-        top = Text(f" {conversation.model}  ▾ F2", style="bold")
+        pick = label_for(keys or {}, "chat.model", "f2")
+        top = Text(f" {conversation.model}  ▾ {pick}", style="bold")
     settings = chat_options.summary(conversation)
     if settings:
         top.append("   " + " · ".join(settings), style="not bold dim")
@@ -47,11 +55,13 @@ def status_pieces(
         if meter.input_cost is not None and (draft.strip() or pending):
             pieces.append(Piece(f"next ≈ {format_cost((meter.input_cost, False))} in", 3))
     if streaming:
-        pieces.append(Piece("streaming — Esc stops", 0))
+        stop = label_for(services.settings.keys, "chat.stop", "escape")
+        pieces.append(Piece(f"streaming — {stop} stops", 0))
     if not services.settings.api_key:
         pieces.append(Piece("no API key: set REQUESTY_API_KEY", 0, warning=True))
     if catalogue.unknown(conversation.model):
-        pieces.append(Piece(f"{conversation.model} is not on this server (F2)", 1, True))
+        pick = label_for(services.settings.keys, "chat.model", "f2")
+        pieces.append(Piece(f"{conversation.model} is not on this server ({pick})", 1, True))
     # A reply that only called tools is part of the turn it began, not a reply of its own.
     turns = sum(1 for m in conversation.messages
                 if m.role == "assistant" and m.finish_reason != "tool_calls")  # fmt: skip
