@@ -229,7 +229,8 @@ def test_an_approved_tool_call_end_to_end_in_a_real_terminal(
         assert "notes › echo" in asked and '"text": "milk, eggs"' in asked
         assert len(router.chat_requests()) == 1
         session.keys("C-g")
-        session.wait_for(lambda s: "⏎ Answer" in s, what="the question focused")
+        session.wait_for(lambda s: "left/right choose · Enter answers" in s,
+                         what="the question focused")  # fmt: skip
         session.keys("Enter")  # Run once is highlighted
         done = session.wait_for(lambda s: "You need milk and eggs." in s, what="the answer")
         assert "notes › echo · done" in done and "2 requests" in done
@@ -289,7 +290,8 @@ def test_typing_after_a_tool_question_never_answers_it(router: RouterServer, xdg
             assert not target.exists(), f"typing {delay} s after the question wrote the file"
             assert len(router.chat_requests()) == 2 * n + 1, "nothing ran, nothing was sent"
             session.keys("C-g")  # the deliberate act: go to the question...
-            session.wait_for(lambda s: "Run once" in s and "Answer" in s, what="the choices")
+            session.wait_for(lambda s: "left/right choose · Enter answers" in s,
+                             what="the question focused")  # fmt: skip
             session.keys("Enter")  # ...and answer it (Run once is highlighted)
             session.wait_for(lambda s, n=n: f"Wrote note {n}." in s, what=f"answer {n}")
             assert target.read_text() == f"note {n}"

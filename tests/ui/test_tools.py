@@ -74,6 +74,8 @@ async def answer(pilot: Pilot[object], screen: ChatScreen, decision: str) -> Non
     assert block is not None
     await pilot.press("ctrl+g")
     await wait_for(pilot, lambda: screen.focused is block, what="ctrl+g to the question")
+    await wait_for(pilot, lambda: "left/right choose · Enter answers" in shown(block.question),
+                   what="the question saying how, now that it has the focus")  # fmt: skip
     steps = ["once", "always", "decline"].index(decision)
     await pilot.press(*["right"] * steps, "enter")
 

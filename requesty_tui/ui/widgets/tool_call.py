@@ -225,7 +225,7 @@ class ToolCallBlock(Vertical, can_focus=True):
 
     def _draw_question(self) -> None:
         """The question says how to answer it from where the focus is."""
-        if self.has_focus:
+        if self.screen.focused is self:  # has_focus is set after on_focus runs
             how = "left/right choose · Enter answers"
         else:
             go = label_for(getattr(self.app, "keymap", {}), "chat.answer_tool", "ctrl+g")
