@@ -4,12 +4,12 @@ is the App's alone (themes, copying, help, the session browser, quitting and sig
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -77,6 +77,22 @@ class RequestyApp(App[None]):
     @property
     def settings(self) -> Settings:
         return self.services.settings
+
+    @property
+    def keymap(self) -> Mapping[str, str]:
+        """The ``[keys]`` remaps: widgets that name a key in their text name the moved one."""
+        return self.settings.keys
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key (or a paste) first goes past the screen's ``route_typing``, which may move the
+        focus before Textual forwards the key to the focused widget: here, in the App's one
+        queue, every key is routed in the order typed (a hop later, keys already queued for
+        a message would race those sent to the input box)."""
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            route = getattr(self.screen, "route_typing", None)
+            if route is not None:
+                route(event)
+        await super().on_event(event)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLES)

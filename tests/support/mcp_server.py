@@ -107,15 +107,20 @@ def image() -> Image:
     return Image(data=PNG_1X1, format="png")
 
 
+def write_file(path: str, content: str) -> str:
+    """Write content to the file at path (as a filesystem server does)."""
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(content)
+    return f"wrote {len(content)} characters to {path}"
+
+
 def described() -> str:
     """A [bold red]description[/] with \x1b[31mescapes\x1b[0m \x1b]0;title\x07 in it."""
     return "described"
 
 
-TOOLS: dict[str, Callable[..., Any]] = {
-    f.__name__: f
-    for f in (echo, add, slow, crash, fail, markup, big, lines, env_probe, pid, image, described)
-}
+_FUNCTIONS = (echo, add, slow, crash, fail, markup, big, lines, env_probe, pid, image, described)
+TOOLS: dict[str, Callable[..., Any]] = {f.__name__: f for f in (*_FUNCTIONS, write_file)}
 
 
 def build(name: str, only: list[str] | None) -> MCPServer:

@@ -204,8 +204,8 @@ def test_compare_in_a_real_terminal(router: RouterServer, xdg: Path, width: int)
 def test_an_approved_tool_call_end_to_end_in_a_real_terminal(
     router: RouterServer, xdg: Path
 ) -> None:
-    """An MCP server over stdio, a model that calls it, y in a real terminal: the result shows
-    under the call and the model's answer streams after it."""
+    """An MCP server over stdio, a model that calls it, ctrl+g and Enter in a real terminal:
+    the result shows under the call and the model's answer streams after it."""
     import json
     import sys
 
@@ -224,14 +224,110 @@ def test_an_approved_tool_call_end_to_end_in_a_real_terminal(
     try:
         session.wait_for(lambda s: "tools: " in s and " from 1 server" in s, what="the tools")
         session.keys("what do I need?", "Enter")
-        asked = session.wait_for(lambda s: "Run this tool?" in s and "y Run once" in s,
-                                 what="the question, and y in the key bar")  # fmt: skip
+        asked = session.wait_for(lambda s: "Run this tool?" in s and "Answer tool call" in s,
+                                 what="the question, and ctrl+g in the key bar")  # fmt: skip
         assert "notes › echo" in asked and '"text": "milk, eggs"' in asked
         assert len(router.chat_requests()) == 1
-        session.keys("y")
+        session.keys("C-g")
+        session.wait_for(lambda s: "left/right choose · Enter answers" in s,
+                         what="the question focused")  # fmt: skip
+        session.keys("Enter")  # Run once is highlighted
         done = session.wait_for(lambda s: "You need milk and eggs." in s, what="the answer")
         assert "notes › echo · done" in done and "2 requests" in done
         assert "Run this tool?" not in done
+        session.keys("C-q")
+        session.wait_closed()
+    finally:
+        session.close()
+
+
+def type_slowly(session: TmuxSession, text: str, gap: float = 0.08) -> None:
+    """Real typing at human speed (~12 keys a second): one send-keys per character."""
+    import time
+
+    for char in text:
+        session.keys(char, literal=True)
+        time.sleep(gap)
+
+
+def test_typing_after_a_tool_question_never_answers_it(router: RouterServer, xdg: Path) -> None:
+    """A filesystem tool asks to write a file; the user starts typing the next message 0.2 s,
+    1 s and 3 s after the question appears: each time the text is whole in the input box, the
+    file is not written, and nothing becomes 'always' allowed (the next call asks again).
+    Answering takes ctrl+g, then Enter on the highlighted choice."""
+    import json
+    import sys
+    import time
+
+    from requesty_tui.storage import paths
+
+    server = Path(__file__).resolve().parents[1] / "support" / "mcp_server.py"
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"[mcp.fs]\ncommand = {json.dumps([sys.executable, str(server)])}\n")
+    delays = (0.2, 1.0, 3.0)
+    targets = [xdg / f"notes-{n}.txt" for n in range(len(delays))]
+    replies = []
+    for n, target in enumerate(targets):
+        arguments = json.dumps({"path": str(target), "content": f"note {n}"})
+        replies += [
+            Reply(text="", tool_calls=[{"id": f"call_{n}", "name": "write_file",
+                                        "arguments": arguments}]),
+            Reply(text=f"Wrote note {n}."),
+        ]  # fmt: skip
+    router.queue(*replies)
+    typed = "also, what about the other file?"
+    session = TmuxSession([], terminal_env(router), width=100, height=30)
+    try:
+        session.wait_for(lambda s: "tools: " in s and " from 1 server" in s, what="the tools")
+        session.keys("write my notes", "Enter")
+        for n, (delay, target) in enumerate(zip(delays, targets, strict=True)):
+            session.wait_for(lambda s: "Run this tool?" in s, what=f"question {n + 1}")
+            time.sleep(delay)
+            type_slowly(session, typed)
+            shown = session.wait_for(lambda s: typed in s, what=f"the text typed after {delay} s")
+            assert "fs › write_file · waiting for you" in shown, f"{delay} s: still asking"
+            assert not target.exists(), f"typing {delay} s after the question wrote the file"
+            assert len(router.chat_requests()) == 2 * n + 1, "nothing ran, nothing was sent"
+            session.keys("C-g")  # the deliberate act: go to the question...
+            session.wait_for(lambda s: "left/right choose · Enter answers" in s,
+                             what="the question focused")  # fmt: skip
+            session.keys("Enter")  # ...and answer it (Run once is highlighted)
+            session.wait_for(lambda s, n=n: f"Wrote note {n}." in s, what=f"answer {n}")
+            assert target.read_text() == f"note {n}"
+            shown = session.wait_for(lambda s: typed in s, what="the text, still in the input")
+            if n + 1 < len(delays):
+                session.keys("Enter")  # send what was typed: the model writes again, and asks
+        sent = [r["body"]["messages"] for r in router.chat_requests()]
+        assert [m[-1]["content"] for m in sent[2::2]] == [typed, typed]
+        session.keys("C-q")
+        session.wait_closed()
+    finally:
+        session.close()
+
+
+def test_typing_on_a_focused_reply_goes_to_the_input(router: RouterServer, xdg: Path) -> None:
+    """A reply is focused to read it (shift+tab); "great, thanks" typed at human speed, then
+    "and more" in one burst: all of it lands in the input box, in order; nothing is
+    regenerated, copied or sent."""
+    router.queue(Reply(text="Here is the answer."))
+    session = TmuxSession([], terminal_env(router), width=100, height=30)
+    try:
+        session.wait_started()
+        session.keys("question", "Enter")
+        session.wait_for(lambda s: "Here is the answer." in s and "1 reply" in s, what="reply")
+        session.keys("BTab")  # the reply has the focus
+        session.wait_for(lambda s: "Regenerate" in s, what="the reply's keys in the key bar")
+        type_slowly(session, "great, thanks")
+        session.keys(" and more, yes")  # a burst, as a fast typist or tmux delivers it
+        shown = session.wait_for(lambda s: "great, thanks and more, yes" in s, what="the text")
+        assert "‹2/2›" not in shown and len(router.chat_requests()) == 1, "nothing regenerated"
+        assert "Copied" not in shown and "copied" not in shown
+        session.keys("Enter")
+        session.wait_for(lambda s: "2 replies" in s, what="the text sent as the next message")
+        assert router.chat_requests()[-1]["body"]["messages"][-1]["content"] == (
+            "great, thanks and more, yes"
+        )
         session.keys("C-q")
         session.wait_closed()
     finally:

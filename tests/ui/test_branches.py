@@ -64,7 +64,7 @@ async def test_edit_a_prompt_keeps_the_old_branch(router: RouterServer, settings
         prompt = screen.query_one(PromptInput)
         await type_text(pilot, "half typed")
         screen.query(UserMessage).first().focus()
-        await pilot.press("e")
+        await pilot.press("enter")  # was e: a letter typed on a message is text now
         banner = screen.query_one("#edit-banner")
         assert banner.display and "Editing your message 1" in str(banner.content)
         assert prompt.text == "one"
@@ -74,7 +74,7 @@ async def test_edit_a_prompt_keeps_the_old_branch(router: RouterServer, settings
         assert not banner.display and prompt.text == "half typed"
         prompt.clear()
         screen.query(UserMessage).first().focus()
-        await pilot.press("e")
+        await pilot.press("enter")  # was e: a letter typed on a message is text now
         prompt.load_text("one, edited")
         router.queue(Reply(text="answer to the edit"))
         prompt.focus()

@@ -83,7 +83,7 @@ async def test_ctrl_y_copies_the_markdown_source_to_the_x_clipboard(
 async def test_code_block_without_fences(
     router: RouterServer, settings: Settings, xvfb: str
 ) -> None:
-    app = await reply_then(router, settings, ["c"], focus_reply=True)
+    app = await reply_then(router, settings, ["ctrl+k"], focus_reply=True)  # was c
     assert read_x_clipboard() == "print('hi')  # \"quoted\" \\\\ back\n"
     assert any("code block 1 of 1 (python, 1 lines)" in n.message for n in app._notifications)
 

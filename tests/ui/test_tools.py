@@ -59,21 +59,34 @@ def asking(screen: ChatScreen) -> ToolCallBlock | None:
 
 
 async def wait_asked(pilot: Pilot[object], screen: ChatScreen) -> ToolCallBlock:
-    """A call asks, has the focus, and takes y/a/n (the key bar shows them)."""
-    await wait_for(pilot, lambda: asking(screen) is not None and screen.focused is asking(screen)
-                   and asking(screen).answerable, what="a tool call asking, focused")  # fmt: skip
+    """A call asks; the input box keeps the focus (the question never takes it)."""
+    await wait_for(pilot, lambda: asking(screen) is not None, what="a tool call asking")
     block = asking(screen)
     assert block is not None
+    await pilot.pause()
+    assert screen.focused is screen.query_one(PromptInput), "the question took the focus"
     return block
 
 
+async def answer(pilot: Pilot[object], screen: ChatScreen, decision: str) -> None:
+    """The deliberate act: ctrl+g to the question, right to the choice, Enter."""
+    block = asking(screen)
+    assert block is not None
+    await pilot.press("ctrl+g")
+    await wait_for(pilot, lambda: screen.focused is block, what="ctrl+g to the question")
+    await wait_for(pilot, lambda: "left/right choose · Enter answers" in shown(block.question),
+                   what="the question saying how, now that it has the focus")  # fmt: skip
+    steps = ["once", "always", "decline"].index(decision)
+    await pilot.press(*["right"] * steps, "enter")
+
+
 async def answer_turn(
-    pilot: Pilot[object], screen: ChatScreen, text: str, key: str
+    pilot: Pilot[object], screen: ChatScreen, text: str, decision: str
 ) -> ToolCallBlock:
-    """Send ``text``, answer its call's question with ``key``, wait for the turn's end."""
+    """Send ``text``, answer its call's question (``decision``), wait for the turn's end."""
     await send(pilot, text)
     block = await wait_asked(pilot, screen)
-    await pilot.press(key)
+    await answer(pilot, screen, decision)
     await wait_for(pilot, lambda: not screen.streaming, what="the turn to end")
     return block
 
@@ -106,12 +119,16 @@ async def test_an_approved_call_runs_and_the_model_goes_on(
         block = await wait_asked(pilot, screen)
         assert shown(block.header) == "⚙ t › echo · waiting for you"
         assert '"text": "hello tools"' in shown(block.arguments)
-        assert "y once · a always (this chat) · n decline · Esc stop" in shown(block.question)
+        assert shown(block.question) == (
+            "Run this tool?  ctrl+g goes here, then Enter answers · Esc stops the turn"
+        )
+        assert [shown(c).strip() for c in block.choices] == [
+            "Run once", "Always allow in this chat", "Decline"]  # fmt: skip
         first = router.chat_requests()[0]["body"]
         names = {t["function"]["name"] for t in first["tools"]}
         assert {"echo", "add", "slow", "crash"} <= names and first["tool_choice"] == "auto"
         assert len(router.chat_requests()) == 1, "nothing runs before the user says so"
-        await pilot.press("y")
+        await answer(pilot, screen, "once")
         await wait_for(pilot, lambda: not screen.streaming, what="the turn to end")
         assert "hello tools" in shown(block.output) and "done" in shown(block.header)
         second = router.chat_requests()[1]["body"]
@@ -155,13 +172,13 @@ async def test_always_then_decline(router: RouterServer, settings: Settings) -> 
     app = RequestyApp(with_tools(settings))
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await ready(pilot)
-        await answer_turn(pilot, screen, "first", "a")
+        await answer_turn(pilot, screen, "first", "always")
         await send(pilot, "second")
         block = await wait_asked(pilot, screen)
         assert "t › add" in shown(block.header), "echo is always allowed now: add asks"
         echo_block = next(b for b in blocks(screen) if b.call.id == "call_2")
         assert "two" in shown(echo_block.output)
-        await pilot.press("n")
+        await answer(pilot, screen, "decline")
         await wait_for(pilot, lambda: not screen.streaming, what="the second turn")
         assert "declined" in shown(block.header)
         results = tool_messages(router.chat_requests()[-1]["body"])
@@ -179,7 +196,7 @@ async def test_esc_during_a_call_stops_the_turn_and_typing_goes_on(
         screen = await ready(pilot)
         await send(pilot, "take your time")
         block = await wait_asked(pilot, screen)
-        await pilot.press("y")
+        await answer(pilot, screen, "once")
         await wait_for(pilot, lambda: "running" in shown(block.header), what="the call to run")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not screen.streaming, timeout=5, what="Esc to stop it")
@@ -321,7 +338,7 @@ async def test_a_server_that_fails_to_start_is_one_notification(
         assert len(said) == 1 and "cannot open /var/db.sqlite" in said[0]
         count = len(screen.services.toolbox.specs)
         assert f"tools: {count} from 1 server" in shown(screen.query_one(StatusLine))
-        await answer_turn(pilot, screen, "probe", "a")
+        await answer_turn(pilot, screen, "probe", "always")
         key, secret = blocks(screen)
         assert shown(key.output).splitlines()[-1] == "unset", "the key never reaches a server"
         assert shown(secret.output).splitlines()[-1] == "set"
@@ -376,13 +393,13 @@ async def test_regenerating_a_tool_turn_asks_again(
     app = RequestyApp(with_tools(settings))
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await ready(pilot)
-        await answer_turn(pilot, screen, "echo please", "y")
+        await answer_turn(pilot, screen, "echo please", "once")
         await pilot.press("ctrl+r")
         block = await wait_asked(pilot, screen)
         assert block.call.id == "call_2", "a regeneration asks again"
         again = router.chat_requests()[2]["body"]["messages"]
         assert again[-1] == {"role": "user", "content": "echo please"}, "from the prompt"
-        await pilot.press("y")
+        await answer(pilot, screen, "once")
         await wait_for(pilot, lambda: not screen.streaming, what="the second turn")
         assert screen.query(AssistantMessage).last().text == "Second answer."
         conversation = screen.conversation
@@ -418,11 +435,44 @@ async def test_keys_typed_for_the_input_never_answer_a_question(
         await pilot.press("enter")
         assert box.text == "so yes and another thing n y", "not sent while a call asks"
         await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: screen.focused is block and block.answerable,
-                       what="ctrl+g to the question")  # fmt: skip
-        await pilot.press("y")
+        await wait_for(pilot, lambda: screen.focused is block, what="ctrl+g to the question")
+        await type_text(pilot, " y")  # an old habit: y is text, and goes to the input box
+        assert box.text == "so yes and another thing n y y" and screen.focused is box
+        assert block.asking and len(router.chat_requests()) == 1
+        await answer(pilot, screen, "once")
         await wait_for(pilot, lambda: not screen.streaming, what="the turn")
-        assert "hi" in shown(block.output) and box.text == "so yes and another thing n y"
+        assert "hi" in shown(block.output) and box.text == "so yes and another thing n y y"
+
+
+async def test_a_question_never_takes_the_focus_and_typing_never_answers_it(
+    router: RouterServer, settings: Settings
+) -> None:
+    """Issue 23: the input box is empty when the question comes; the next message typed a
+    moment later ("also, what about…") once answered it with its "a": always allowed. Now
+    the text lands in the input box whenever it is typed; a click on a choice answers."""
+    router.queue(
+        Reply(text="", tool_calls=[call("echo", '{"text": "x"}')]),
+        Reply(text="declined, fine"),
+    )  # fmt: skip
+    app = RequestyApp(with_tools(settings))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await ready(pilot)
+        await send(pilot, "echo x")
+        block = await wait_asked(pilot, screen)
+        box = screen.query_one(PromptInput)
+        await type_text(pilot, "also, what about the other file?")
+        assert box.text == "also, what about the other file?" and screen.focused is box
+        assert block.asking and not screen.services.toolbox.allowed
+        assert len(router.chat_requests()) == 1, "nothing ran"
+        # Focused (a click, tab, ctrl+g), typing still goes to the input box.
+        block.focus()
+        await pilot.pause()
+        await type_text(pilot, " yes")
+        assert box.text.endswith("file? yes") and block.asking
+        await pilot.click(block.choices[2])
+        await wait_for(pilot, lambda: not screen.streaming, what="the turn")
+        assert "declined" in shown(block.header) and not screen.services.toolbox.allowed
+        assert box.text == "also, what about the other file? yes"
 
 
 async def test_a_signal_mid_call_and_esc_mid_arguments_leave_the_truth(
@@ -438,7 +488,7 @@ async def test_a_signal_mid_call_and_esc_mid_arguments_leave_the_truth(
         screen = await ready(pilot)
         await send(pilot, "slowly")
         block = await wait_asked(pilot, screen)
-        await pilot.press("y")
+        await answer(pilot, screen, "once")
         await wait_for(pilot, lambda: "running" in shown(block.header), what="the call to run")
         screen.save_now_for_exit()  # what SIGTERM and SIGHUP do before the process ends
         saved = SessionStore().load(screen.conversation.id)

@@ -11,6 +11,7 @@ thread (:class:`requesty_tui.chat.autosave.Autosaver`). This screen turns both i
 | f2 | pick a model |
 | ctrl+n | new conversation |
 | ctrl+y | copy the focused message, else the last reply |
+| pgup/pgdn, ctrl+home/end | scroll the conversation (the input box keeps the focus) |
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
@@ -45,6 +45,7 @@ from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternati
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
+from requesty_tui.ui.screens.chat_keys import ChatKeys
 from requesty_tui.ui.screens.chat_reply import ReplyRun
 from requesty_tui.ui.screens.chat_session import Found, new_chat, show_found
 from requesty_tui.ui.screens.dialogs import edit_option
@@ -66,19 +67,20 @@ DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
 
 
-class ChatScreen(Screen[None]):
-    """One conversation at a time."""
+class ChatScreen(ChatKeys):
+    """One conversation at a time (where keys go: :class:`ChatKeys`)."""
 
     CSS_PATH = "chat.tcss"
     COMMANDS = {ChatCommands}
     BINDINGS = [
         Binding("escape", "stop", "Stop", id="chat.stop"),
+        # Early: while a tool call asks, the way to answer it must not drop off a narrow bar.
+        Binding("ctrl+g", "answer_tool", "Answer tool call", id="chat.answer_tool"),
         Binding("escape", "leave_edit", "Leave edit", id="chat.leave_edit"),
         Binding("f2", "pick_model", "Model", id="chat.model"),
         Binding("ctrl+n", "new_chat", "New chat", id="chat.new"),
         Binding("ctrl+r", "regenerate", "Regenerate", id="chat.regenerate", show=False),
         Binding("ctrl+t", "attach", "Attach", id="chat.attach"),
-        Binding("ctrl+g", "answer_tool", "Answer tool call", id="chat.answer_tool"),
         # Priority: the input box would take ctrl+y as redo.
         Binding("ctrl+y", "copy", "Copy", id="chat.copy", priority=True),
     ]
@@ -277,7 +279,7 @@ class ChatScreen(Screen[None]):
         if not self._composed:
             return  # a listener called before the bars exist
         self.query_one("#topbar", Static).update(
-            top_line(self.conversation, self.context.compare_models)
+            top_line(self.conversation, self.context.compare_models, self.services.settings.keys)
         )
         self.refresh_status()
 
@@ -321,18 +323,6 @@ class ChatScreen(Screen[None]):
         if block is not None:
             block.focus()
             block.scroll_visible()
-
-    def action_copy(self) -> None:
-        """Copy the focused message, else the last reply."""
-        focused = self.focused
-        if isinstance(focused, UserMessage | AssistantMessage):
-            focused.action_copy()
-            return
-        replies = self.query(AssistantMessage)
-        if not replies:
-            self.notify("Nothing to copy yet.", severity="warning")
-            return
-        replies.last().action_copy()
 
     def action_stop(self) -> None:
         self.workers.cancel_group(self, "reply")
@@ -409,7 +399,8 @@ class ChatScreen(Screen[None]):
         if self.streaming:
             event.input.restore(text)
             waiting = (
-                "A tool call waits for your answer: ctrl+g goes to it (y/a/n), Esc stops the turn."
+                "A tool call waits for your answer: ctrl+g goes to it (Enter answers), Esc stops "
+                "the turn."
             )
             busy = "A reply is still streaming: press Esc to stop it first."
             self.notify(waiting if self.asking() else busy, severity="warning")

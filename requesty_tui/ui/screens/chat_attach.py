@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from requesty_tui.chat.attachments import refusal, too_big
 from requesty_tui.core.domain import Attachment
 from requesty_tui.storage.attachments import AttachmentError, AttachmentStore
-from requesty_tui.ui.widgets.attachment_bar import AttachmentBar, chip_label
+from requesty_tui.ui.widgets.attachment_bar import AttachmentBar, AttachmentChip, chip_label
+from requesty_tui.ui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
     from requesty_tui.ui.screens.chat import ChatScreen
@@ -46,7 +47,10 @@ class AttachControl:
     async def remove(self, attachment: Attachment | None = None) -> None:
         """Take one off (None: all)."""
         self.pending = [a for a in self.pending if attachment is not None and a != attachment]
+        was_on_a_chip = isinstance(self.screen.focused, AttachmentChip)
         await self._show()
+        if was_on_a_chip and not self.pending:
+            self.screen.query_one(PromptInput).focus()  # the last chip went: back to typing
 
     async def restore(self, attachments: list[Attachment]) -> None:
         """A send that got no reply: its files wait again, with its text."""

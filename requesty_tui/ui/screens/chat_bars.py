@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
 
 from requesty_tui.chat.request import reasoning_note
@@ -10,6 +12,7 @@ from requesty_tui.core import options as chat_options
 from requesty_tui.core.domain import Attachment, Conversation
 from requesty_tui.core.formatting import format_cost, plural
 from requesty_tui.core.safe_text import make_safe
+from requesty_tui.ui.key_names import label_for
 from requesty_tui.ui.widgets.status_line import Piece
 
 TITLE_CELLS = 24
@@ -26,9 +29,14 @@ def top_title(conversation: Conversation) -> Text:
     return title
 
 
-def top_line(conversation: Conversation, compare: list[str] | None = None) -> Text:
+def top_line(
+    conversation: Conversation,
+    compare: list[str] | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> Text:
     """The conversation's title, the model (click or F2 to change it) or the models compared,
-    and the conversation's settings."""
+    and the conversation's settings; ``keys``: the [keys] remaps, so the hint names the key
+    that works."""
     top = Text(" ")
     top.append_text(top_title(conversation))
     top.append(" │ ", style="dim")
@@ -36,7 +44,8 @@ def top_line(conversation: Conversation, compare: list[str] | None = None) -> Te
         top.append(f"compare: {' · '.join(compare)}", style="bold")
         top.append("  (ctrl+p: chat: compare off)", style="dim")
     else:
-        top.append(f"{conversation.model}  ▾ F2", style="bold")
+        pick = label_for(keys or {}, "chat.model", "f2")
+        top.append(f"{conversation.model}  ▾ {pick}", style="bold")
     settings = chat_options.summary(conversation)
     if settings:
         top.append("   " + " · ".join(settings), style="dim")
@@ -64,11 +73,13 @@ def status_pieces(
         if meter.input_cost is not None and (draft.strip() or pending):
             pieces.append(Piece(f"next ≈ {format_cost((meter.input_cost, False))} in", 3))
     if streaming:
-        pieces.append(Piece("streaming — Esc stops", 0))
+        stop = label_for(services.settings.keys, "chat.stop", "escape")
+        pieces.append(Piece(f"streaming — {stop} stops", 0))
     if not services.settings.api_key:
         pieces.append(Piece("no API key: set REQUESTY_API_KEY", 0, warning=True))
     if catalogue.unknown(conversation.model):
-        pieces.append(Piece(f"{conversation.model} is not on this server (F2)", 1, True))
+        pick = label_for(services.settings.keys, "chat.model", "f2")
+        pieces.append(Piece(f"{conversation.model} is not on this server ({pick})", 1, True))
     # A reply that only called tools is part of the turn it began, not a reply of its own.
     turns = sum(1 for m in conversation.messages
                 if m.role == "assistant" and m.finish_reason != "tool_calls")  # fmt: skip

@@ -135,7 +135,7 @@ class CompareControl:
             return
         if screen.streaming:
             screen.notify(
-                "Still streaming: wait for every column, or esc stops them all (x stops one).",
+                "Still streaming: wait for every column, or esc stops them all (ctrl+x stops one).",
                 severity="warning",
             )
             return

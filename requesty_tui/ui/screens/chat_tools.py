@@ -1,6 +1,7 @@
 """The chat screen's part of tools: between two requests of a turn, each call is shown, asked
-about (y/a/n in its block; Esc stops the turn) and answered; then the model is asked again,
-in a new reply box. The rules are :mod:`requesty_tui.chat.tool_loop`'s; this is the screen.
+about (ctrl+g goes to its block, Enter answers; Esc stops the turn) and answered; then the
+model is asked again, in a new reply box. The rules are
+:mod:`requesty_tui.chat.tool_loop`'s; this is the screen.
 
 Also the palette's ``tools: list`` and ``chat: tools``.
 """
@@ -14,6 +15,7 @@ from requesty_tui.chat.turn import Turn
 from requesty_tui.core.domain import Message
 from requesty_tui.core.formatting import plural
 from requesty_tui.core.tools import ToolCall, ToolSpec
+from requesty_tui.ui.key_names import label_for
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.message import AssistantMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
@@ -56,15 +58,15 @@ async def next_round(run: ReplyRun) -> bool:
     async def ask(call: ToolCall, _spec: ToolSpec) -> Decision:
         block = reply.tool_blocks.get(call.id) or reply.show_call(call)
         box = screen.query_one(PromptInput)
-        # Something typed since the send: the next keys are meant for the input box, so the
-        # question does not take the focus (in an empty box ANSWER_GRACE covers a stray key).
-        typing = bool(box.text)
-        if typing:
-            screen.notify(f"{call.label} waits for your answer: ctrl+g goes to it (y/a/n).",
+        # The question never takes the focus: what is typed is the next message, however soon
+        # after the question it comes (issue 23: "also…" a second later always-allowed a tool).
+        if box.text:
+            go = label_for(screen.services.settings.keys, "chat.answer_tool", "ctrl+g")
+            screen.notify(f"{call.label} waits for your answer: {go} goes to it, Enter answers.",
                           title="Tool call", timeout=8, markup=False)  # fmt: skip
         try:
             screen.call_after_refresh(screen.refresh_bindings)  # ctrl+g in the key bar
-            return await block.ask(take_focus=not typing)
+            return await block.ask()
         finally:
             if screen.focused is block or screen.focused is None:
                 box.focus()

@@ -4,10 +4,13 @@ time with a switcher line above it.
 
 | key | action |
 | --- | --- |
-| enter | continue with this reply (the others stay as its alternatives) |
-| x | stop this column |
+| enter | continue with this reply (the others stay as its alternatives; not a failed one) |
+| ctrl+x | stop this column |
 | left/right | the column beside it |
-| y / c | copy the reply / a code block |
+| ctrl+y / ctrl+k | copy the reply / a code block |
+
+As on any message, typed text goes to the input box (``ChatKeys.route_typing``): "second
+round⏎" typed on a column is the next message, never "copy code" and "continue with this".
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from textual.widgets import Static
 
 from requesty_tui.chat.turn import Turn
 from requesty_tui.core.formatting import usage_summary
+from requesty_tui.ui.key_names import label_for
 from requesty_tui.ui.widgets.message import AssistantMessage, CodeStyle
 
 COLUMN_MIN = 36
@@ -45,7 +49,7 @@ class CompareColumn(AssistantMessage):
     """
     BINDINGS = [
         Binding("enter", "pick", "Continue with this", id="compare.pick"),
-        Binding("x", "stop_one", "Stop this one", id="compare.stop"),
+        Binding("ctrl+x", "stop_one", "Stop this one", id="compare.stop"),
         Binding("left", "beside(-1)", "‹ Column", id="compare.previous"),
         Binding("right", "beside(1)", "Column ›", id="compare.next"),
     ]
@@ -72,7 +76,14 @@ class CompareColumn(AssistantMessage):
             return False  # a comparison's replies are picked, not switched
         if action == "stop_one":
             return self.running
+        if action == "pick":
+            return not self.failed
         return super().check_action(action, parameters)
+
+    @property
+    def failed(self) -> bool:
+        """Ended without any reply: nothing to continue with."""
+        return not self.running and self.message is None
 
     def _refresh_header(self) -> None:
         turn = self.turn
@@ -108,9 +119,9 @@ class CompareColumn(AssistantMessage):
             view.show_column(self.index + step)
 
     def on_click(self, event: events.Click) -> None:
-        """A click picks a finished column (while it streams, it only focuses it)."""
+        """A click picks a finished column (while it streams, or failed, it only focuses it)."""
         self.focus()
-        if not self.running:
+        if not self.running and not self.failed:
             self.action_pick()
 
     def ended(self, failure: str | None) -> None:
@@ -120,12 +131,18 @@ class CompareColumn(AssistantMessage):
             self.set_state(failure)
             self.border_subtitle = "failed" if self.message is None else "incomplete"
         self.refresh_bindings()
+        view = next((a for a in self.ancestors if isinstance(a, CompareView)), None)
+        if view is not None:
+            view.column_ended(self)
 
 
-HINT = (
-    "enter on a column continues with it (the others stay as alternatives) · x stops one · "
-    "esc stops all"
-)
+def general_hint(keys: dict[str, str]) -> str:
+    pick = label_for(keys, "compare.pick", "enter")
+    stop = label_for(keys, "compare.stop", "ctrl+x")
+    return (
+        f"{pick} on a column continues with it (the others stay as alternatives) · {stop} "
+        "stops one · Esc stops all"
+    )
 
 
 class CompareView(Vertical):
@@ -153,7 +170,10 @@ class CompareView(Vertical):
         yield Static("", id="compare-switcher", markup=False)
         with Horizontal(id="compare-columns"):
             yield from self.columns
-        yield Static(HINT, id="compare-hint", markup=False)
+        yield Static(general_hint(self._keys()), id="compare-hint", markup=False)
+
+    def _keys(self) -> dict[str, str]:
+        return dict(getattr(self.app, "keymap", {}))
 
     def on_resize(self, event: events.Resize) -> None:
         width = event.size.width
@@ -198,15 +218,27 @@ class CompareView(Vertical):
         self._hint(next((c for c in self.columns if c is focused), None))
 
     def _hint(self, column: CompareColumn | None) -> None:
-        """What enter would do, naming the focused column's model."""
+        """What enter would do, naming the focused column's model (a failed column offers
+        nothing to continue with: it says so)."""
+        keys = self._keys()
+        pick = label_for(keys, "compare.pick", "enter")
+        stop = label_for(keys, "compare.stop", "ctrl+x")
         if column is None:
-            text = HINT
+            text = general_hint(keys)
+        elif column.failed:
+            text = f"{column.requested_model} failed: no reply to go on with · ←/→ the others"
         else:
             text = (
-                f"enter continues with {column.requested_model}'s reply (the others stay as "
-                "alternatives) · x stops it · esc stops all"
+                f"{pick} continues with {column.requested_model}'s reply (the others stay as "
+                f"alternatives) · {stop} stops it · Esc stops all"
             )
         self.query_one("#compare-hint", Static).update(Text(text))
+
+    def column_ended(self, column: CompareColumn) -> None:
+        """A column's stream is over: the switcher marks a failure, the hint follows."""
+        self._show()
+        if self.screen.focused is column:
+            self._hint(column)
 
     def _show(self) -> None:
         for column in self.columns:
@@ -215,7 +247,8 @@ class CompareView(Vertical):
             text = Text(f"‹ {self.active + 1}/{len(self.columns)} › ")
             for column in self.columns:
                 style = "bold reverse" if column.index == self.active else ""
-                text.append(f" {column.requested_model} ", style=style)
+                mark = "✗ " if column.failed else ""
+                text.append(f" {mark}{column.requested_model} ", style=style)
             self.query_one("#compare-switcher", Static).update(text)
 
     def on_click(self, event: events.Click) -> None:

@@ -72,8 +72,9 @@ class KeyBar(Widget):
             self._hints = hints
             self.refresh()
 
-    RIGHT_ACTIONS = frozenset({"toggle_help", "app.toggle_help"})
-    """Kept on the right with the palette key, whatever the width: the way to every other key."""
+    RIGHT_ACTIONS = frozenset({"toggle_help", "app.toggle_help", "quit", "app.quit"})
+    """Kept on the right with the palette key, whatever the width: the way to every other key,
+    and the way out (at 80 columns a focused reply's hints pushed Quit off the bar)."""
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")

@@ -58,17 +58,22 @@ def arrow_step(event: events.Click, before: str, label: str) -> int:
 class UserMessage(Static, can_focus=True):
     """What the user sent (plain text, shown as typed).
 
+    No printable key is a command here: typed text goes to the input box (the screen routes
+    it), so reading a message before typing the next one never runs anything.
+
     | key | action |
     | --- | --- |
-    | y | copy this message |
+    | enter | edit it (the new version goes beside the old one) |
+    | left / right | the previous / next version |
+    | ctrl+y | copy this message |
     """
 
     HELP_TITLE = "Your message"
     alternatives: tuple[int, int]
     """(n, of): this prompt is version n of ``of`` (``of`` 1: no alternatives)."""
     BINDINGS = [
-        Binding("y", "copy", "Copy", id="message.copy"),
-        Binding("e", "edit", "Edit", id="message.edit"),
+        Binding("ctrl+y", "copy", "Copy", id="message.copy"),
+        Binding("enter", "edit", "Edit", id="message.edit"),
         Binding("left", "alternative(-1)", "‹ Previous", id="message.previous"),
         Binding("right", "alternative(1)", "Next ›", id="message.next"),
     ]
@@ -152,10 +157,15 @@ class UserMessage(Static, can_focus=True):
 class AssistantMessage(Vertical, can_focus=True):
     """A reply: a header line (model, state, usage), the thinking, the Markdown body.
 
+    No printable key is a command here (typed text goes to the input box); regenerating spends
+    money, so it is on ctrl+r, which typing cannot produce.
+
     | key | action |
     | --- | --- |
-    | y | copy the reply (its Markdown source) |
-    | c | copy a code block, without fences (again: the next block) |
+    | ctrl+r | regenerate this reply (an alternative beside it) |
+    | left / right | the previous / next alternative |
+    | ctrl+y | copy the reply (its Markdown source) |
+    | ctrl+k | copy a code block, without fences (again: the next block) |
     """
 
     HELP_TITLE = "Reply"
@@ -180,11 +190,11 @@ class AssistantMessage(Vertical, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("r", "regenerate", "Regenerate", id="reply.regenerate"),
+        Binding("ctrl+r", "regenerate", "Regenerate", id="reply.regenerate"),
         Binding("left", "alternative(-1)", "‹ Previous", id="reply.previous"),
         Binding("right", "alternative(1)", "Next ›", id="reply.next"),
-        Binding("y", "copy", "Copy", id="reply.copy"),
-        Binding("c", "copy_code", "Copy code", id="reply.copy_code"),
+        Binding("ctrl+y", "copy", "Copy", id="reply.copy"),
+        Binding("ctrl+k", "copy_code", "Copy code", id="reply.copy_code"),
     ]
     _next_block = 0
 

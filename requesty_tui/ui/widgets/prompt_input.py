@@ -23,6 +23,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
+from requesty_tui.ui.key_names import label_for
+
 DRAFT_BACK = "Your unsent text is back, selected: type to replace it, backspace clears it."
 
 
@@ -50,7 +52,6 @@ class PromptInput(TextArea):
 
     def __init__(self, *, keys: Mapping[str, str] | None = None, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        self.placeholder = "Message — Enter to send, ctrl+j for a new line"
         self.last_sent = ""
         """What Up in an empty box brings back."""
         # Keys remapped in config.toml ([keys] input.send / input.newline) apply here too.
@@ -59,6 +60,9 @@ class PromptInput(TextArea):
             self.SUBMIT_KEYS = frozenset(k.strip() for k in keys["input.send"].split(","))
         if "input.newline" in keys:
             self.NEWLINE_KEYS = frozenset(k.strip() for k in keys["input.newline"].split(","))
+        send = label_for(keys, "input.send", "enter")
+        newline = label_for(keys, "input.newline", "ctrl+j")
+        self.placeholder = f"Message — {send} to send, {newline} for a new line"
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key in self.SUBMIT_KEYS:

@@ -18,11 +18,11 @@ class ThinkingBlock(Vertical, can_focus=True):
 
     | key | action |
     | --- | --- |
-    | enter, space | open or fold the thinking |
+    | enter | open or fold the thinking (space is typing: it goes to the input box) |
     """
 
     HELP_TITLE = "Thinking"
-    BINDINGS = [Binding("enter,space", "toggle_open", "Open/fold thinking", id="thinking.toggle")]
+    BINDINGS = [Binding("enter", "toggle_open", "Open/fold thinking", id="thinking.toggle")]
     DEFAULT_CSS = """
     ThinkingBlock {
         height: auto;

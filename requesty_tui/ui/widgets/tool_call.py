@@ -1,5 +1,10 @@
-"""One tool call in a reply: which server and tool, the arguments, the question (y/a/n), and
-the result folded under it.
+"""One tool call in a reply: which server and tool, the arguments, the question (run once,
+always allow, decline), and the result folded under it.
+
+The question never takes the focus and no printable key answers it: keys typed meanwhile are
+the user's next message (the screen sends them to the input box). Answering is a deliberate
+act: ctrl+g goes to the question, then Enter on the highlighted choice (left/right move it),
+or a click on a choice.
 
 Everything in it came from a model or a tool: it is shown as text (``make_safe``: control
 characters made visible; ``Content``, never markup).
@@ -8,12 +13,12 @@ characters made visible; ``Content``, never markup).
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Literal
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
@@ -21,6 +26,7 @@ from requesty_tui.core.domain import Message
 from requesty_tui.core.formatting import plural
 from requesty_tui.core.safe_text import make_safe
 from requesty_tui.core.tools import ToolCall, pretty_arguments
+from requesty_tui.ui.key_names import label_for
 from requesty_tui.ui.messages import CopyRequest
 
 Decision = Literal["once", "always", "decline"]
@@ -29,9 +35,12 @@ FOLDED_LINES = 4
 """Lines of a result shown before Enter opens it: enough for a short answer, little enough
 that a 100 KB file listing does not push the conversation off an 80x24 screen."""
 
-ANSWER_GRACE = 0.4
-"""Seconds after a question took the focus during which y/a/n do nothing: a key meant for the
-input box an instant before must not answer it (a reviewer's "so yes and…" ran a tool)."""
+CHOICES: tuple[tuple[Decision, str], ...] = (
+    ("once", "Run once"),
+    ("always", "Always allow in this chat"),
+    ("decline", "Decline"),
+)
+"""The answers, in the order left/right moves through them; the first is highlighted."""
 
 ARGUMENT_LINES = 12
 """Lines of pretty-printed arguments shown (the rest is summed up)."""
@@ -48,25 +57,33 @@ _STATUS_LABEL = {
 }
 
 
+class Choice(Static):
+    """One answer to the question: highlighted by left/right, chosen by Enter or a click."""
+
+    def __init__(self, decision: Decision, label: str) -> None:
+        super().__init__(f" {label} ", classes="tool-choice", markup=False)
+        self.decision: Decision = decision
+
+
 class ToolCallBlock(Vertical, can_focus=True):
     """A call, its question while it waits for the user, and its result.
 
     | key | action |
     | --- | --- |
-    | y | run this call once (while asked) |
-    | a | run it, and always allow this tool in this conversation |
-    | n | decline (the model is told) |
+    | ctrl+g (from anywhere) | go to the question |
+    | left / right | highlight another answer: run once, always allow in this chat, decline |
+    | enter | answer with the highlighted choice (while asked); open or fold the result |
+    | ctrl+y | copy the result |
     | esc | stop the whole turn |
-    | enter | open or fold the result |
     """
 
     HELP_TITLE = "Tool call"
     BINDINGS = [
-        Binding("y", "decide('once')", "Run once", id="tool.once"),
-        Binding("a", "decide('always')", "Always allow", id="tool.always"),
-        Binding("n", "decide('decline')", "Decline", id="tool.decline"),
+        Binding("enter", "answer", "Answer", id="tool.answer"),
+        Binding("left", "choose(-1)", "‹ Choice", id="tool.previous_choice"),
+        Binding("right", "choose(1)", "Choice ›", id="tool.next_choice"),
         Binding("enter", "toggle_result", "Open/fold result", id="tool.toggle"),
-        Binding("c", "copy", "Copy result", id="tool.copy"),
+        Binding("ctrl+y", "copy", "Copy result", id="tool.copy"),
     ]
     DEFAULT_CSS = """
     ToolCallBlock {
@@ -82,19 +99,26 @@ class ToolCallBlock(Vertical, can_focus=True):
         .tool-arguments {
             color: $text-muted;
         }
-        .tool-question {
+        .tool-question, .tool-choices {
             display: none;
             background: $warning 20%;
             color: $text;
-            text-style: bold;
         }
+        .tool-question { text-style: bold; }
+        .tool-choices { height: 1; }
+        .tool-choice {
+            width: auto;
+            margin: 0 2 0 0;
+            &.-highlighted { background: $accent 30%; text-style: bold; }
+        }
+        &:focus .tool-choice.-highlighted { background: $accent; color: $text; }
         .tool-result {
             display: none;
             color: $text;
         }
         &.-asking {
             border-left: outer $warning;
-            .tool-question { display: block; }
+            .tool-question, .tool-choices { display: block; }
         }
         &.-has-result .tool-result { display: block; }
         &.-failed .tool-result { color: $chat-error; }
@@ -111,15 +135,13 @@ class ToolCallBlock(Vertical, can_focus=True):
         self.expanded = False
         self._state = "queued"
         self._decision: asyncio.Future[Decision] | None = None
-        self._asked_at = 0.0
+        self.highlighted = 0
+        """The index in CHOICES that Enter would answer with."""
         self._drawn: dict[int, str] = {}
         self.header = Static("", classes="tool-header", markup=False)
         self.arguments = Static("", classes="tool-arguments", markup=False)
-        self.question = Static(
-            "Run this tool?  y once · a always (this chat) · n decline · Esc stop",
-            classes="tool-question",
-            markup=False,
-        )
+        self.question = Static("", classes="tool-question", markup=False)
+        self.choices = [Choice(decision, label) for decision, label in CHOICES]
         self.output = Static("", classes="tool-result", markup=False)
         if result is not None:
             self.show_result(result)
@@ -129,6 +151,8 @@ class ToolCallBlock(Vertical, can_focus=True):
         yield self.header
         yield self.arguments
         yield self.question
+        with Horizontal(classes="tool-choices"):
+            yield from self.choices
         yield self.output
 
     # -- the call --------------------------------------------------------------------------------
@@ -177,17 +201,15 @@ class ToolCallBlock(Vertical, can_focus=True):
 
     # -- asking ----------------------------------------------------------------------------------
 
-    async def ask(self, take_focus: bool = True) -> Decision:
-        """Wait for y, a or n (Esc cancels the turn, and with it this wait). ``take_focus``:
-        the user is not typing, the question takes the focus (else ctrl+g goes to it)."""
+    async def ask(self) -> Decision:
+        """Wait for an answer (Esc cancels the turn, and with it this wait). The question does
+        not take the focus: keys typed meanwhile belong to the input box."""
         loop = asyncio.get_running_loop()
         self._decision = loop.create_future()
-        self._asked_at = time.monotonic() if take_focus else 0.0
+        self.highlighted = 0
         self.add_class("-asking")
         self.set_state("waiting for you")
-        if take_focus:
-            self.focus()
-            self.set_timer(ANSWER_GRACE, self.refresh_bindings)  # y/a/n show when they work
+        self._draw_question()
         self.refresh_bindings()
         self.scroll_visible()
         try:
@@ -201,21 +223,46 @@ class ToolCallBlock(Vertical, can_focus=True):
     def asking(self) -> bool:
         return self._decision is not None and not self._decision.done()
 
-    @property
-    def answerable(self) -> bool:
-        """Asking, and long enough that y/a/n are meant for the question."""
-        return self.asking and time.monotonic() - self._asked_at >= ANSWER_GRACE
+    def _draw_question(self) -> None:
+        """The question says how to answer it from where the focus is."""
+        if self.screen.focused is self:  # has_focus is set after on_focus runs
+            how = "left/right choose · Enter answers"
+        else:
+            go = label_for(getattr(self.app, "keymap", {}), "chat.answer_tool", "ctrl+g")
+            how = f"{go} goes here, then Enter answers"
+        self._update(self.question, f"Run this tool?  {how} · Esc stops the turn")
+        for index, choice in enumerate(self.choices):
+            choice.set_class(index == self.highlighted, "-highlighted")
+
+    def on_focus(self) -> None:
+        if self.asking:
+            self._draw_question()
+
+    def on_blur(self) -> None:
+        if self.asking:
+            self._draw_question()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "decide":
-            return self.answerable
+        if action in ("answer", "choose"):
+            return self.asking
         if action in ("toggle_result", "copy"):
             return self.result is not None
         return True
 
-    def action_decide(self, decision: Decision) -> None:
-        if not self.answerable:
-            return  # typed before the question could be read
+    def action_choose(self, step: int) -> None:
+        self.highlighted = (self.highlighted + step) % len(CHOICES)
+        self._draw_question()
+
+    def action_answer(self) -> None:
+        self.decide(CHOICES[self.highlighted][0])
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a choice answers with it (a deliberate act, as Enter is)."""
+        if isinstance(event.widget, Choice) and self.asking:
+            event.stop()
+            self.decide(event.widget.decision)
+
+    def decide(self, decision: Decision) -> None:
         if self._decision is not None and not self._decision.done():
             self._decision.set_result(decision)
 
