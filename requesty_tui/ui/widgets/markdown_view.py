@@ -13,10 +13,12 @@ from __future__ import annotations
 import contextlib
 import time
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -395,20 +397,51 @@ class MarkdownView(Widget):
         self._reported = self._height() if self._text_complete else self._room
         return self._reported
 
-    def render_line(self, y: int) -> Strip:
-        self._realize()
+    def _line(self, y: int) -> Strip:
         blocks = self._blocks
         if y < blocks.height:
-            strip = blocks.line(y) or self._realize_block(y)
-        else:
-            index = y - blocks.height
-            tail = self._tail_lines
-            strip = tail[index] if index < len(tail) else Strip.blank(0)
+            return blocks.line(y) or self._realize_block(y)
+        index = y - blocks.height
+        tail = self._tail_lines
+        return tail[index] if index < len(tail) else Strip.blank(0)
+
+    def render_line(self, y: int) -> Strip:
+        self._realize()
+        strip = self._line(y)
         style = self._line_style
         if style is None:
             # Worked out from every ancestor's styles: ~0.1 ms, for every line drawn.
             style = self._line_style = self.rich_style
-        return strip.apply_style(style)
+        # Both steps are cached on the strip: a line drawn again costs nothing more.
+        strip = strip.apply_style(style)
+        selection = self.text_selection
+        if selection is not None:
+            span = selection.get_span(y)
+            if span is not None:
+                strip = self._mark_selected(strip, *span)
+        # Each cell says which character it shows: how the screen's mouse selection finds
+        # its place in the text (without it, a drag selected nothing).
+        return strip.apply_offsets(0, y)
+
+    def _mark_selected(self, strip: Strip, start: int, end: int) -> Strip:
+        """The characters ``start:end`` (-1: to the end) in the selection's colours."""
+        text = strip.text
+        end = len(text) if end == -1 else min(end, len(text))
+        if start >= end:
+            return strip
+        first, last = cell_len(text[:start]), cell_len(text[:end])
+        before, inside, after = strip.crop(0, first), strip.crop(first, last), strip.crop(last)
+        selected = self.screen.get_component_rich_style("screen--selection")
+        marked = Strip(
+            [Segment(t, s + selected if s else selected, c) for t, s, c in inside],
+            inside.cell_length,
+        )
+        return Strip.join([before, marked, after])
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text as shown (its lines as drawn), for the screen's copy."""
+        lines = (self._line(y).text.rstrip() for y in range(self.line_count()))
+        return selection.extract("\n".join(lines)), "\n"
 
     def notify_style_update(self) -> None:
         self._line_style = None
