@@ -194,9 +194,6 @@ class ChatScreen(Screen[None]):
         shown = [m for m in path if m.role in ("user", "assistant")]
         await self.query_one(ConversationView).show_history(shown, self._widget_for)
         self.branches.refresh_labels()
-        users = [m for m in path if m.role == "user"]
-        if users:
-            self.query_one(PromptInput).last_sent = users[-1].content
 
     # -- what others announce ------------------------------------------------------------------
 
@@ -345,6 +342,10 @@ class ChatScreen(Screen[None]):
     def on_edit_message(self, event: EditMessage) -> None:
         self.branches.start_edit(event.message)
 
+    def on_prompt_input_edit_last(self, _event: PromptInput.EditLast) -> None:
+        if any(m.role == "user" for m in self.conversation.path()):
+            self.branches.start_edit()  # as the palette's ``chat: edit message``
+
     async def on_regenerate_reply(self, event: RegenerateReply) -> None:
         await self.branches.regenerate(event.message)
 
@@ -426,7 +427,6 @@ class ChatScreen(Screen[None]):
             busy = "A reply is still streaming: press Esc to stop it first."
             self.notify(waiting if self.asking() else busy, severity="warning")
             return
-        event.input.last_sent = text
         from requesty_tui.ui.screens.chat_fit import fit_check
 
         if not self.context.compare_models and not fit_check(self, text):
