@@ -161,7 +161,7 @@ class ReplyRun:
             if screen.services.has_tools:
                 for call in answer.tool_calls:
                     screen.services.toolbox.resolve(call)
-            reply.calls_ended()
+            reply.calls_ended(self.offered_tools or outcome.finish_reason != "tool_calls")
         if self.rounds and outcome.kept:
             from requesty_tui.chat.tool_loop import turn_usage
 
