@@ -159,6 +159,27 @@ class Toolbox:
     def allow_always(self, conversation: Conversation, spec: ToolSpec) -> None:
         self.allowed.setdefault(conversation.id, set()).add((spec.server, spec.name))
 
+    def allowed_in(self, conversation: Conversation) -> list[str]:
+        """What the user said "always" to in this conversation, as ``server › tool``."""
+        return [
+            f"{server} › {tool}" for server, tool in sorted(self.allowed.get(conversation.id, ()))
+        ]
+
+    def allowed_label(self, conversation: Conversation) -> str | None:
+        """The status bar's word on it (None: nothing is): it must be seen to be taken back."""
+        allowed = self.allowed_in(conversation)
+        if not allowed:
+            return None
+        if len(allowed) == 1:
+            return f"{allowed[0]} always allowed"
+        return f"{len(allowed)} tools always allowed"
+
+    def revoke(self, conversation: Conversation) -> list[str]:
+        """Every call asks again in this conversation; what was allowed."""
+        allowed = self.allowed_in(conversation)
+        self.allowed.pop(conversation.id, None)
+        return allowed
+
     async def call(self, spec: ToolSpec, arguments: dict[str, Any]) -> ToolOutput:
         if self._host is None:
             return ToolOutput(f"The {spec.server} server is not running.", is_error=True)

@@ -80,3 +80,52 @@ async def test_a_call_of_tools_never_offered_says_so(
         header = shown(screen.query_one(ToolCallBlock).header)
         # Whether tools were offered is not saved (a kill -9 as it asked looks the same).
         assert "not run (never answered)" in header and "stopped" not in header, header
+
+
+def asking(screen: ChatScreen) -> ToolCallBlock | None:
+    return next((b for b in screen.query(ToolCallBlock) if b.asking), None)
+
+
+async def answer(pilot: Pilot[object], screen: ChatScreen, key: str) -> None:
+    """The call asks (focused, its keys live): answer it with ``key``."""
+    await wait_for(pilot, lambda: (block := asking(screen)) is not None and block.answerable
+                   and screen.focused is block, what="a tool call asking")  # fmt: skip
+    await pilot.press(key)
+
+
+async def test_always_allowed_is_shown_and_can_be_taken_back(
+    router: RouterServer, settings: Settings
+) -> None:
+    from requesty_tui.ui.screens.dialogs import TextViewer
+    from tests.support.ui import run_command
+
+    router.queue(
+        Reply(text="", tool_calls=[call("echo", '{"text": "one"}')]),
+        Reply(text="ok"),
+        Reply(text="", tool_calls=[call("echo", '{"text": "two"}', "call_2")]),
+        Reply(text="fine"),
+    )  # fmt: skip
+    app = RequestyApp(with_tools(settings))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await ready(pilot)
+        assert "always allowed" not in status(screen)
+        await send(pilot, "first")
+        await answer(pilot, screen, "a")
+        await wait_for(pilot, lambda: not screen.streaming, what="the first turn")
+        await wait_for(pilot, lambda: "t › echo always allowed" in status(screen),
+                       what="the status bar to say what is allowed")  # fmt: skip
+        await run_command(pilot, "tools: list")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextViewer), what="the list")
+        await wait_for(pilot, lambda: app.screen.query("#viewer-body Static"), what="its text")
+        listing = shown(app.screen.query_one("#viewer-body Static"))
+        assert "Always allowed in this conversation: t › echo" in listing
+        assert "• echo: Return the text as given. (always allowed here)" in listing
+        await pilot.press("escape")
+        await run_command(pilot, "tools: revoke always-allow")
+        await wait_for(pilot, lambda: "always allowed" not in status(screen),
+                       what="the status bar to drop it")  # fmt: skip
+        # The next call asks again.
+        await send(pilot, "second")
+        await answer(pilot, screen, "y")
+        await wait_for(pilot, lambda: not screen.streaming, what="the second turn")
+        assert len(router.chat_requests()) == 4
