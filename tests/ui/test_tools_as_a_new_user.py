@@ -129,3 +129,31 @@ async def test_always_allowed_is_shown_and_can_be_taken_back(
         await answer(pilot, screen, "y")
         await wait_for(pilot, lambda: not screen.streaming, what="the second turn")
         assert len(router.chat_requests()) == 4
+
+
+async def test_tools_list_indents_a_wrapped_description(
+    router: RouterServer, settings: Settings
+) -> None:
+    from requesty_tui.ui.screens.dialogs import TextViewer
+    from tests.support.ui import run_command
+
+    app = RequestyApp(with_tools(settings))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await run_command(pilot, "tools: list")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextViewer), what="the list")
+        await wait_for(pilot, lambda: app.screen.query("#viewer-body Static"), what="its text")
+        await pilot.pause()
+        body = app.screen.query_one("#viewer-body Static")
+        lines = [body.render_line(y).text.rstrip() for y in range(body.size.height)]
+        first = next(n for n, line in enumerate(lines) if "• described:" in line)
+        start = lines[first].index("A [bold red]")
+        entry = [lines[first]]
+        for line in lines[first + 1 :]:
+            if not line.strip() or "•" in line:
+                break
+            entry.append(line)
+        assert len(entry) > 1, "the description is longer than the line: it wraps"
+        for line in entry[1:]:
+            assert line[:start].strip() == "", f"under the description: {entry}"
+        assert " ".join(" ".join(entry).split()).endswith("␛]0;title␇ in it.")
