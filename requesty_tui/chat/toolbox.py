@@ -7,6 +7,7 @@ The SDK is imported only when a server is configured (:mod:`requesty_tui.tools.m
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -35,10 +36,18 @@ class Toolbox:
     offered_size: int = 0
     """Characters of every tool's definition, as sent (measured once, after the start)."""
     _host: ToolHost | None = None
+    _started: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     def __post_init__(self) -> None:
         if self.settings.mcp:
             self.state = "starting"
+        else:
+            self._started.set()
+
+    async def started(self) -> None:
+        """Until the start under way has ended (each server up or failed: the host bounds
+        each start by its START_TIMEOUT)."""
+        await self._started.wait()
 
     @property
     def configured(self) -> bool:
@@ -48,21 +57,25 @@ class Toolbox:
         """Start every server (each failure is returned once; the others still work)."""
         if not self.settings.mcp or self._host is not None:
             return []
-        import asyncio
         import importlib
 
         from requesty_tui.storage import paths
 
         # The SDK (pydantic models, anyio, httpx) takes 0.75-0.9 s to import here: in a thread,
         # so that the screen and the keyboard stay live meanwhile.
-        module = await asyncio.to_thread(importlib.import_module, "requesty_tui.tools.mcp_host")
-        self._host = module.ToolHost(
-            self.settings.mcp, paths.cache_dir() / "mcp", call_timeout=self.settings.tool_timeout
-        )
-        self.failures = await self._host.start()
-        self.specs = assign_function_names(self._host.tools)
-        self.offered_size = 0
-        self.state = "ready"
+        try:
+            module = await asyncio.to_thread(importlib.import_module, "requesty_tui.tools.mcp_host")
+            self._host = module.ToolHost(
+                self.settings.mcp,
+                paths.cache_dir() / "mcp",
+                call_timeout=self.settings.tool_timeout,
+            )
+            self.failures = await self._host.start()
+            self.specs = assign_function_names(self._host.tools)
+        finally:  # a message waiting for the tools goes, whatever happened
+            self.offered_size = 0
+            self.state = "ready"
+            self._started.set()
         return self.failures
 
     async def restart(self) -> list[ServerFailure]:
@@ -70,6 +83,7 @@ class Toolbox:
         await self.close()
         self._host = None
         self.specs, self.failures, self.state = [], [], "starting"
+        self._started.clear()
         return await self.start()
 
     async def close(self) -> None:

@@ -157,3 +157,35 @@ async def test_tools_list_indents_a_wrapped_description(
         for line in entry[1:]:
             assert line[:start].strip() == "", f"under the description: {entry}"
         assert " ".join(" ".join(entry).split()).endswith("␛]0;title␇ in it.")
+
+
+async def test_the_first_message_waits_for_the_servers(
+    router: RouterServer, settings: Settings
+) -> None:
+    """Sent while the servers start: it waits for them (the reply's header says so; Esc still
+    stops), then goes with their tools."""
+    router.queue(Reply(text="", tool_calls=[call("echo", '{"text": "hi"}')]), Reply(text="ok"))
+    slow = server("t", "--start-delay", "4", auto_approve=("echo",))
+    app = RequestyApp(with_tools(settings, slow))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = chat_screen(app)
+        toolbox = screen.services.toolbox
+        await wait_for(pilot, lambda: screen.services.catalogue.models, what="the model list")
+        assert toolbox.state == "starting"
+        await send(pilot, "stop before it goes")
+        reply = screen.query("AssistantMessage").last()
+        await wait_for(pilot, lambda: "waiting for the tools to start" in shown(reply.header),
+                       what="the header to say why it waits")  # fmt: skip
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.streaming, what="Esc to stop the wait")
+        assert router.chat_requests() == [], "nothing was sent"
+        prompt = screen.query_one("PromptInput")
+        assert prompt.text == "stop before it goes"  # type: ignore[attr-defined]
+        prompt.clear()  # type: ignore[attr-defined]
+        assert toolbox.state == "starting", "the servers are still starting"
+        await send(pilot, "echo hi")
+        await wait_for(pilot, lambda: not screen.streaming and len(router.chat_requests()) == 2,
+                       what="the turn, once the servers are up", timeout=30)  # fmt: skip
+        first = router.chat_requests()[0]["body"]
+        assert {t["function"]["name"] for t in first.get("tools", [])} >= {"echo"}
+        assert "hi" in shown(screen.query_one(ToolCallBlock).output)

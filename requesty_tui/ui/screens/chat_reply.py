@@ -120,7 +120,13 @@ class ReplyRun:
             known = services.catalogue.info(turn.model)
             tools = []
             if services.has_tools:
-                tools = services.toolbox.offered(screen.conversation, known)
+                toolbox = services.toolbox
+                if toolbox.state == "starting" and toolbox.offers(screen.conversation, known):
+                    # Sent without them, the model would answer as if there were none.
+                    reply.set_state("waiting for the tools to start (Esc stops)")
+                    await toolbox.started()
+                    reply.set_state("waiting…")
+                tools = toolbox.offered(screen.conversation, known)
             path = screen.conversation.path()
             start = next((i for i, m in enumerate(path) if m is self.since), 0)
             path = path[start:]
