@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 ToolsState = Literal["none", "starting", "ready"]
 
+TOOL_SETTINGS = ("mcp", "tool_timeout", "max_tool_rounds", "max_tool_output")
+"""What ``tools: restart servers`` reads from ``config.toml`` again."""
+
 
 @dataclass(eq=False)
 class Toolbox:
@@ -55,7 +58,11 @@ class Toolbox:
 
     async def start(self) -> list[ServerFailure]:
         """Start every server (each failure is returned once; the others still work)."""
-        if not self.settings.mcp or self._host is not None:
+        if self._host is not None:
+            return []
+        if not self.settings.mcp:  # none left in config.toml after a restart
+            self.state = "none"
+            self._started.set()
             return []
         import importlib
 
@@ -77,6 +84,19 @@ class Toolbox:
             self.state = "ready"
             self._started.set()
         return self.failures
+
+    def reread(self) -> None:
+        """The tools' settings from ``config.toml`` again (``[mcp.*]``, ``tool_timeout``, …):
+        a fixed command or a new ``timeout`` without restarting the app. Raises
+        :class:`ConfigError` for a file that is broken (the running servers stay)."""
+        from dataclasses import replace
+
+        from requesty_tui.storage import paths
+        from requesty_tui.storage.settings_file import read_config_file
+
+        data = read_config_file(paths.config_file())
+        fresh = Settings(**{key: data[key] for key in TOOL_SETTINGS if key in data})
+        self.settings = replace(self.settings, **{k: getattr(fresh, k) for k in TOOL_SETTINGS})
 
     async def restart(self) -> list[ServerFailure]:
         """Stop every server and start them again (a server that failed, a changed script)."""

@@ -19,6 +19,7 @@ from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.widgets.status_line import StatusLine
 from requesty_tui.ui.widgets.tool_call import ToolCallBlock
+from tests.support.mcp_config import write_config
 from tests.support.ui import chat_screen, send, wait_for
 
 pytestmark = pytest.mark.timeout(60)
@@ -189,3 +190,37 @@ async def test_the_first_message_waits_for_the_servers(
         first = router.chat_requests()[0]["body"]
         assert {t["function"]["name"] for t in first.get("tools", [])} >= {"echo"}
         assert "hi" in shown(screen.query_one(ToolCallBlock).output)
+
+
+async def test_restarting_the_servers_reads_config_toml_again(
+    router: RouterServer, settings: Settings
+) -> None:
+    from tests.support.ui import run_command
+
+    first = server("t", "--only", "slow", auto_approve=("slow",))
+    write_config(first)
+    router.queue(Reply(text="", tool_calls=[call("slow", '{"seconds": 30}')]), Reply(text="ok"))
+    app = RequestyApp(with_tools(settings, first))
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        screen = await ready(pilot)
+        toolbox = screen.services.toolbox
+        assert [s.name for s in toolbox.specs] == ["slow"]
+        # A fixed command and a new timeout: no need to restart the app.
+        write_config(server("t", "--only", "slow,add", auto_approve=("slow",), timeout=1.0))
+        await run_command(pilot, "tools: restart servers")
+        await wait_for(pilot, lambda: toolbox.state == "ready" and len(toolbox.specs) == 2,
+                       what="the servers of the new config", timeout=20)  # fmt: skip
+        assert "tools: 2 from 1 server" in status(screen)
+        await send(pilot, "sleep")
+        await wait_for(pilot, lambda: not screen.streaming, what="the call to time out", timeout=20)
+        output = shown(screen.query_one(ToolCallBlock).output)
+        assert "did not answer within 1 s" in output, output
+        # A broken file is said as at start; the running servers are kept.
+        write_config(broken=True)
+        before = len(app._notifications)
+        await run_command(pilot, "tools: restart servers")
+        await wait_for(pilot, lambda: len(app._notifications) > before, what="the error")
+        said = list(app._notifications)[-1].message
+        assert "config.toml" in said and "not valid TOML" in said, said
+        assert toolbox.state == "ready" and len(toolbox.specs) == 2
+        assert "tools: 2 from 1 server" in status(screen)
