@@ -273,7 +273,9 @@ class MarkdownView(Widget):
             source, self._rich_parser, self._code_theme, self._code_background
         )
         lines = console.render_lines(markdown, options, pad=False)
-        strips = [Strip(line) for line in lines]
+        # Neighbours of one style as one segment: each segment gets its own selection offset
+        # when drawn (render_line), which would keep them apart on the way to the terminal.
+        strips = [Strip(Segment.simplify(line)) for line in lines]
         while strips and not strips[-1].text.strip():
             strips.pop()
         while strips and not strips[0].text.strip():
