@@ -8,6 +8,7 @@ The SDK is imported only when a server is configured (:mod:`requesty_tui.tools.m
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -160,7 +161,22 @@ class Toolbox:
             why = "model support unknown" if refusal == "unknown" else "model can't call them"
             return f"no tools: {why}"
         servers = len({spec.server for spec in self.specs})
-        return f"tools: {len(self.specs)} from {plural(servers, 'server')}"
+        failed = f", {len(self.failures)} failed" if self.failures else ""
+        return f"tools: {len(self.specs)} from {plural(servers, 'server')}{failed}"
+
+    def untold(self, told: Iterable[str]) -> tuple[list[ServerFailure], list[str]]:
+        """The failures of this start not told at an earlier one (the same server with the
+        same command or URL: a toast at every start of the app said nothing new), and what
+        to remember for the next start (a server that starts again is forgotten)."""
+
+        def key(name: str) -> str:
+            config = next((c for c in self.settings.mcp if c.name == name), None)
+            target = (" ".join(config.command) or config.url or "") if config else ""
+            return f"{name} {target}"
+
+        known = set(told)
+        new = [f for f in self.failures if key(f.server) not in known]
+        return new, sorted({key(f.server) for f in self.failures})
 
     def not_offered(self, conversation: Conversation, model: ModelInfo | None) -> str | None:
         """Why a model is not offered the tools, in a sentence (None: it is, or there are no

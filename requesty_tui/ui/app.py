@@ -136,9 +136,8 @@ class RequestyApp(App[None]):
         failures = await (toolbox.restart() if again else toolbox.start())
         if again and not failures:
             self.notify(f"Tools: {len(toolbox.specs)} ready.", markup=False)
-        for failure in failures:
-            self.notify(failure.message, title="Tools", severity="warning", timeout=15,
-                        markup=False)  # fmt: skip
+        for message in self.services.tell_tool_failures(again):  # the status bar says the rest
+            self.notify(message, title="Tools", severity="warning", timeout=10, markup=False)
         if isinstance(self.screen, ChatScreen):
             self.screen.refresh_bars()
 

@@ -224,3 +224,37 @@ async def test_restarting_the_servers_reads_config_toml_again(
         assert "config.toml" in said and "not valid TOML" in said, said
         assert toolbox.state == "ready" and len(toolbox.specs) == 2
         assert "tools: 2 from 1 server" in status(screen)
+
+
+async def test_a_failing_server_is_told_once_then_the_status_bar_says_it(
+    router: RouterServer, settings: Settings
+) -> None:
+    """Told at the first start; at the next starts of the app the status bar says it (the
+    same server, the same command). Toasts leave the input box and the status bar readable."""
+    from textual.widgets._toast import Toast
+
+    from requesty_tui.ui.widgets.prompt_input import PromptInput
+
+    broken = server("db", "--fail-start", "cannot open /var/db.sqlite")
+    configured = with_tools(settings, broken, server())
+    for start in (1, 2):
+        app = RequestyApp(configured)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            screen = await ready(pilot)
+            await pilot.pause()
+            said = [n.message for n in app._notifications if "cannot open" in n.message]
+            assert len(said) == (1 if start == 1 else 0), (start, said)
+            assert "1 failed" in status(screen), status(screen)
+            if start == 1:
+                await wait_for(pilot, lambda s=screen: s.query(Toast), what="the toast")
+                covered = [
+                    screen.query_one(PromptInput).region,
+                    screen.query_one(StatusLine).region,
+                ]
+                for toast in screen.query(Toast):
+                    assert not any(toast.region.overlaps(r) for r in covered), toast.region
+    # Another command: told again.
+    app = RequestyApp(with_tools(settings, server("db", "--fail-start", "still broken"), server()))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        assert [n.message for n in app._notifications if "still broken" in n.message]
