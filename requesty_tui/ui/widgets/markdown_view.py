@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import time
 
-from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.style import Style
@@ -23,7 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from requesty_tui.core.markdown_blocks import BlockSplitter, make_safe
-from requesty_tui.ui.widgets.block_lines import BlockLines, unchanged_cells
+from requesty_tui.ui.widgets.block_lines import BlockLines, mark_selected, unchanged_cells
 from requesty_tui.ui.widgets.frame_clock import FrameClock
 
 FRAME = 1 / 10
@@ -420,25 +419,11 @@ class MarkdownView(Widget):
         if selection is not None:
             span = selection.get_span(y)
             if span is not None:
-                strip = self._mark_selected(strip, *span)
+                selected = self.screen.get_component_rich_style("screen--selection")
+                strip = mark_selected(strip, *span, selected)
         # Each cell says which character it shows: how the screen's mouse selection finds
         # its place in the text (without it, a drag selected nothing).
         return strip.apply_offsets(0, y)
-
-    def _mark_selected(self, strip: Strip, start: int, end: int) -> Strip:
-        """The characters ``start:end`` (-1: to the end) in the selection's colours."""
-        text = strip.text
-        end = len(text) if end == -1 else min(end, len(text))
-        if start >= end:
-            return strip
-        first, last = cell_len(text[:start]), cell_len(text[:end])
-        before, inside, after = strip.crop(0, first), strip.crop(first, last), strip.crop(last)
-        selected = self.screen.get_component_rich_style("screen--selection")
-        marked = Strip(
-            [Segment(t, s + selected if s else selected, c) for t, s, c in inside],
-            inside.cell_length,
-        )
-        return Strip.join([before, marked, after])
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """The selected text as shown (its lines as drawn), for the screen's copy."""
