@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -52,6 +53,17 @@ class Services:
     def first_model(self, explicit: str | None = None) -> str:
         """The model of a new chat: --model, else config, else the last one used."""
         return explicit or self.settings.model or self.state.last_model or DEFAULT_MODEL
+
+    def tell_tool_failures(self, again: bool) -> list[str]:
+        """The tool servers' failures worth a notification: at a start of the app, those not
+        told at an earlier one; at a restart the user asked for, all of them."""
+        toolbox = self.toolbox
+        new, remembered = toolbox.untold(self.state.tool_failures)
+        if remembered != self.state.tool_failures:
+            self.state.tool_failures = remembered
+            with suppress(OSError):  # not told again is a nicety: it is never worth an error
+                save_state(self.state)
+        return [f.message for f in (toolbox.failures if again else new)]
 
     def remember_model(self, model: str) -> None:
         """Raises OSError when the state file cannot be written (the caller says so)."""

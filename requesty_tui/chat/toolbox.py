@@ -7,6 +7,8 @@ The SDK is imported only when a server is configured (:mod:`requesty_tui.tools.m
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
     from requesty_tui.tools.mcp_host import ServerFailure, ToolHost
 
 ToolsState = Literal["none", "starting", "ready"]
+
+TOOL_SETTINGS = ("mcp", "tool_timeout", "max_tool_rounds", "max_tool_output")
+"""What ``tools: restart servers`` reads from ``config.toml`` again."""
 
 
 @dataclass(eq=False)
@@ -36,10 +41,18 @@ class Toolbox:
     offered_size: int = 0
     """Characters of every tool's definition, as sent (measured once, after the start)."""
     _host: ToolHost | None = None
+    _started: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     def __post_init__(self) -> None:
         if self.settings.mcp:
             self.state = "starting"
+        else:
+            self._started.set()
+
+    async def started(self) -> None:
+        """Until the start under way has ended (each server up or failed: the host bounds
+        each start by its START_TIMEOUT)."""
+        await self._started.wait()
 
     @property
     def configured(self) -> bool:
@@ -47,30 +60,52 @@ class Toolbox:
 
     async def start(self) -> list[ServerFailure]:
         """Start every server (each failure is returned once; the others still work)."""
-        if not self.settings.mcp or self._host is not None:
+        if self._host is not None:
             return []
-        import asyncio
+        if not self.settings.mcp:  # none left in config.toml after a restart
+            self.state = "none"
+            self._started.set()
+            return []
         import importlib
 
         from requesty_tui.storage import paths
 
         # The SDK (pydantic models, anyio, httpx) takes 0.75-0.9 s to import here: in a thread,
         # so that the screen and the keyboard stay live meanwhile.
-        module = await asyncio.to_thread(importlib.import_module, "requesty_tui.tools.mcp_host")
-        self._host = module.ToolHost(
-            self.settings.mcp, paths.cache_dir() / "mcp", call_timeout=self.settings.tool_timeout
-        )
-        self.failures = await self._host.start()
-        self.specs = assign_function_names(self._host.tools)
-        self.offered_size = 0
-        self.state = "ready"
+        try:
+            module = await asyncio.to_thread(importlib.import_module, "requesty_tui.tools.mcp_host")
+            self._host = module.ToolHost(
+                self.settings.mcp,
+                paths.cache_dir() / "mcp",
+                call_timeout=self.settings.tool_timeout,
+            )
+            self.failures = await self._host.start()
+            self.specs = assign_function_names(self._host.tools)
+        finally:  # a message waiting for the tools goes, whatever happened
+            self.offered_size = 0
+            self.state = "ready"
+            self._started.set()
         return self.failures
+
+    def reread(self) -> None:
+        """The tools' settings from ``config.toml`` again (``[mcp.*]``, ``tool_timeout``, …):
+        a fixed command or a new ``timeout`` without restarting the app. Raises
+        :class:`ConfigError` for a file that is broken (the running servers stay)."""
+        from dataclasses import replace
+
+        from requesty_tui.storage import paths
+        from requesty_tui.storage.settings_file import read_config_file
+
+        data = read_config_file(paths.config_file())
+        fresh = Settings(**{key: data[key] for key in TOOL_SETTINGS if key in data})
+        self.settings = replace(self.settings, **{k: getattr(fresh, k) for k in TOOL_SETTINGS})
 
     async def restart(self) -> list[ServerFailure]:
         """Stop every server and start them again (a server that failed, a changed script)."""
         await self.close()
         self._host = None
         self.specs, self.failures, self.state = [], [], "starting"
+        self._started.clear()
         return await self.start()
 
     async def close(self) -> None:
@@ -128,7 +163,22 @@ class Toolbox:
             why = "model support unknown" if refusal == "unknown" else "model can't call them"
             return f"no tools: {why}"
         servers = len({spec.server for spec in self.specs})
-        return f"tools: {len(self.specs)} from {plural(servers, 'server')}"
+        failed = f", {len(self.failures)} failed" if self.failures else ""
+        return f"tools: {len(self.specs)} from {plural(servers, 'server')}{failed}"
+
+    def untold(self, told: Iterable[str]) -> tuple[list[ServerFailure], list[str]]:
+        """The failures of this start not told at an earlier one (the same server with the
+        same command or URL: a toast at every start of the app said nothing new), and what
+        to remember for the next start (a server that starts again is forgotten)."""
+
+        def key(name: str) -> str:
+            config = next((c for c in self.settings.mcp if c.name == name), None)
+            target = (" ".join(config.command) or config.url or "") if config else ""
+            return f"{name} {target}"
+
+        known = set(told)
+        new = [f for f in self.failures if key(f.server) not in known]
+        return new, sorted({key(f.server) for f in self.failures})
 
     def not_offered(self, conversation: Conversation, model: ModelInfo | None) -> str | None:
         """Why a model is not offered the tools, in a sentence (None: it is, or there are no
@@ -160,6 +210,27 @@ class Toolbox:
 
     def allow_always(self, conversation: Conversation, spec: ToolSpec) -> None:
         self.allowed.setdefault(conversation.id, set()).add((spec.server, spec.name))
+
+    def allowed_in(self, conversation: Conversation) -> list[str]:
+        """What the user said "always" to in this conversation, as ``server › tool``."""
+        return [
+            f"{server} › {tool}" for server, tool in sorted(self.allowed.get(conversation.id, ()))
+        ]
+
+    def allowed_label(self, conversation: Conversation) -> str | None:
+        """The status bar's word on it (None: nothing is): it must be seen to be taken back."""
+        allowed = self.allowed_in(conversation)
+        if not allowed:
+            return None
+        if len(allowed) == 1:
+            return f"{allowed[0]} always allowed"
+        return f"{len(allowed)} tools always allowed"
+
+    def revoke(self, conversation: Conversation) -> list[str]:
+        """Every call asks again in this conversation; what was allowed."""
+        allowed = self.allowed_in(conversation)
+        self.allowed.pop(conversation.id, None)
+        return allowed
 
     async def call(self, spec: ToolSpec, arguments: dict[str, Any]) -> ToolOutput:
         if self._host is None:

@@ -7,7 +7,7 @@ state file is ignored, never fatal: it holds nothing that cannot be lost.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import tomli_w
 
@@ -18,6 +18,9 @@ from requesty_tui.storage.atomic import write_atomic
 @dataclass(slots=True)
 class AppState:
     last_model: str | None = None
+    tool_failures: list[str] = field(default_factory=list)
+    """MCP servers (name and command) whose failure to start was told: the next start of the
+    app does not tell it again (the status bar says it)."""
 
 
 def load_state() -> AppState:
@@ -26,9 +29,17 @@ def load_state() -> AppState:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return AppState()
     model = data.get("last_model")
-    return AppState(last_model=model if isinstance(model, str) and model else None)
+    failures = data.get("tool_failures")
+    return AppState(
+        last_model=model if isinstance(model, str) and model else None,
+        tool_failures=[f for f in failures if isinstance(f, str)]
+        if isinstance(failures, list)
+        else [],
+    )
 
 
 def save_state(state: AppState) -> None:
-    data = {"last_model": state.last_model} if state.last_model else {}
+    data: dict[str, object] = {"last_model": state.last_model} if state.last_model else {}
+    if state.tool_failures:
+        data["tool_failures"] = list(state.tool_failures)
     write_atomic(paths.state_file(), tomli_w.dumps(data))

@@ -20,7 +20,7 @@ from requesty_tui.chat.compare import resumed_compare
 from requesty_tui.chat.services import Services
 from requesty_tui.core.domain import Conversation
 from requesty_tui.core.formatting import plural
-from requesty_tui.core.settings import Settings
+from requesty_tui.core.settings import ConfigError, Settings
 from requesty_tui.storage.sessions import SessionError, SessionStore
 from requesty_tui.ui.clipboard import copy_text
 from requesty_tui.ui.context import ExitHooks, UiContext
@@ -153,14 +153,19 @@ class RequestyApp(App[None]):
         """The MCP servers, after the first frame (``again``: stopped and started anew): each
         that fails is one notification."""
         toolbox = self.services.toolbox
-        if again and isinstance(self.screen, ChatScreen):
-            self.screen.refresh_bars()  # "tools: starting…"
+        if again:
+            try:
+                toolbox.reread()
+            except ConfigError as exc:  # as at start; the running servers stay
+                self.notify(str(exc), title="Tools", severity="error", markup=False)
+                return
+            if isinstance(self.screen, ChatScreen):
+                self.screen.refresh_bars()  # "tools: starting…"
         failures = await (toolbox.restart() if again else toolbox.start())
         if again and not failures:
             self.notify(f"Tools: {len(toolbox.specs)} ready.", markup=False)
-        for failure in failures:
-            self.notify(failure.message, title="Tools", severity="warning", timeout=15,
-                        markup=False)  # fmt: skip
+        for message in self.services.tell_tool_failures(again):  # the status bar says the rest
+            self.notify(message, title="Tools", severity="warning", timeout=10, markup=False)
         if isinstance(self.screen, ChatScreen):
             self.screen.refresh_bars()
 

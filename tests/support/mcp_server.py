@@ -1,8 +1,9 @@
 """A real MCP server for the tool host's tests, written with the SDK.
 
 Run as a script: ``python tests/support/mcp_server.py [--name N] [--only a,b] [--fail-start MSG]
-[--http [--require-header 'Name: value']]``. Over stdio by default; with ``--http`` it serves
-streamable HTTP on 127.0.0.1 on a free port and prints its URL as the first line of stdout.
+[--start-delay SECONDS] [--http [--require-header 'Name: value']]``. Over stdio by default;
+with ``--http`` it serves streamable HTTP on 127.0.0.1 on a free port and prints its URL as the
+first line of stdout.
 """
 
 from __future__ import annotations
@@ -174,7 +175,12 @@ def main() -> None:
     parser.add_argument("--fail-start", default=None)
     parser.add_argument("--http", action="store_true")
     parser.add_argument("--require-header", default=None)
+    parser.add_argument("--start-delay", type=float, default=0.0)
     args = parser.parse_args()
+    if args.start_delay:  # a slow server (an npx one's first run): it answers nothing meanwhile
+        import time
+
+        time.sleep(args.start_delay)
     if args.fail_start is not None:
         say(args.fail_start)
         sys.exit(1)

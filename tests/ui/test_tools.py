@@ -517,10 +517,12 @@ async def test_restarting_the_servers_from_the_palette(
 ) -> None:
     """After a failed start (a first npx download, a server fixed meanwhile): no need to
     restart the app."""
+    from tests.support.mcp_config import write_config
     from tests.support.ui import run_command
 
     broken = server("db", "--fail-start", "cannot open /var/db.sqlite")
     router.queue(Reply(text="", tool_calls=[call("echo", '{"text": "after"}')]), Reply(text="ok"))
+    write_config(broken, server(auto_approve=("echo",)))  # a restart reads it again
     app = RequestyApp(with_tools(settings, broken, server(auto_approve=("echo",))))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await ready(pilot)

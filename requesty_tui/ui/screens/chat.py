@@ -199,9 +199,6 @@ class ChatScreen(ChatKeys):
         if self.found is not None:
             await show_found(self, self.found)
         self.branches.refresh_labels()
-        users = [m for m in path if m.role == "user"]
-        if users:
-            self.query_one(PromptInput).last_sent = users[-1].content
 
     # -- what others announce ------------------------------------------------------------------
 
@@ -338,6 +335,10 @@ class ChatScreen(ChatKeys):
     def on_edit_message(self, event: EditMessage) -> None:
         self.branches.start_edit(event.message)
 
+    def on_prompt_input_edit_last(self, _event: PromptInput.EditLast) -> None:
+        if any(m.role == "user" for m in self.conversation.path()):
+            self.branches.start_edit()  # as the palette's ``chat: edit message``
+
     async def on_regenerate_reply(self, event: RegenerateReply) -> None:
         await self.branches.regenerate(event.message)
 
@@ -405,7 +406,6 @@ class ChatScreen(ChatKeys):
             busy = "A reply is still streaming: press Esc to stop it first."
             self.notify(waiting if self.asking() else busy, severity="warning")
             return
-        event.input.last_sent = text
         from requesty_tui.ui.screens.chat_fit import fit_check
 
         if not self.context.compare_models and not fit_check(self, text):

@@ -96,6 +96,9 @@ def status_pieces(
     tools = services.toolbox.label(conversation, known, comparing) if services.has_tools else None
     if tools:
         pieces.append(Piece(tools, 2))
+        allowed = services.toolbox.allowed_label(conversation)
+        if allowed:
+            pieces.append(Piece(allowed, 2))
     spend = services.spend.label()
     if spend:
         pieces.append(Piece(spend, 5))

@@ -138,6 +138,13 @@ class ChatCommands(Provider):
                 f"Stop the MCP servers and start them again{failed}",
                 partial(chat_tools.restart_servers, chat),
             )
+        allowed = toolbox.allowed_in(chat.conversation)
+        if allowed:
+            yield (
+                "tools: revoke always-allow",
+                f"Ask again before {', '.join(allowed)} runs in this conversation",
+                partial(chat_tools.revoke_always, chat),
+            )
         on = toolbox.wanted(chat.conversation)
         yield (
             "chat: tools",

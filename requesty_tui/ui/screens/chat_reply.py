@@ -120,7 +120,13 @@ class ReplyRun:
             known = services.catalogue.info(turn.model)
             tools = []
             if services.has_tools:
-                tools = services.toolbox.offered(screen.conversation, known)
+                toolbox = services.toolbox
+                if toolbox.state == "starting" and toolbox.offers(screen.conversation, known):
+                    # Sent without them, the model would answer as if there were none.
+                    reply.set_state("waiting for the tools to start (Esc stops)")
+                    await toolbox.started()
+                    reply.set_state("waiting…")
+                tools = toolbox.offered(screen.conversation, known)
             path = screen.conversation.path()
             start = next((i for i, m in enumerate(path) if m is self.since), 0)
             path = path[start:]
@@ -161,7 +167,7 @@ class ReplyRun:
             if screen.services.has_tools:
                 for call in answer.tool_calls:
                     screen.services.toolbox.resolve(call)
-            reply.calls_ended()
+            reply.calls_ended(self.offered_tools or outcome.finish_reason != "tool_calls")
         if self.rounds and outcome.kept:
             from requesty_tui.chat.tool_loop import turn_usage
 

@@ -34,6 +34,7 @@ class _BlockEvents(ToolEvents):
 
     def running(self, call: ToolCall) -> None:
         self.run.running = call
+        self.run.screen.refresh_bars()  # "… always allowed", when that was the answer
         block = self.reply.tool_blocks.get(call.id)
         if block is not None:
             block.set_state("running…")
@@ -122,6 +123,10 @@ def list_tools(chat: ChatScreen) -> None:
     reason = toolbox.not_offered(chat.conversation, known)
     if reason:
         lines.append(reason[:1].upper() + reason[1:] + ".")
+    allowed = toolbox.allowed_in(chat.conversation)
+    if allowed:
+        lines.append(f"Always allowed in this conversation: {', '.join(allowed)} "
+                     "(tools: revoke always-allow takes it back).")  # fmt: skip
     server = None
     for spec in toolbox.specs:
         if spec.server != server:
@@ -132,6 +137,8 @@ def list_tools(chat: ChatScreen) -> None:
             lines.append(f"\n{server}{unasked}")
         name = spec.name if spec.function == spec.name else f"{spec.name} (as {spec.function})"
         description = " ".join(spec.description.split())
+        if f"{spec.server} › {spec.name}" in allowed:
+            description = f"{description} (always allowed here)".lstrip()
         lines.append(f"  • {name}: {description}" if description else f"  • {name}")
     title = f"Tools: {plural(len(toolbox.specs), 'tool')}"
     chat.app.push_screen(TextViewer(title, "\n".join(lines).strip("\n")))
@@ -141,6 +148,14 @@ def restart_servers(chat: ChatScreen) -> None:
     """``tools: restart servers``: after a failed start (a first ``npx`` download, a server
     fixed meanwhile) without restarting the app."""
     chat.context.restart_tools()
+
+
+def revoke_always(chat: ChatScreen) -> None:
+    """``tools: revoke always-allow``: every call asks again in this conversation."""
+    revoked = chat.services.toolbox.revoke(chat.conversation)
+    if revoked:
+        chat.notify(f"These ask again before they run: {', '.join(revoked)}.", markup=False)
+    chat.refresh_bars()
 
 
 def toggle_tools(chat: ChatScreen) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
@@ -144,6 +147,46 @@ class Choice(ModalScreen[str | None]):
         self.dismiss(None if key == "cancel" else key)
 
 
+_ENTRY = re.compile(r"(\s*(?:[•✗] )?(?:[^\s:]{1,40}(?: \(as [^)]*\))?: )?)")
+"""What a wrapped line hangs under: its indent, a bullet, and a ``name: `` before the text."""
+
+
+def hang(text: str, width: int) -> str:
+    """``text`` wrapped to ``width``, each line's continuation under its text (after the
+    indent, bullet and ``name:`` that start it): a description wrapped to column 0 hid where
+    one tool ended and the next began."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        prefix = _ENTRY.match(line)
+        lead = prefix.group(1) if prefix else ""
+        if len(lead) > width // 3:  # a long name: hang under the bullet instead
+            lead = line[: len(line) - len(line.lstrip())]
+            lead += "• " if line.lstrip().startswith("• ") else ""
+        room = max(10, width - len(lead))
+        wrapped = textwrap.wrap(line[len(lead) :], room, break_on_hyphens=False) or [""]
+        out.append(line[: len(lead)] + wrapped[0])
+        out.extend(" " * len(lead) + rest for rest in wrapped[1:])
+    return "\n".join(out)
+
+
+class HangingText(Static):
+    """Text wrapped by :func:`hang` at the width it is given (data: never markup)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Content(text), markup=False)
+        self.text = text
+        self._width = 0
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        self._set_width(width)
+        return super().get_content_height(container, viewport, width)
+
+    def _set_width(self, width: int) -> None:
+        if width != self._width:
+            self._width = width
+            self.update(Content(hang(self.text, width)))
+
+
 class TextViewer(ModalScreen[None]):
     """A text to read (scrolls; Esc or q closes). The text is data: shown as is, made safe."""
 
@@ -161,7 +204,7 @@ class TextViewer(ModalScreen[None]):
         with Vertical(classes="dialog viewer"):
             yield Label(self.title_text, markup=False)
             with VerticalScroll(id="viewer-body"):
-                yield Static(Content(make_safe(self.text)), markup=False)
+                yield HangingText(make_safe(self.text))
             yield Label("Esc: close", markup=False, classes="hint")
 
     def on_mount(self) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.strip import Strip
 
 
@@ -98,3 +100,18 @@ def unchanged_cells(before: Strip | None, after: Strip | None) -> int:
     if before.crop(0, cells) != after.crop(0, cells):
         return 0
     return cells
+
+
+def mark_selected(strip: Strip, start: int, end: int, selected: Style) -> Strip:
+    """The characters ``start:end`` of a line (-1: to its end) drawn over in ``selected``
+    (the screen's selection colours), the rest as it was."""
+    text = strip.text
+    end = len(text) if end == -1 else min(end, len(text))
+    if start >= end:
+        return strip
+    first, last = cell_len(text[:start]), cell_len(text[:end])
+    before, inside, after = strip.crop(0, first), strip.crop(first, last), strip.crop(last)
+    marked = Strip(
+        [Segment(t, s + selected if s else selected, c) for t, s, c in inside], inside.cell_length
+    )
+    return Strip.join([before, marked, after])

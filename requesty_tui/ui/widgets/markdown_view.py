@@ -18,11 +18,12 @@ from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
 from requesty_tui.core.markdown_blocks import BlockSplitter, make_safe
-from requesty_tui.ui.widgets.block_lines import BlockLines, unchanged_cells
+from requesty_tui.ui.widgets.block_lines import BlockLines, mark_selected, unchanged_cells
 from requesty_tui.ui.widgets.frame_clock import FrameClock
 from requesty_tui.ui.widgets.highlight import highlight_strip
 
@@ -290,7 +291,9 @@ class MarkdownView(Widget):
             source, self._rich_parser, self._code_theme, self._code_background
         )
         lines = console.render_lines(markdown, options, pad=False)
-        strips = [Strip(line) for line in lines]
+        # Neighbours of one style as one segment: each segment gets its own selection offset
+        # when drawn (render_line), which would keep them apart on the way to the terminal.
+        strips = [Strip(Segment.simplify(line)) for line in lines]
         while strips and not strips[-1].text.strip():
             strips.pop()
         while strips and not strips[0].text.strip():
@@ -414,22 +417,39 @@ class MarkdownView(Widget):
         self._reported = self._height() if self._text_complete else self._room
         return self._reported
 
-    def render_line(self, y: int) -> Strip:
-        self._realize()
+    def _line(self, y: int) -> Strip:
         blocks = self._blocks
         if y < blocks.height:
-            strip = blocks.line(y) or self._realize_block(y)
-        else:
-            index = y - blocks.height
-            tail = self._tail_lines
-            strip = tail[index] if index < len(tail) else Strip.blank(0)
+            return blocks.line(y) or self._realize_block(y)
+        index = y - blocks.height
+        tail = self._tail_lines
+        return tail[index] if index < len(tail) else Strip.blank(0)
+
+    def render_line(self, y: int) -> Strip:
+        self._realize()
+        strip = self._line(y)
         style = self._line_style
         if style is None:
             # Worked out from every ancestor's styles: ~0.1 ms, for every line drawn.
             style = self._line_style = self.rich_style
         if self._pattern is not None:
             strip = highlight_strip(strip, self._pattern)
-        return strip.apply_style(style)
+        # Both steps are cached on the strip: a line drawn again costs nothing more.
+        strip = strip.apply_style(style)
+        selection = self.text_selection
+        if selection is not None:
+            span = selection.get_span(y)
+            if span is not None:
+                selected = self.screen.get_component_rich_style("screen--selection")
+                strip = mark_selected(strip, *span, selected)
+        # Each cell says which character it shows: how the screen's mouse selection finds
+        # its place in the text (without it, a drag selected nothing).
+        return strip.apply_offsets(0, y)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text as shown (its lines as drawn), for the screen's copy."""
+        lines = (self._line(y).text.rstrip() for y in range(self.line_count()))
+        return selection.extract("\n".join(lines)), "\n"
 
     def notify_style_update(self) -> None:
         self._line_style = None

@@ -280,8 +280,10 @@ class AssistantMessage(Vertical, can_focus=True):
             for call in message.tool_calls:
                 result = (results or {}).get(call.id)
                 block = self.tool_blocks[call.id] = ToolCallBlock(call, result)
-                if result is None:
+                if result is None and message.finish_reason in (None, "cancelled", "error"):
                     block.mark_not_run()
+                elif result is None:  # no tools offered, or the app was killed as it asked
+                    block.mark_not_run("never answered")
             if not message.content:
                 self.body.display = False
         if message is not None:
@@ -360,11 +362,15 @@ class AssistantMessage(Vertical, can_focus=True):
             block.update_call(streaming)
         return block
 
-    def calls_ended(self) -> None:
-        """The turn is over: a call still without a result never ran."""
+    def calls_ended(self, offered: bool = True) -> None:
+        """The turn is over: a call still without a result never ran (``offered``: the
+        request offered tools; else the model called one it was never given)."""
         for block in self.tool_blocks.values():
             block.update_call()  # its server, now that it is known
-            block.mark_not_run()
+            if offered:
+                block.mark_not_run()
+            else:
+                block.mark_not_run("no tools were offered to this model")
 
     def highlight(self, pattern: re.Pattern[str] | None) -> None:
         """Mark these words in the answer (None: no more)."""

@@ -4,7 +4,7 @@
 | --- | --- |
 | enter | send |
 | ctrl+j, shift+enter | new line (ctrl+j works in every terminal) |
-| up (in an empty box) | bring back the last message sent, to edit it |
+| up (in an empty box) | edit the last message of yours (as ``chat: edit message``) |
 
 Enter is handled in the widget's own key handler, not by a priority binding: the App runs
 priority bindings as soon as a key arrives, ahead of the keys still queued for this widget, so
@@ -52,8 +52,6 @@ class PromptInput(TextArea):
 
     def __init__(self, *, keys: Mapping[str, str] | None = None, id: str | None = None) -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        self.last_sent = ""
-        """What Up in an empty box brings back."""
         # Keys remapped in config.toml ([keys] input.send / input.newline) apply here too.
         keys = keys or {}
         if "input.send" in keys:
@@ -73,13 +71,24 @@ class PromptInput(TextArea):
             event.stop()
             event.prevent_default()
             self.action_newline()
-        elif event.key == "up" and not self.text and self.last_sent:
+        elif event.key == "up" and not self.text:
+            # The screen starts an edit: the text sent as new text was a duplicate below the
+            # reply, where the README promised a new version beside the old one.
             event.stop()
             event.prevent_default()
-            self.load_text(self.last_sent)
-            self.move_cursor(self.document.end)
+            self.post_message(self.EditLast(self))
         else:
             await super()._on_key(event)
+
+    @dataclass
+    class EditLast(Message):
+        """Up in an empty box: edit the last message of yours."""
+
+        input: PromptInput
+
+        @property
+        def control(self) -> PromptInput:
+            return self.input
 
     @dataclass
     class PathPasted(Message):

@@ -189,11 +189,11 @@ class ToolCallBlock(Vertical, can_focus=True):
             self._drawn[id(widget)] = text
             widget.update(Content(text))
 
-    def mark_not_run(self) -> None:
-        """The reply ended without this call being answered (stopped while it streamed, or
-        the app was killed): it never ran."""
+    def mark_not_run(self, why: str = "the reply was stopped") -> None:
+        """The reply ended without this call being answered: it never ran (stopped while it
+        streamed, the app was killed, or no tools were offered and the model called one)."""
         if self.result is None:
-            self.set_state("not run (the reply was stopped)")
+            self.set_state(f"not run ({why})")
 
     def set_state(self, state: str) -> None:
         self._state = state
