@@ -83,15 +83,13 @@ async def test_a_call_of_tools_never_offered_says_so(
         assert "not run (never answered)" in header and "stopped" not in header, header
 
 
-def asking(screen: ChatScreen) -> ToolCallBlock | None:
-    return next((b for b in screen.query(ToolCallBlock) if b.asking), None)
+async def answer(pilot: Pilot[object], screen: ChatScreen, decision: str) -> None:
+    """The call asks: answer it the deliberate way (ctrl+g, the choice, Enter)."""
+    from tests.ui.test_tools import answer as answer_with_keys
+    from tests.ui.test_tools import asking
 
-
-async def answer(pilot: Pilot[object], screen: ChatScreen, key: str) -> None:
-    """The call asks (focused, its keys live): answer it with ``key``."""
-    await wait_for(pilot, lambda: (block := asking(screen)) is not None and block.answerable
-                   and screen.focused is block, what="a tool call asking")  # fmt: skip
-    await pilot.press(key)
+    await wait_for(pilot, lambda: asking(screen) is not None, what="a tool call asking")
+    await answer_with_keys(pilot, screen, decision)
 
 
 async def test_always_allowed_is_shown_and_can_be_taken_back(
@@ -111,7 +109,7 @@ async def test_always_allowed_is_shown_and_can_be_taken_back(
         screen = await ready(pilot)
         assert "always allowed" not in status(screen)
         await send(pilot, "first")
-        await answer(pilot, screen, "a")
+        await answer(pilot, screen, "always")
         await wait_for(pilot, lambda: not screen.streaming, what="the first turn")
         await wait_for(pilot, lambda: "t › echo always allowed" in status(screen),
                        what="the status bar to say what is allowed")  # fmt: skip
@@ -127,7 +125,7 @@ async def test_always_allowed_is_shown_and_can_be_taken_back(
                        what="the status bar to drop it")  # fmt: skip
         # The next call asks again.
         await send(pilot, "second")
-        await answer(pilot, screen, "y")
+        await answer(pilot, screen, "once")
         await wait_for(pilot, lambda: not screen.streaming, what="the second turn")
         assert len(router.chat_requests()) == 4
 
