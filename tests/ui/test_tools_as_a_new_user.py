@@ -105,7 +105,8 @@ async def test_always_allowed_is_shown_and_can_be_taken_back(
         Reply(text="fine"),
     )  # fmt: skip
     app = RequestyApp(with_tools(settings))
-    async with app.run_test(size=(100, 40)) as pilot:
+    # 80x24: the status bar drops pieces to fit, and this one must never be dropped.
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await ready(pilot)
         assert "always allowed" not in status(screen)
         await send(pilot, "first")

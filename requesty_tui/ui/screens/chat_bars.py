@@ -98,7 +98,9 @@ def status_pieces(
         pieces.append(Piece(tools, 2))
         allowed = services.toolbox.allowed_label(conversation)
         if allowed:
-            pieces.append(Piece(allowed, 2))
+            # Kept before the tool count and the total: what may run unasked is a matter of
+            # trust, so it stays on the bar at 80 columns (found trying it at 80x24).
+            pieces.append(Piece(allowed, 1, warning=True))
     spend = services.spend.label()
     if spend:
         pieces.append(Piece(spend, 5))
