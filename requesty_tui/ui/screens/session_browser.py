@@ -87,8 +87,6 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
 
     def on_mount(self) -> None:
         self.query_one("#browser").border_title = "Conversations"
-        table = self.query_one(DataTable)
-        table.add_columns("Updated", "Title", "Model", "Msgs", "Cost")
         self.reload()  # what the index knows: instant
         self.query_one(Input).focus()
         self._catch_up()
@@ -119,7 +117,10 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
             self.query_one("#browser-status", Static).update(Text(f"Cannot list: {exc}"))
             return
         table = self.query_one(DataTable)
-        table.clear()
+        # The columns too: a column keeps the width of the widest cell it ever held, so a title
+        # shown whole before the table had a size kept the Cost column off screen at 80x24.
+        table.clear(columns=True)
+        table.add_columns(*COLUMNS)
         built: list[list[object]] = []
         for row in self.rows:
             if row.readable:
@@ -247,6 +248,9 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.notify(f"Exported to {target}", markup=False)
+
+
+COLUMNS = ("Updated", "Title", "Model", "Msgs", "Cost")
 
 
 def fit_columns(table: DataTable[object], rows: list[list[object]], good: list[bool]) -> None:
