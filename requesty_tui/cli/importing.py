@@ -54,8 +54,8 @@ def run(
     would = "would be " if dry_run else ""
     parts = [
         f"{plural(report.added, 'conversation')} {would}added",
-        f"{report.updated} {would}updated",
-        f"{report.unchanged} already there",
+        f"{report.updated:,} {would}updated",
+        f"{report.unchanged:,} already there",
     ]
     if report.failures:
         parts.append(f"{len(report.failures)} failed")
