@@ -86,6 +86,9 @@ def fork(conversation: Conversation, message: Message) -> Conversation:
         extra=dict(conversation.extra),
         title_usage=None,
         deleted_usage=None,
+        source="",  # a fork is made here: a second import must not take it for the original
+        source_id="",
+        source_digest="",
     )
 
 

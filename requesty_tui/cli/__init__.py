@@ -14,7 +14,7 @@ from pathlib import Path
 
 from requesty_tui import __version__
 from requesty_tui.cli.common import EXIT_USAGE, error
-from requesty_tui.core.settings import ConfigError
+from requesty_tui.core.settings import DEFAULT_MODEL, ConfigError
 from requesty_tui.storage.settings_file import load_settings
 
 
@@ -88,10 +88,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     sessions = sub.add_parser("sessions", help="list saved conversations")
     sessions_sub = sessions.add_subparsers(dest="sessions_command")
-    export = sessions_sub.add_parser("export", help="print a conversation as Markdown")
-    export.add_argument("id", help="session id (or its start, or its title), or 'latest'")
+    export = sessions_sub.add_parser(
+        "export", help="a conversation as Markdown, HTML or JSON (--all: every one, to --out)"
+    )
+    export.add_argument(
+        "id", nargs="?", help="session id (or its start, or its title), or 'latest'"
+    )
+    export.add_argument(
+        "--format", "-f", choices=("md", "html", "json"), default="md", help="default: md"
+    )
     export.add_argument(
         "--all-branches", action="store_true", help="also every alternative, folded"
+    )
+    export.add_argument("--all", action="store_true", help="every conversation, one file each")
+    export.add_argument("--out", "-o", metavar="PATH", help="a file (or, with --all, a folder)")
+    importing = sub.add_parser(
+        "import", help="bring in chats from ChatGPT, Claude.ai, Elia, oterm, llm, PAR LLAMA, gptme"
+    )
+    importing.add_argument(
+        "path", nargs="?", help="the export (zip, conversations.json), database or folder"
+    )
+    importing.add_argument(
+        "--from",
+        dest="source",
+        choices=("chatgpt", "claude", "elia", "oterm", "llm", "parllama", "gptme"),
+        help="what PATH is (default: detected); alone, where that tool keeps its history",
+    )
+    importing.add_argument(
+        "--dry-run", action="store_true", help="say what would be imported, write nothing"
     )
     return parser
 
@@ -136,8 +160,21 @@ def _main(argv: list[str] | None) -> int:
         return listings.models(settings, sys.stdout, include_all=args.all)
     if args.command == "sessions":
         if args.sessions_command == "export":
-            return listings.export(args.id, sys.stdout, all_branches=args.all_branches)
+            from requesty_tui.cli.exporting import export
+
+            return export(args, sys.stdout, sys.stderr)
         return listings.sessions(sys.stdout)
+    if args.command == "import":
+        from requesty_tui.cli.importing import run
+
+        return run(
+            args.path,
+            args.source,
+            dry_run=args.dry_run,
+            default_model=settings.model or DEFAULT_MODEL,
+            out=sys.stdout,
+            err=sys.stderr,
+        )
     compare_models: list[str] = []
     if args.compare:
         from requesty_tui.chat.compare import check_models

@@ -394,6 +394,12 @@ class Conversation:
     """What the replies deleted since cost, all together: money spent stays in the total."""
     compare: list[str] = field(default_factory=list)
     """The models compared while this conversation is in compare mode (empty: it is not)."""
+    source: str = ""
+    """Imported: where from (``chatgpt``, ``claude``, …; empty: made here)."""
+    source_id: str = ""
+    """Imported: the conversation's id there (a second import updates, never duplicates)."""
+    source_digest: str = ""
+    """Imported: a digest of what was imported, so that an unchanged conversation is skipped."""
 
     def tree(self) -> Tree:
         return Tree(self.messages)

@@ -78,9 +78,14 @@ class AttachmentStore:
         except OSError as exc:
             raise AttachmentError(f"cannot read {shown}: {exc.strerror or exc}") from None
         try:
-            kind, mime = classify(data)
+            return self.add_bytes(shown, data)
         except AttachmentError as exc:
             raise AttachmentError(f"{shown}: {exc}") from None
+
+    def add_bytes(self, name: str, data: bytes) -> Attachment:
+        """Keep ``data`` under ``name`` (an imported chat's file); raises AttachmentError for
+        a kind that cannot be sent."""
+        kind, mime = classify(data)
         digest = hashlib.sha256(data).hexdigest()
         target = self.folder / digest
         if not target.exists():
@@ -92,7 +97,7 @@ class AttachmentStore:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, target)
-        return Attachment(name=shown, sha256=digest, size=size, kind=kind, mime=mime)
+        return Attachment(name=name, sha256=digest, size=len(data), kind=kind, mime=mime)
 
     def read(self, attachment: Attachment) -> bytes:
         """The bytes that were attached; raises AttachmentError if the copy is gone."""

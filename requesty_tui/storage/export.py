@@ -155,6 +155,28 @@ def _branch(
 
 def export_markdown(conv: Conversation) -> Path:
     """Write ``$XDG_DATA_HOME/requesty-tui/exports/<id>.md``; return its path."""
-    target = paths.data_dir() / "exports" / f"{conv.id}.md"
-    write_atomic(target, to_markdown(conv, all_branches=True))
+    return export_file(conv, "md")
+
+
+FORMATS = ("md", "html", "json")
+
+
+def render(conv: Conversation, fmt: str, *, all_branches: bool = False) -> str:
+    """The conversation in ``fmt`` (``md``, ``html``, ``json``: always the whole tree)."""
+    if fmt == "html":
+        from requesty_tui.storage.export_html import to_html
+
+        return to_html(conv, all_branches=all_branches)
+    if fmt == "json":
+        from requesty_tui.storage.export_json import to_json
+
+        return to_json(conv)
+    return to_markdown(conv, all_branches=all_branches)
+
+
+def export_file(conv: Conversation, fmt: str, folder: Path | None = None) -> Path:
+    """Write ``<id>.<fmt>`` (every branch) in ``folder`` (default
+    ``$XDG_DATA_HOME/requesty-tui/exports``); return its path."""
+    target = (folder or paths.data_dir() / "exports") / f"{conv.id}.{fmt}"
+    write_atomic(target, render(conv, fmt, all_branches=True))
     return target

@@ -49,6 +49,9 @@ _OPTION_KEYS = (
     "auto_cache",
     "tools",
 )
+_SOURCE_KEYS = ("source", "source_id", "source_digest")
+"""An imported conversation's origin, in any format: a version that ignores them only does not
+recognise the conversation when the same export is imported again."""
 _TOP_KEYS = {
     "format",
     "id",
@@ -63,6 +66,7 @@ _TOP_KEYS = {
     "messages",
     "leaf",
     "compare",
+    *_SOURCE_KEYS,
     *_OPTION_KEYS,
 }
 
@@ -86,6 +90,9 @@ def to_toml(conv: Conversation) -> str:
         doc["title_by"] = conv.title_by
     if conv.compare:  # any format: a version that ignores it only loses compare mode
         doc["compare"] = list(conv.compare)
+    for key in _SOURCE_KEYS:
+        if getattr(conv, key):
+            doc[key] = getattr(conv, key)
     if conv.system:
         doc["system"] = conv.system
     for key in _OPTION_KEYS:
@@ -280,6 +287,7 @@ def from_toml(text: str) -> Conversation:
         title_usage=usage_from_dict(data.get("title_usage")),
         deleted_usage=usage_from_dict(data.get("deleted_usage")),
         compare=compare,
+        **{k: data[k] for k in _SOURCE_KEYS if isinstance(data.get(k), str)},
     )
     end = next((m for m in messages if m.id == leaf), None) if leaf else None
     if end is not None:

@@ -53,6 +53,8 @@ class SessionSummary:
     cost: float | None
     error: str | None = None
     """Why the file is unreadable; None for a good file."""
+    source: str = ""
+    """Where an imported conversation came from (``chatgpt``, …); empty: made here."""
     snippet: str | None = None
     """For a search: the text around the first hit, the hit between ``MATCH_START`` and
     ``MATCH_END`` (made safe: no control characters besides those two)."""
@@ -69,18 +71,20 @@ class SaveResult:
     """Set when the file had changed on disk since it was loaded: we saved a copy instead."""
 
 
-_INDEX_VERSION = 3
-"""3: a comparison is listed under the models it compares."""
+_INDEX_VERSION = 4
+"""3: a comparison is listed under the models it compares; 4: an import's source."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     rowid INTEGER PRIMARY KEY, name TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, id TEXT,
-    title TEXT, model TEXT, updated TEXT, count INTEGER, cost REAL, error TEXT);
+    title TEXT, model TEXT, updated TEXT, count INTEGER, cost REAL, error TEXT,
+    source TEXT, source_id TEXT, source_digest TEXT);
 CREATE INDEX IF NOT EXISTS files_updated ON files (updated);
+CREATE INDEX IF NOT EXISTS files_source ON files (source, source_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(body);
 """
 _INSERT_FILE = (
-    "INSERT INTO files (name, mtime_ns, size, id, title, model, updated, count, cost, error)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?)"
+    "INSERT INTO files (name, mtime_ns, size, id, title, model, updated, count, cost, error,"
+    " source, source_id, source_digest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 """``texts.rowid`` is ``files.rowid``: rows are found and deleted by rowid (an FTS5 table has
 no fast lookup by any other column)."""
@@ -293,6 +297,15 @@ class SessionStore:
             db.execute("DELETE FROM texts WHERE rowid = ?", (row[0],))
             db.execute("DELETE FROM files WHERE rowid = ?", (row[0],))
 
+    def imported(self, source: str) -> dict[str, tuple[str, str]]:
+        """The conversations imported from ``source`` (after :meth:`refresh_index`): source id
+        → (session id, the digest of what was imported)."""
+        rows = self._index().execute(
+            "SELECT source_id, id, source_digest FROM files WHERE source = ? AND error IS NULL",
+            (source,),
+        )
+        return {sid: (i, d or "") for sid, i, d in rows if sid}
+
     def count(self) -> int:
         """Sessions in the index (without refreshing it)."""
         row = self._index().execute("SELECT count(*) FROM files").fetchone()
@@ -306,9 +319,30 @@ class SessionStore:
             reason = str(exc).removeprefix(f"{path}: ")
             db.execute(
                 _INSERT_FILE,
-                (name, *stat, path.stem, "", "", "", 0, None, reason),
+                (name, *stat, path.stem, "", "", "", 0, None, reason, None, None, None),
             )
             return
+        self._index_conversation(db, name, stat, conv)
+
+    def index_written(self, paths_and_conversations: Iterable[tuple[Path, Conversation]]) -> None:
+        """Index files this process has just written, from the conversations it wrote (an
+        import of thousands need not read them back: that was half of the import's time).
+        Nothing is committed until :meth:`commit_index`: an import updates the index once."""
+        db = self._index()
+        for path, conv in paths_and_conversations:
+            stat = self._stat(path)
+            if stat is None:
+                continue
+            self._unindex(db, path.name)
+            self._index_conversation(db, path.name, stat, conv)
+
+    def commit_index(self) -> None:
+        if self._db is not None:
+            self._db.commit()
+
+    def _index_conversation(
+        self, db: sqlite3.Connection, name: str, stat: tuple[int, int], conv: Conversation
+    ) -> None:
         total = conv.total_cost()
         db.execute(
             _INSERT_FILE,
@@ -322,6 +356,9 @@ class SessionStore:
                 len(conv.messages),
                 total[0] if total else None,
                 None,
+                conv.source or None,
+                conv.source_id or None,
+                conv.source_digest or None,
             ),
         )
         body = "\n".join([conv.title, *(m.content for m in conv.messages)])
@@ -332,7 +369,7 @@ class SessionStore:
         self, where: str = "", args: tuple[object, ...] = (), limit: int = -1
     ) -> list[SessionSummary]:
         rows = self._index().execute(
-            "SELECT name, id, title, model, updated, count, cost, error FROM files "
+            "SELECT name, id, title, model, updated, count, cost, error, source FROM files "
             f"{where} ORDER BY (error IS NULL), updated DESC, name DESC LIMIT ?",
             (*args, limit),
         )
@@ -346,8 +383,9 @@ class SessionStore:
                 message_count=c or 0,
                 cost=cost,
                 error=make_safe(e) if e else e,
+                source=make_safe(src or ""),
             )
-            for n, i, t, m, u, c, cost, e in rows
+            for n, i, t, m, u, c, cost, e, src in rows
         ]
 
     def _snippets(self, match: str, ids: list[str]) -> dict[str, str]:
@@ -406,18 +444,32 @@ class SessionStore:
         """Sessions whose title or messages contain every word of ``query`` (as prefixes)."""
         if refresh:
             self.refresh_index()
-        words = [w for w in query.split() if w]
+        words = [w for w in query.split() if w and not w.casefold().startswith(FROM)]
+        sources = [
+            w[len(FROM) :].casefold() for w in query.split() if w.casefold().startswith(FROM)
+        ]
+        where, args = [], []
+        if sources:  # ``from:chatgpt``: imported from there (``from:`` alone: imported at all)
+            named = [s for s in sources if s]
+            where.append(
+                f"source IN ({', '.join('?' for _ in named)})" if named else "source != ''"
+            )
+            args += named
         if not words:
-            return self._summaries(limit=limit)
+            return self._summaries(
+                f"WHERE {' AND '.join(where)}" if where else "", tuple(args), limit
+            )
         match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
-        found = self._summaries(
-            "WHERE rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)", (match,), limit
-        )
+        where.append("rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
+        found = self._summaries(f"WHERE {' AND '.join(where)}", (*args, match), limit)
         snippets = self._snippets(match, [s.id for s in found[:SNIPPETS]])
         return [
             dataclasses.replace(s, snippet=snippets[s.id]) if s.id in snippets else s for s in found
         ]
 
+
+FROM = "from:"
+"""A search word that filters by where a conversation was imported from."""
 
 CANDIDATES = 10
 """Conversations an ambiguous ``--resume`` lists (newest first)."""

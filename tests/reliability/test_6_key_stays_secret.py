@@ -68,6 +68,8 @@ async def test_no_error_shows_or_stores_the_key(
         await pilot.press("ctrl+p")
         await type_text(pilot, "chat: export")
         await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "Choice")  # the format
+        await pilot.press("enter")
         await wait_for(pilot, lambda: any("Exported" in str(n.message) for n in app._notifications))
         await pilot.press("ctrl+q")
     assert router.chat_requests()[0]["headers"]["Authorization"] == f"Bearer {KEY}"

@@ -13,7 +13,7 @@ from requesty_tui.storage.sessions import SessionStore
 from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
 from requesty_tui.ui.screens.chat import ChatScreen
-from requesty_tui.ui.screens.dialogs import Confirm, TextPrompt
+from requesty_tui.ui.screens.dialogs import Choice, Confirm, TextPrompt
 from requesty_tui.ui.screens.session_browser import SessionBrowser
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
 from requesty_tui.ui.widgets.status_line import StatusLine
@@ -249,6 +249,9 @@ async def test_palette_opens_a_session_and_exports_the_chat(
         )
         await pilot.press("ctrl+p")
         await type_text(pilot, "chat: export")
+        await pilot.press("enter")
+        # The palette's export asks the format; Markdown is the first answer.
+        await wait_for(pilot, lambda: isinstance(app.screen, Choice), what="the format question")
         await pilot.press("enter")
         exported = paths.data_dir() / "exports" / "20261120-100000-aaaa.md"
         await wait_for(pilot, exported.exists, what="the export")

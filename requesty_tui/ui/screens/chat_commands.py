@@ -18,15 +18,27 @@ if TYPE_CHECKING:
 
 
 def export(chat: ChatScreen) -> None:
-    """Save the conversation as Markdown and say where."""
-    try:
-        from requesty_tui.storage.export import export_markdown
+    """Ask the format, save the conversation (every branch) in it and say where."""
+    from requesty_tui.ui.screens.dialogs import Choice
 
-        target = export_markdown(chat.conversation)
-    except OSError as exc:
-        chat.notify(f"Export failed: {exc}", severity="error", markup=False)
-        return
-    chat.notify(f"Exported to {target}", markup=False)
+    def chosen(fmt: str | None) -> None:
+        if fmt is None:
+            return
+        try:
+            from requesty_tui.storage.export import export_file
+
+            target = export_file(chat.conversation, fmt)
+        except OSError as exc:
+            chat.notify(f"Export failed: {exc}", severity="error", markup=False)
+            return
+        chat.notify(f"Exported to {target}", markup=False)
+
+    answers = [
+        ("md", "Markdown"),
+        ("html", "HTML (one file, for a browser)"),
+        ("json", "JSON (the whole tree)"),
+    ]
+    chat.app.push_screen(Choice("Export this conversation as", answers), chosen)
 
 
 def regenerate_with_model(chat: ChatScreen) -> None:
@@ -64,7 +76,11 @@ class ChatCommands(Provider):
         yield "chat: new", "Start a new conversation (ctrl+n)", chat.action_new_chat
         yield "model: pick", "Choose the model for this conversation (f2)", chat.action_pick_model
         if chat.conversation.messages:
-            yield "chat: export", "Save this conversation as Markdown", partial(export, chat)
+            yield (
+                "chat: export…",
+                "Save this conversation as Markdown, HTML or JSON",
+                partial(export, chat),
+            )
         if chat.streaming:
             yield "chat: stop", "Stop the streaming reply (esc)", chat.action_stop
         yield (

@@ -2,7 +2,7 @@
 
 | key | action |
 | --- | --- |
-| type | filter (every word, as a prefix, in the title or any message) |
+| type | filter (every word, as a prefix, in the title or any message; ``from:claude``: imported |
 | up/down | move |
 | enter | resume the conversation |
 | ctrl+r | rename |
@@ -80,7 +80,10 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="browser"):
-            yield Input(placeholder="Search titles and messages", id="browser-filter")
+            yield Input(
+                placeholder="Search titles and messages (from:chatgpt: what came from there)",
+                id="browser-filter",
+            )
             yield DataTable(id="browser-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="browser-snippet", markup=False)
             yield Static("", id="browser-status", markup=False)
@@ -127,7 +130,7 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
                 cost = format_usd(row.cost) if row.cost is not None else ""
                 cells = [
                     format_updated(row.updated),
-                    Text(row.title or "(untitled)"),
+                    titled(row),
                     Text(row.model),
                     str(row.message_count),
                     cost,
@@ -275,6 +278,18 @@ def fit_columns(table: DataTable[object], rows: list[list[object]], good: list[b
             cell = cells[i]
             if isinstance(cell, Text):
                 cell.truncate(most, overflow="ellipsis")
+
+
+IMPORTED_MARK = "⇣"
+"""Before the title of an imported conversation, with where it came from."""
+
+
+def titled(row: SessionSummary) -> Text:
+    """The title cell: an imported conversation marked with its source (dim, not markup)."""
+    title = Text(row.title or "(untitled)")
+    if not row.source:
+        return title
+    return Text.assemble((f"{IMPORTED_MARK}{row.source} ", "dim"), title)
 
 
 def highlighted(snippet: str) -> Text:
