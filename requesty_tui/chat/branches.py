@@ -10,13 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from requesty_tui.core.domain import (
-    Conversation,
-    Message,
-    new_conversation_id,
-    new_message_id,
-)
-from requesty_tui.core.tree import Tree
+from requesty_tui.core.domain import Conversation, Message, new_conversation_id
+from requesty_tui.core.tree import Tree, new_message_id
 
 
 def position(conversation: Conversation, message: Message) -> tuple[int, int]:

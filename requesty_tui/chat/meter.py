@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from requesty_tui.chat.history import sendable as _sent
 from requesty_tui.core.domain import Attachment, Conversation, Message, ModelInfo
-from requesty_tui.core.domain import sendable as _sent
 
 CHARS_PER_TOKEN = 4.0
 """Characters per token before any calibration (English prose with OpenAI-style tokenizers)."""

@@ -1,15 +1,17 @@
 """A conversation + what is known of its model → the request to send.
 
 One place decides what goes into the body, so that the TUI and ``ask`` send the same thing and
-a test can check it without a server: ``reasoning_effort`` only for models that say they reason
-(others may answer 400), the per-conversation generation settings, and the ``requesty``
-metadata (``trace_id`` defaults to the conversation id so the dashboard groups a chat).
+a test can check it without a server: the messages (:mod:`requesty_tui.chat.history`),
+``reasoning_effort`` only for models that say they reason (others may answer 400), the
+per-conversation generation settings, and the ``requesty`` metadata (``trace_id`` defaults to
+the conversation id so the dashboard groups a chat).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from requesty_tui.chat.history import api_messages, sendable
 from requesty_tui.client.request import ChatRequest
 from requesty_tui.core.domain import (
     Conversation,
@@ -17,7 +19,6 @@ from requesty_tui.core.domain import (
     ModelInfo,
     RequestOptions,
     new_conversation_id,
-    sendable,
 )
 from requesty_tui.core.settings import Settings
 
@@ -56,7 +57,7 @@ def build_request(
     folder's store); raises AttachmentError when one cannot be. ``tools``: the function
     definitions offered (:meth:`Toolbox.offered` decides which model gets them)."""
     options = conversation.options
-    messages: list[dict[str, Any]] = list(conversation.api_messages(path))
+    messages: list[dict[str, Any]] = api_messages(conversation, path)
     turns = conversation.path() if path is None else path
     if any(m.attachments for m in turns):
         from requesty_tui.chat.attachments import api_content

@@ -33,9 +33,10 @@ from requesty_tui.client.events import (
     TextDelta,
     ToolCallDelta,
 )
+from requesty_tui.client.parse import key_spend_from_api, model_from_api
 from requesty_tui.client.request import ChatRequest, RetryPolicy
 from requesty_tui.client.stream import read_some, read_stream
-from requesty_tui.core.domain import KeySpend, ModelInfo
+from requesty_tui.core.models import KeySpend, ModelInfo
 
 APP_TITLE = "requesty-tui"
 APP_URL = "https://github.com/requesty-tui/requesty-tui"
@@ -157,7 +158,7 @@ class RouterClient:
         models = []
         for entry in entries:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"]:
-                models.append(ModelInfo.from_api(entry))
+                models.append(model_from_api(entry))
         return models
 
     # -- management -------------------------------------------------------------------------
@@ -174,7 +175,7 @@ class RouterClient:
             payload = resp.json()
         except ValueError:
             return None
-        return KeySpend.from_api(payload) if isinstance(payload, dict) else None
+        return key_spend_from_api(payload) if isinstance(payload, dict) else None
 
     # -- chat -------------------------------------------------------------------------------
 

@@ -27,8 +27,9 @@ from requesty_tui.client.events import (
     ToolCallDelta,
     UsageReport,
 )
+from requesty_tui.client.parse import usage_from_api
 from requesty_tui.client.sse import SSEError, SSEParser
-from requesty_tui.core.domain import FinishReason, Usage
+from requesty_tui.core.domain import FinishReason
 
 _FINISH: dict[str, FinishReason] = {
     "stop": "stop",
@@ -140,7 +141,7 @@ async def _read_whole(
                 yield event
         finish = _FINISH.get(str(choices[0].get("finish_reason")), "stop")
     if isinstance(payload.get("usage"), dict):
-        yield UsageReport(Usage.from_api(payload["usage"]))
+        yield UsageReport(usage_from_api(payload["usage"]))
     yield StreamEnd(finish)
 
 
@@ -188,7 +189,7 @@ def chunk_events(chunk: dict[str, Any], model: str | None) -> list[StreamEvent]:
                 events.append(StreamEnd(_FINISH.get(reason, "stop")))
     usage = chunk.get("usage")
     if isinstance(usage, dict):
-        events.append(UsageReport(Usage.from_api(usage)))
+        events.append(UsageReport(usage_from_api(usage)))
     return events
 
 

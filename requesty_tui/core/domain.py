@@ -1,18 +1,22 @@
-"""Typed domain objects shared by the client, the store and the UI.
+"""Typed domain objects shared by the client, the store and the UI: a conversation and its
+messages.
 
-Plain dataclasses with no I/O: every layer can import them without pulling in
-Textual or httpx.
+Plain dataclasses with no I/O: every layer can import them without pulling in Textual or httpx.
+What a request carries of a conversation is :mod:`requesty_tui.chat.history`'s; reading the
+router's JSON is :mod:`requesty_tui.client.parse`'s. The model list's entries, usage and spend
+live in :mod:`requesty_tui.core.models` (and are importable from here too).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from requesty_tui.core.tree import ROOT, Tree
+from requesty_tui.core.models import KeySpend as KeySpend
+from requesty_tui.core.models import ModelInfo as ModelInfo
+from requesty_tui.core.models import Usage as Usage
+from requesty_tui.core.tree import ROOT, Tree, new_message_id
 
 if TYPE_CHECKING:
     from requesty_tui.core.tools import ToolCall, ToolStatus
@@ -26,250 +30,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _opt_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _opt_float(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _opt_str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-_CHAT_KINDS = frozenset({"chat", "completion", "completions", "text", "llm", "language"})
-_NOT_CHAT_ID = re.compile(
-    r"(?:^|[/_.-])(?:text-embedding|embed(?:ding)?s?|gpt-image|dall-e|imagen|whisper|tts|"
-    r"transcribe|moderation|rerank|stable-diffusion|sdxl|flux)(?:$|[/_.:@-])",
-    re.IGNORECASE,
-)
-"""Ids of models that cannot chat (embeddings, images, speech, moderation), for lists that do
-not say: OpenAI's, LiteLLM's and most proxies' ``/models`` carry no type at all."""
-
-
-@dataclass(frozen=True, slots=True)
-class ModelInfo:
-    """One entry of the router's model list. Only ``id`` is guaranteed."""
-
-    id: str
-    name: str | None = None
-    description: str | None = None
-    context_window: int | None = None
-    max_output_tokens: int | None = None
-    input_price: float | None = None
-    """USD per token (multiply by 1e6 for $/M)."""
-    output_price: float | None = None
-    cached_price: float | None = None
-    supports_reasoning: bool = False
-    supports_vision: bool = False
-    supports_caching: bool = False
-    supports_tool_calling: bool = False
-    capabilities_known: bool = False
-    """The list said what the model supports (any ``supports_*`` key); without that, False
-    above means "not said", not "cannot" (LiteLLM and OpenAI's lists carry no capabilities)."""
-    kind: str | None = None
-    """The entry's ``type`` or ``mode`` when it gives one (``chat``, ``embedding``, …)."""
-
-    @property
-    def can_chat(self) -> bool:
-        """False for embedding, image, speech and moderation models: hidden from the picker."""
-        if self.is_policy:
-            return True  # the organisation's own routes: always offered
-        if self.kind is not None:
-            return self.kind.lower() in _CHAT_KINDS
-        return not _NOT_CHAT_ID.search(self.id)
-
-    @property
-    def is_policy(self) -> bool:
-        """Routing policies set up in the Requesty dashboard (``policy/<name>``)."""
-        return self.id.startswith("policy/")
-
-    @property
-    def provider(self) -> str:
-        return self.id.split("/", 1)[0] if "/" in self.id else ""
-
-    @classmethod
-    def from_api(cls, data: dict[str, Any]) -> ModelInfo:
-        """Build from one ``/v1/models`` entry, tolerating nulls and odd types."""
-        return cls(
-            id=str(data["id"]),
-            name=_opt_str(data.get("name")),
-            description=_opt_str(data.get("description")),
-            # LiteLLM and other proxies say max_input_tokens.
-            context_window=_opt_int(data.get("context_window"))
-            or _opt_int(data.get("max_input_tokens"))
-            or None,
-            max_output_tokens=_opt_int(data.get("max_output_tokens")) or None,
-            input_price=_opt_float(data.get("input_price")),
-            output_price=_opt_float(data.get("output_price")),
-            cached_price=_opt_float(data.get("cached_price")),
-            supports_reasoning=data.get("supports_reasoning") is True,
-            supports_vision=data.get("supports_vision") is True,
-            supports_caching=data.get("supports_caching") is True,
-            supports_tool_calling=data.get("supports_tool_calling") is True,
-            capabilities_known=any(
-                key.startswith("supports_") and isinstance(data[key], bool) for key in data
-            ),
-            kind=_opt_str(data.get("type")) or _opt_str(data.get("mode")),
-        )
-
-    def to_api(self) -> dict[str, Any]:
-        """The inverse of :meth:`from_api` (used by the on-disk model cache)."""
-        out: dict[str, Any] = {"id": self.id}
-        for key in (
-            "name",
-            "description",
-            "context_window",
-            "max_output_tokens",
-            "input_price",
-            "output_price",
-            "cached_price",
-        ):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
-        for key in (
-            "supports_reasoning",
-            "supports_vision",
-            "supports_caching",
-            "supports_tool_calling",
-        ):
-            if self.capabilities_known or getattr(self, key):
-                out[key] = getattr(self, key)
-        if self.kind is not None:
-            out["type"] = self.kind
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """Token counts and the router's real cost for one reply."""
-
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    total_tokens: int | None = None
-    cached_tokens: int | None = None
-    caching_tokens: int | None = None
-    cost: float | None = None
-    """USD, as reported by the router; ``None`` when it did not say."""
-    estimated_cost: float | None = None
-    """USD from the model's list prices, kept only when the router gave no ``cost``."""
-
-    @property
-    def shown_cost(self) -> tuple[float, bool] | None:
-        """(USD, is_estimate): the router's figure when there is one, else the estimate."""
-        if self.cost is not None:
-            return self.cost, False
-        if self.estimated_cost is not None:
-            return self.estimated_cost, True
-        return None
-
-    def with_estimate(self, model: ModelInfo | None) -> Usage:
-        """Fill :attr:`estimated_cost` from list prices when the router did not report a cost."""
-        if self.cost is not None or model is None or self.prompt_tokens is None:
-            return self
-        if model.input_price is None or model.output_price is None:
-            return self
-        cached = min(self.cached_tokens or 0, self.prompt_tokens)
-        cached_price = model.cached_price if model.cached_price is not None else model.input_price
-        estimate = (
-            (self.prompt_tokens - cached) * model.input_price
-            + cached * cached_price
-            + (self.completion_tokens or 0) * model.output_price
-        )
-        return dataclasses.replace(self, estimated_cost=estimate)
-
-    def plus(self, other: Usage) -> Usage:
-        """Two requests' usage together (a cost is an estimate if either was)."""
-
-        def add(a: float | None, b: float | None) -> float | None:
-            return None if a is None and b is None else (a or 0) + (b or 0)
-
-        cost = add(self.cost, other.cost)
-        estimated = add(self.estimated_cost, other.estimated_cost)
-        exact = self.shown_cost is not None and self.shown_cost[1] is False
-        exact = exact and other.shown_cost is not None and other.shown_cost[1] is False
-        return Usage(
-            prompt_tokens=_sum_int(self.prompt_tokens, other.prompt_tokens),
-            completion_tokens=_sum_int(self.completion_tokens, other.completion_tokens),
-            total_tokens=_sum_int(self.total_tokens, other.total_tokens),
-            cached_tokens=_sum_int(self.cached_tokens, other.cached_tokens),
-            cost=cost if exact else None,
-            estimated_cost=None if exact else add(cost, estimated),
-        )
-
-    @classmethod
-    def from_api(cls, data: dict[str, Any]) -> Usage:
-        details = data.get("prompt_tokens_details")
-        details = details if isinstance(details, dict) else {}
-        return cls(
-            prompt_tokens=_opt_int(data.get("prompt_tokens")),
-            completion_tokens=_opt_int(data.get("completion_tokens")),
-            total_tokens=_opt_int(data.get("total_tokens")),
-            cached_tokens=_opt_int(details.get("cached_tokens")),
-            caching_tokens=_opt_int(details.get("caching_tokens")),
-            cost=_opt_float(data.get("cost")),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class KeySpend:
-    """This API key's month so far, from the management API."""
-
-    monthly_spend: float | None = None
-    """USD."""
-    monthly_limit: float | None = None
-    """USD; None when the key has no limit."""
-    name: str | None = None
-
-    @classmethod
-    def from_api(cls, data: dict[str, Any]) -> KeySpend:
-        """Decimals may arrive as JSON strings."""
-        return cls(
-            monthly_spend=_opt_float(data.get("monthly_spend")),
-            monthly_limit=_opt_float(data.get("monthly_limit")) or None,
-            name=_opt_str(data.get("name")),
-        )
-
-
 class _Leaf:
     """The default of :meth:`Conversation.add`: under the end of the branch on screen."""
 
 
 LEAF = _Leaf()
-
-
-def _sum_int(a: int | None, b: int | None) -> int | None:
-    return None if a is None and b is None else (a or 0) + (b or 0)
-
-
-def new_message_id() -> str:
-    """Six lowercase letters and digits: short enough to edit by hand, unique enough in a file."""
-    import secrets
-    import string
-
-    return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(6))
 
 
 AttachmentKind = Literal["text", "image", "pdf"]
@@ -322,21 +87,6 @@ class Message:
     copied: bool = False
     """Copied from another conversation by a fork: what it cost was spent there, and is not
     counted in this conversation's total."""
-
-    def to_api(self) -> dict[str, Any]:
-        if self.role == "tool":
-            return {
-                "role": "tool",
-                "tool_call_id": self.tool_call_id or "",
-                "content": self.content,
-            }
-        if self.tool_calls:
-            return {
-                "role": self.role,
-                "content": self.content or None,
-                "tool_calls": [call.to_api() for call in self.tool_calls],
-            }
-        return {"role": self.role, "content": self.content}
 
 
 @dataclass(slots=True)
@@ -401,7 +151,7 @@ class Conversation:
     source_digest: str = ""
     """Imported: a digest of what was imported, so that an unchanged conversation is skipped."""
 
-    def tree(self) -> Tree:
+    def tree(self) -> Tree[Message]:
         return Tree(self.messages)
 
     def current(self) -> Message | None:
@@ -508,50 +258,6 @@ class Conversation:
         if not known:
             return None
         return sum(c for c, _ in known), any(est for _, est in known)
-
-    def api_messages(self, path: list[Message] | None = None) -> list[dict[str, Any]]:
-        """The messages to send: the system prompt, then every turn with content of the branch
-        on screen (or of ``path``)."""
-        out: list[dict[str, Any]] = []
-        if self.system:
-            out.append({"role": "system", "content": self.system})
-        turns = self.path() if path is None else path
-        out.extend(m.to_api() for m in sendable(turns))
-        return out
-
-
-def sendable(messages: list[Message]) -> list[Message]:
-    """What a request carries of these: every prompt, replies that have text or calls (a reply
-    that failed before its first token has neither), and the results of those calls.
-
-    A reply's calls go only with a result for each, right after it (providers answer 400
-    otherwise): a call whose result is missing (a hand-edited file, a turn killed mid-call) is
-    left out of the reply, and a result whose call is not there is left out."""
-    out: list[Message] = []
-    index = 0
-    while index < len(messages):
-        message = messages[index]
-        index += 1
-        if message.role == "tool":
-            continue  # a result without its call right before it
-        if not message.tool_calls:
-            if message.content or message.role == "user":
-                out.append(message)
-            continue
-        results: dict[str, Message] = {}
-        while index < len(messages) and messages[index].role == "tool":
-            result = messages[index]
-            results.setdefault(result.tool_call_id or "", result)
-            index += 1
-        answered = [call for call in message.tool_calls if call.id in results]
-        if len(answered) != len(message.tool_calls):
-            message = dataclasses.replace(message, tool_calls=answered)
-        if answered:
-            out.append(message)
-            out.extend(results[call.id] for call in answered)
-        elif message.content:
-            out.append(message)
-    return out
 
 
 def new_conversation_id(now: datetime | None = None) -> str:

@@ -13,16 +13,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from requesty_tui.core.domain import Message
+from typing import Generic, Protocol, TypeVar
 
 ROOT = ""
 """A ``parent`` that starts the conversation (any message but the first needs it to)."""
 
 
-class Tree:
+class Node(Protocol):
+    """What the tree reads of a message (and :func:`repair` rewrites): the tree knows nothing
+    else of it, so it needs no import of the domain, which builds on it."""
+
+    id: str
+    parent: str | None
+
+
+Message = TypeVar("Message", bound=Node)
+"""A :class:`~requesty_tui.core.domain.Message`, as far as the tree is concerned."""
+
+
+def new_message_id() -> str:
+    """Six lowercase letters and digits: short enough to edit by hand, unique enough in a file."""
+    import secrets
+    import string
+
+    return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(6))
+
+
+class Tree(Generic[Message]):
     """An index of a list of messages: parents, children, paths. Cheap (one pass); built
     when needed, so that code which appends to the list directly stays right."""
 
@@ -93,12 +110,10 @@ class Tree:
         return any(len(kids) > 1 for kids in self.children.values())
 
 
-def repair(messages: list[Message], leaf: str | None) -> tuple[str | None, list[str]]:
+def repair(messages: Sequence[Message], leaf: str | None) -> tuple[str | None, list[str]]:
     """Make a hand-edited tree usable: duplicate ids renamed, unknown parents become "the
     message before", cycles broken, a leaf that is gone replaced by the last message. Returns
     the leaf and what was wrong (for a notice); fixes the messages in place."""
-    from requesty_tui.core.domain import new_message_id
-
     problems: list[str] = []
     seen: set[str] = set()
     for message in messages:

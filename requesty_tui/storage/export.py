@@ -129,7 +129,7 @@ def to_markdown(conv: Conversation, *, all_branches: bool = False) -> str:
 
 
 def _branch(
-    conv: Conversation, tree: Tree, path: list[Message], all_branches: bool, nested: bool
+    conv: Conversation, tree: Tree[Message], path: list[Message], all_branches: bool, nested: bool
 ) -> list[str]:
     """The messages of a branch; with ``all_branches``, after each one its other versions
     (folded, each with its own branch as last seen, and so on down)."""

@@ -128,7 +128,7 @@ def _message(conv: Conversation, msg: Message) -> str:
 
 
 def _branch(
-    conv: Conversation, tree: Tree, path: list[Message], all_branches: bool, nested: bool
+    conv: Conversation, tree: Tree[Message], path: list[Message], all_branches: bool, nested: bool
 ) -> list[str]:
     out: list[str] = []
     for index, msg in enumerate(path):

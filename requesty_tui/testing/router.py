@@ -17,98 +17,12 @@ import socket
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-DEFAULT_MODELS: list[dict[str, Any]] = [
-    {
-        "id": "openai/gpt-4o-mini",
-        "context_window": 128000,
-        "max_output_tokens": 16384,
-        "input_price": 1.5e-7,
-        "output_price": 6e-7,
-        "supports_reasoning": False,
-        "supports_tool_calling": True,
-        "description": "Small fast model.",
-    },
-    {
-        "id": "anthropic/claude-sonnet-4-5",
-        "context_window": 200000,
-        "input_price": 3e-6,
-        "output_price": 1.5e-5,
-        "supports_reasoning": True,
-        "supports_vision": True,
-        "supports_tool_calling": True,
-    },
-    {
-        "id": "google/gemini-2.5-flash",
-        "context_window": 1048576,
-        "input_price": 3e-7,
-        "output_price": 2.5e-6,
-        "supports_reasoning": True,
-    },
-    {"id": "policy/my-fallback"},
-]
+from requesty_tui.testing.replies import DEFAULT_MODELS, Reply, frames
 
-
-@dataclass
-class Reply:
-    """One scripted answer to a chat request."""
-
-    text: str | None = None
-    """The reply text; None echoes the last user message."""
-    reasoning: str = ""
-    chunk_chars: int = 8
-    """Characters per content delta."""
-    delay: float = 0.0
-    """Seconds to sleep before each chunk."""
-    first_delay: float = 0.0
-    """Seconds to sleep before the response headers."""
-    hold: threading.Event | None = None
-    """Send nothing after the headers until this is set (30 s at most): a test makes several
-    streams start together, whatever the load on the machine."""
-    model: str | None = None
-    """The model the chunks report; None reports the requested one."""
-    status: int = 200
-    error_message: str = "Something went wrong"
-    headers: dict[str, str] = field(default_factory=dict)
-    usage: dict[str, Any] | None = field(
-        default_factory=lambda: {
-            "prompt_tokens": 12,
-            "completion_tokens": 4,
-            "total_tokens": 16,
-            "prompt_tokens_details": {"cached_tokens": 0},
-            "cost": 0.000096,
-        }
-    )
-    finish_reason: str = "stop"
-    send_done: bool = True
-    stall_after: int | None = None
-    """Stop sending (but keep the connection open) after this many content chunks."""
-    cut_after: int | None = None
-    """Drop the connection (no terminating chunk) after this many content chunks."""
-    error_chunk_after: int | None = None
-    """Send a ``data: {"error": ...}`` chunk after this many content chunks, then close."""
-    malformed_every: int = 0
-    """Insert a line of invalid JSON every N chunks."""
-    malformed_at: int | None = None
-    """Send this content chunk as invalid JSON (its text is lost), as LLMock's ``malformed``
-    fault and a broken proxy do."""
-    crlf: bool = False
-    raw_body: bytes | None = None
-    content_type: str = "text/event-stream"
-    drip: float = 0.0
-    """Send the body one byte at a time, this many seconds apart (a crawling connection)."""
-    tool_calls: list[dict[str, Any]] | None = None
-    """Calls to stream after the text: ``{"name", "arguments"}`` (``arguments`` a string,
-    sent as is, so it may be invalid JSON; ``id`` optional), each as OpenAI does: a first
-    fragment with id and name, then the arguments in pieces of ``chunk_chars``. The reply's
-    finish reason is then ``tool_calls`` (unless ``finish_reason`` is set to something else
-    than "stop")."""
-    interleave: bool = False
-    """Send the calls' argument pieces in turns (index 0, 1, 0, 1, …) instead of one call
-    after the other."""
+__all__ = ["DEFAULT_MODELS", "Reply", "RouterServer"]
 
 
 class RouterServer:
@@ -260,7 +174,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def _stream(self, reply: Reply, body: dict[str, Any]) -> None:
-        model = reply.model or str(body.get("model") or "unknown/model")
         self.send_response(200)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Transfer-Encoding", "chunked")
@@ -273,42 +186,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._flush([reply.raw_body])
             self.wfile.write(b"0\r\n\r\n")
             return
-        text = reply.text
-        if text is None:
-            messages = body.get("messages", [])
-            users = [m for m in messages if m.get("role") == "user"]
-            if messages and messages[-1].get("role") == "tool":
-                text = f"The tool said: {str(messages[-1].get('content'))[:200]}"
-            else:
-                text = f"You said: {users[-1]['content']}" if users else "Hello!"
-        eol = b"\r\n" if reply.crlf else b"\n"
-
-        def event(payload: dict[str, Any]) -> bytes:
-            return b"data: " + json.dumps(payload).encode() + eol + eol
-
-        def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
-            return event(
-                {
-                    "id": "c1",
-                    "object": "chat.completion.chunk",
-                    "model": model,
-                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-                }
-            )
-
-        self._chunk(b": keep-alive" + eol + eol)
+        script = frames(reply, body)
+        self._chunk(script.keep_alive)
         if reply.hold is not None:
             reply.hold.wait(30)
-        step = max(1, reply.chunk_chars)
-        pieces = [reply.reasoning[i : i + step] for i in range(0, len(reply.reasoning), step)]
-        frames = [chunk({"role": "assistant", "reasoning_content": p}) for p in pieces]
-        frames += [chunk({"content": text[i : i + step]}) for i in range(0, len(text), step)]
-        frames += _tool_frames(reply, chunk)
-        finish = reply.finish_reason
-        if reply.tool_calls and finish == "stop":
-            finish = "tool_calls"
         batch: list[bytes] = []
-        for n, frame in enumerate(frames):
+        for n, frame in enumerate(script.body):
             if n == reply.stall_after:
                 self._flush(batch)
                 self._sleep(3600)
@@ -318,22 +201,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
             if n == reply.error_chunk_after:
-                batch.append(
-                    event(
-                        {
-                            "error": {
-                                "origin": "provider",
-                                "code": 502,
-                                "message": reply.error_message,
-                            }
-                        }
-                    )
-                )
+                batch.append(script.error)
                 self._flush(batch)
                 self.wfile.write(b"0\r\n\r\n")
                 return
             if reply.malformed_every and n % reply.malformed_every == 0:
-                batch.append(b"data: {not json" + eol + eol)
+                batch.append(script.malformed)
             if n == reply.malformed_at:
                 frame = frame.replace(b'{"id"', b'{"id', 1)  # the JSON breaks, the text is in it
             batch.append(frame)
@@ -342,21 +215,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._sleep(reply.delay)
             elif len(batch) >= 64:
                 self._flush(batch)
-        batch.append(chunk({}, finish))
-        if reply.usage is not None:
-            batch.append(
-                event(
-                    {
-                        "id": "c1",
-                        "object": "chat.completion.chunk",
-                        "model": model,
-                        "choices": [],
-                        "usage": reply.usage,
-                    }
-                )
-            )
-        if reply.send_done:
-            batch.append(b"data: [DONE]" + eol + eol)
+        batch.extend(script.end)
         self._flush(batch)
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
@@ -374,34 +233,6 @@ class _Handler(BaseHTTPRequestHandler):
         elif batch:
             self._chunk(b"".join(batch))
             batch.clear()
-
-
-def _tool_frames(reply: Reply, chunk: Any) -> list[bytes]:
-    """The chunks of ``reply.tool_calls``: per call a first fragment (index, id, name), then
-    its arguments in pieces."""
-    step = max(1, reply.chunk_chars)
-    per_call: list[list[bytes]] = []
-    for index, call in enumerate(reply.tool_calls or []):
-        call_id = call.get("id", f"call_{index}_{int(time.monotonic() * 1000) % 100000}")
-        first = {
-            "index": index,
-            "id": call_id,
-            "type": "function",
-            "function": {"name": call["name"], "arguments": ""},
-        }
-        frames = [chunk({"tool_calls": [first]})]
-        arguments = str(call.get("arguments", ""))
-        for i in range(0, len(arguments), step):
-            piece = {"index": index, "function": {"arguments": arguments[i : i + step]}}
-            frames.append(chunk({"tool_calls": [piece]}))
-        per_call.append(frames)
-    if not reply.interleave:
-        return [frame for frames in per_call for frame in frames]
-    out: list[bytes] = []
-    longest = max((len(f) for f in per_call), default=0)
-    for n in range(longest):
-        out.extend(frames[n] for frames in per_call if n < len(frames))
-    return out
 
 
 def main() -> None:

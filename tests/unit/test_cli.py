@@ -276,13 +276,13 @@ def test_ask_runs_only_auto_approved_tools_and_says_what_it_declined(
     import json
     from pathlib import Path
 
-    from requesty_tui.core.domain import ModelInfo
+    from requesty_tui.client.parse import model_from_api
     from requesty_tui.storage import paths
     from requesty_tui.storage.models_cache import save_models
     from requesty_tui.testing.router import DEFAULT_MODELS
 
     server = Path(__file__).resolve().parents[1] / "support" / "mcp_server.py"
-    save_models(router.base_url, [ModelInfo.from_api(m) for m in DEFAULT_MODELS])
+    save_models(router.base_url, [model_from_api(m) for m in DEFAULT_MODELS])
     config = paths.config_file()
     config.parent.mkdir(parents=True, exist_ok=True)
     command = json.dumps([sys.executable, str(server)])
@@ -337,13 +337,13 @@ def test_ask_sends_an_image_to_a_model_config_says_can_see(
 ) -> None:
     from pathlib import Path
 
-    from requesty_tui.core.domain import ModelInfo
+    from requesty_tui.client.parse import model_from_api
     from requesty_tui.storage import paths
     from requesty_tui.storage.models_cache import save_models
     from tests.support.files import png
 
     router.models = [{"id": "mock-gpt"}]  # a list without capabilities, as LLMock's
-    save_models(router.base_url, [ModelInfo.from_api(m) for m in router.models])
+    save_models(router.base_url, [model_from_api(m) for m in router.models])
     shot = Path(str(tmp_path)) / "shot.png"
     shot.write_bytes(png())
     env = router_env(router)

@@ -81,18 +81,49 @@ def test_palette_values_are_parsed_and_empty_clears() -> None:
 def test_a_litellm_model_list_is_understood() -> None:
     """LiteLLM's /v1/models (1.108): ``mode`` and ``max_input_tokens``, no capabilities."""
     from requesty_tui.chat.request import reasoning_note
-    from requesty_tui.core.domain import ModelInfo
+    from requesty_tui.client.parse import model_from_api
+    from requesty_tui.storage.models_cache import load_cached_models, save_models
 
-    chat = ModelInfo.from_api(
+    chat = model_from_api(
         {"id": "openai/gpt-4o-mini", "object": "model", "mode": "chat", "max_input_tokens": 128000}
     )
-    embedding = ModelInfo.from_api({"id": "text-embedding-3-small", "mode": "embedding"})
+    embedding = model_from_api({"id": "text-embedding-3-small", "mode": "embedding"})
     assert chat.context_window == 128000 and chat.can_chat
     assert not embedding.can_chat
-    assert ModelInfo.from_api(chat.to_api()) == chat, "the cache keeps what the list said"
+    save_models("http://litellm/v1", [chat])
+    cached = load_cached_models("http://litellm/v1")
+    assert cached is not None and cached.models == [chat], "the cache keeps what the list said"
     conv = Conversation(id="c", model=chat.id)
     conv.options.reasoning_effort = "high"
     note = reasoning_note(conv, chat)
     assert note is not None and "does not say" in note, "not 'does not reason': unknown"
-    known = ModelInfo.from_api({"id": "x/y", "supports_reasoning": False})
+    known = model_from_api({"id": "x/y", "supports_reasoning": False})
     assert reasoning_note(conv, known) == "reasoning effort not sent: this model does not reason"
+
+
+def test_the_model_cache_gives_back_what_the_router_listed() -> None:
+    """The picker opens from the cache before the list is fetched: every model reads back as
+    the router listed it, and a file written by an earlier version (entries in the router's
+    shape) reads the same."""
+    import json
+
+    from requesty_tui.client.parse import model_from_api
+    from requesty_tui.storage.models_cache import _cache_file, load_cached_models, save_models
+    from requesty_tui.testing.router import DEFAULT_MODELS
+
+    listed = [
+        *DEFAULT_MODELS,
+        {"id": "x/embed", "type": "embedding", "supports_vision": False},
+        {"id": "a/b", "max_input_tokens": "8192", "input_price": "1e-6", "name": ""},
+        {"id": "c/d", "context_window": 0, "cached_price": 0, "supports_caching": True},
+    ]
+    models = [model_from_api(entry) for entry in listed]
+    save_models("http://router/v1", models)
+    cached = load_cached_models("http://router/v1")
+    assert cached is not None and cached.models == models
+    earlier = {"base_url": "http://old/v1", "fetched_at": 1.0, "models": DEFAULT_MODELS}
+    path = _cache_file("http://old/v1")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(earlier))
+    cached = load_cached_models("http://old/v1")
+    assert cached is not None and cached.models == [model_from_api(e) for e in DEFAULT_MODELS]

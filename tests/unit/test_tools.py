@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from requesty_tui.chat.history import api_messages
 from requesty_tui.chat.request import build_request
 from requesty_tui.chat.toolbox import Toolbox
 from requesty_tui.chat.turn import Turn
 from requesty_tui.client.events import ToolCallDelta
 from requesty_tui.client.factory import client_for
-from requesty_tui.core.domain import Conversation, Message, ModelInfo
+from requesty_tui.client.parse import model_from_api
+from requesty_tui.core.domain import Conversation, Message
 from requesty_tui.core.settings import ConfigError, Settings
 from requesty_tui.core.tools import (
     ToolCall,
@@ -29,7 +31,7 @@ from requesty_tui.storage.session_format import from_toml, to_toml
 from requesty_tui.storage.settings_file import load_settings
 from requesty_tui.testing.router import Reply, RouterServer
 
-TOOLS_MODEL = ModelInfo.from_api(
+TOOLS_MODEL = model_from_api(
     {"id": "openai/gpt-4o-mini", "supports_tool_calling": True, "supports_reasoning": False}
 )
 
@@ -184,8 +186,8 @@ def _config_servers() -> tuple[object, ...]:
 def test_tools_go_only_to_models_that_call_tools_and_only_when_on(settings: Settings) -> None:
     box = _box(settings)
     conversation = Conversation(id="c", model="openai/gpt-4o-mini")
-    no_tools = ModelInfo.from_api({"id": "google/gemini-2.5-flash", "supports_reasoning": True})
-    unknown = ModelInfo.from_api({"id": "some/model"})
+    no_tools = model_from_api({"id": "google/gemini-2.5-flash", "supports_reasoning": True})
+    unknown = model_from_api({"id": "some/model"})
     assert box.offered(conversation, TOOLS_MODEL)[0]["function"]["name"] == "read"
     assert box.offered(conversation, no_tools) == []
     assert box.offered(conversation, unknown) == [] and box.offered(conversation, None) == []
@@ -219,7 +221,7 @@ def test_a_call_goes_only_with_its_result() -> None:
     reply = Message(role="assistant", content="", tool_calls=calls)
     conversation.add(reply)
     conversation.add(Message(role="tool", content="one", tool_call_id="c1", tool_status="ok"))
-    sent = conversation.api_messages()
+    sent = api_messages(conversation)
     assert [m["role"] for m in sent] == ["user", "assistant", "tool"]
     assert [c["id"] for c in sent[1]["tool_calls"]] == ["c1"], "c2 has no result: left out"
     assert sent[1]["content"] is None
@@ -227,7 +229,7 @@ def test_a_call_goes_only_with_its_result() -> None:
     orphan = Conversation(id="d", model="m")
     orphan.add(Message(role="user", content="q"))
     orphan.add(Message(role="tool", content="lost", tool_call_id="zz"))
-    assert [m["role"] for m in orphan.api_messages()] == ["user"]
+    assert [m["role"] for m in api_messages(orphan)] == ["user"]
 
 
 def test_output_is_cut_at_whole_characters_and_says_so() -> None:

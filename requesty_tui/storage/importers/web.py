@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from requesty_tui.storage.importers import chatgpt, claude
+from requesty_tui.storage.importers.chatgpt import convert as chatgpt_convert
+from requesty_tui.storage.importers.claude import convert as claude_convert
 from requesty_tui.storage.importers.jsonstream import JsonArray
 from requesty_tui.storage.importers.sources import Item, Source, convert_each
 
@@ -21,7 +22,7 @@ class WebExport(Source):
         return self.json.fraction()
 
     def items(self) -> Iterator[Item]:
-        convert = chatgpt.convert if self.kind == "chatgpt" else claude.convert
+        convert = chatgpt_convert if self.kind == "chatgpt" else claude_convert
         id_key = "id" if self.kind == "chatgpt" else "uuid"
 
         def where(conv: dict[str, Any]) -> str:

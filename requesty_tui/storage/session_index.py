@@ -1,0 +1,293 @@
+"""The sessions' index: SQLite with FTS5, in the cache folder, so that listing and full-text
+search stay fast with thousands of files.
+
+It is only a cache of the folder: refreshed by comparing each file's size and mtime, started
+again when damaged or of an older version. :class:`~requesty_tui.storage.sessions.SessionStore`
+owns one and gives it the files to read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from requesty_tui.core.domain import Conversation
+from requesty_tui.core.safe_text import make_safe
+from requesty_tui.storage import paths
+
+MATCH_START, MATCH_END = "\x02", "\x03"
+"""Around the matched words in a search snippet (the browser highlights them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """What the browser and ``requesty-tui sessions`` show, without parsing the file."""
+
+    id: str
+    path: Path
+    title: str
+    model: str
+    updated: str
+    """ISO date-time (UTC)."""
+    message_count: int
+    cost: float | None
+    error: str | None = None
+    """Why the file is unreadable; None for a good file."""
+    source: str = ""
+    """Where an imported conversation came from (``chatgpt``, …); empty: made here."""
+    snippet: str | None = None
+    """For a search: the text around the first hit, the hit between ``MATCH_START`` and
+    ``MATCH_END`` (made safe: no control characters besides those two)."""
+
+    @property
+    def readable(self) -> bool:
+        return self.error is None
+
+
+_INDEX_VERSION = 4
+"""3: a comparison is listed under the models it compares; 4: an import's source."""
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    rowid INTEGER PRIMARY KEY, name TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, id TEXT,
+    title TEXT, model TEXT, updated TEXT, count INTEGER, cost REAL, error TEXT,
+    source TEXT, source_id TEXT, source_digest TEXT);
+CREATE INDEX IF NOT EXISTS files_updated ON files (updated);
+CREATE INDEX IF NOT EXISTS files_source ON files (source, source_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(body);
+"""
+_INSERT_FILE = (
+    "INSERT INTO files (name, mtime_ns, size, id, title, model, updated, count, cost, error,"
+    " source, source_id, source_digest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+"""``texts.rowid`` is ``files.rowid``: rows are found and deleted by rowid (an FTS5 table has
+no fast lookup by any other column)."""
+
+SNIPPETS = 200
+"""Search hits that get a snippet (the browser shows the highlighted row's)."""
+
+Reader = Callable[[Path], Conversation | str]
+"""Reads a session file for the index: the conversation, or why it cannot be read."""
+
+
+class SessionIndex:
+    """The index of one folder of sessions, in one SQLite file (opened on first use)."""
+
+    def __init__(self, folder: Path, path: Path, read: Reader) -> None:
+        self.folder = folder
+        self.path = path
+        self._read = read
+        self._db: sqlite3.Connection | None = None
+
+    def _index(self) -> sqlite3.Connection:
+        if self._db is None:
+            paths.ensure_private_dir(self.path.parent)
+            try:
+                self._db = self._open_index()
+            except sqlite3.DatabaseError:
+                # A damaged index is only a cache: start it again.
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+                self._db = self._open_index()
+        return self._db
+
+    def _open_index(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a refreshing writer
+        if db.execute("PRAGMA user_version").fetchone()[0] != _INDEX_VERSION:
+            db.executescript("DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS texts;")
+            db.execute(f"PRAGMA user_version = {_INDEX_VERSION}")
+        db.executescript(_SCHEMA)
+        return db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def refresh(self, batch: int = 500) -> int:
+        """Bring the index up to date with the folder; return how many files were (re)read.
+
+        Commits every ``batch`` files, so that another connection (the browser, while this
+        runs in a thread) sees the index fill up.
+        """
+        db = self._index()
+        on_disk: dict[str, tuple[int, int]] = {}
+        with contextlib.suppress(FileNotFoundError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".toml") and not entry.name.startswith("."):
+                    with contextlib.suppress(OSError):
+                        st = entry.stat()
+                        on_disk[entry.name] = (st.st_mtime_ns, st.st_size)
+        indexed = {
+            name: (m, s) for name, m, s in db.execute("SELECT name, mtime_ns, size FROM files")
+        }
+        gone = [name for name in indexed if name not in on_disk]
+        changed = [name for name, stat in on_disk.items() if indexed.get(name) != stat]
+        with db:
+            for name in gone:
+                self._unindex(db, name)
+        for start in range(0, len(changed), batch):
+            with db:
+                for name in changed[start : start + batch]:
+                    if name in indexed:
+                        self._unindex(db, name)
+                    self._index_file(db, name, on_disk[name])
+        return len(changed)
+
+    @staticmethod
+    def _unindex(db: sqlite3.Connection, name: str) -> None:
+        row = db.execute("SELECT rowid FROM files WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            db.execute("DELETE FROM texts WHERE rowid = ?", (row[0],))
+            db.execute("DELETE FROM files WHERE rowid = ?", (row[0],))
+
+    def count(self) -> int:
+        """Sessions in the index (without refreshing it)."""
+        row = self._index().execute("SELECT count(*) FROM files").fetchone()
+        return int(row[0]) if row else 0
+
+    def _index_file(self, db: sqlite3.Connection, name: str, stat: tuple[int, int]) -> None:
+        path = self.folder / name
+        conv = self._read(path)
+        if isinstance(conv, str):
+            db.execute(
+                _INSERT_FILE,
+                (name, *stat, path.stem, "", "", "", 0, None, conv, None, None, None),
+            )
+            return
+        self._index_conversation(db, name, stat, conv)
+
+    def index_written(self, written: Iterable[tuple[Path, tuple[int, int], Conversation]]) -> None:
+        """Index files this process has just written, from the conversations it wrote (an
+        import of thousands need not read them back: that was half of the import's time).
+        Nothing is committed until :meth:`commit`: an import updates the index once."""
+        db = self._index()
+        for path, stat, conv in written:
+            self._unindex(db, path.name)
+            self._index_conversation(db, path.name, stat, conv)
+
+    def commit(self) -> None:
+        if self._db is not None:
+            self._db.commit()
+
+    def imported(self, source: str) -> dict[str, tuple[str, str]]:
+        """The conversations imported from ``source``: source id → (session id, the digest of
+        what was imported)."""
+        rows = self._index().execute(
+            "SELECT source_id, id, source_digest FROM files WHERE source = ? AND error IS NULL",
+            (source,),
+        )
+        return {sid: (i, d or "") for sid, i, d in rows if sid}
+
+    def _index_conversation(
+        self, db: sqlite3.Connection, name: str, stat: tuple[int, int], conv: Conversation
+    ) -> None:
+        total = conv.total_cost()
+        db.execute(
+            _INSERT_FILE,
+            (
+                name,
+                *stat,
+                conv.id,
+                conv.title,
+                ", ".join(conv.compare) or conv.model,
+                conv.updated.isoformat(),
+                len(conv.messages),
+                total[0] if total else None,
+                None,
+                conv.source or None,
+                conv.source_id or None,
+                conv.source_digest or None,
+            ),
+        )
+        body = "\n".join([conv.title, *(m.content for m in conv.messages)])
+        rowid = db.execute("SELECT rowid FROM files WHERE name = ?", (name,)).fetchone()[0]
+        db.execute("INSERT INTO texts (rowid, body) VALUES (?, ?)", (rowid, body))
+
+    def listing(
+        self, where: str = "", args: tuple[object, ...] = (), limit: int = -1
+    ) -> list[SessionSummary]:
+        """The indexed sessions (``where`` them), newest first; unreadable ones first of all."""
+        rows = self._index().execute(
+            "SELECT name, id, title, model, updated, count, cost, error, source FROM files "
+            f"{where} ORDER BY (error IS NULL), updated DESC, name DESC LIMIT ?",
+            (*args, limit),
+        )
+        return [
+            SessionSummary(
+                id=i,
+                path=self.folder / n,
+                title=make_safe(t or ""),
+                model=make_safe(m or ""),
+                updated=u or "",
+                message_count=c or 0,
+                cost=cost,
+                error=make_safe(e) if e else e,
+                source=make_safe(src or ""),
+            )
+            for n, i, t, m, u, c, cost, e, src in rows
+        ]
+
+    def _snippets(self, match: str, ids: list[str]) -> dict[str, str]:
+        """The text around the first hit in each of these sessions (FTS5 ``snippet``)."""
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = self._index().execute(
+            "SELECT files.id, snippet(texts, 0, ?, ?, '…', 14) FROM texts "
+            "JOIN files ON files.rowid = texts.rowid "
+            f"WHERE texts MATCH ? AND files.id IN ({marks})",
+            (MATCH_START, MATCH_END, match, *ids),
+        )
+        return {i: _safe_snippet(text) for i, text in rows if text}
+
+    def search(self, query: str, limit: int = -1) -> list[SessionSummary]:
+        """Sessions whose title or messages contain every word of ``query`` (as prefixes)."""
+        words = [w for w in query.split() if w and not w.casefold().startswith(FROM)]
+        sources = [
+            w[len(FROM) :].casefold() for w in query.split() if w.casefold().startswith(FROM)
+        ]
+        where: list[str] = []
+        args: list[object] = []
+        if sources:  # ``from:chatgpt``: imported from there (``from:`` alone: imported at all)
+            named = [s for s in sources if s]
+            where.append(
+                f"source IN ({', '.join('?' for _ in named)})" if named else "source != ''"
+            )
+            args += named
+        if not words:
+            return self.listing(f"WHERE {' AND '.join(where)}" if where else "", tuple(args), limit)
+        match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
+        where.append("rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
+        found = self.listing(f"WHERE {' AND '.join(where)}", (*args, match), limit)
+        snippets = self._snippets(match, [s.id for s in found[:SNIPPETS]])
+        return [
+            dataclasses.replace(s, snippet=snippets[s.id]) if s.id in snippets else s for s in found
+        ]
+
+
+FROM = "from:"
+"""A search word that filters by where a conversation was imported from."""
+
+
+def _safe_snippet(text: str) -> str:
+    """One line, control characters made visible, the two match marks kept."""
+    line = " ".join(text.split())
+    return MATCH_START.join(
+        MATCH_END.join(make_safe(part) for part in piece.split(MATCH_END))
+        for piece in line.split(MATCH_START)
+    )
+
+
+def format_updated(iso: str) -> str:
+    """``2026-11-26 18:41`` in local time, from the index's ISO string."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
