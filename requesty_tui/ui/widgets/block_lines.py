@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import bisect
 
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from textual.strip import Strip
 
 
@@ -81,37 +78,3 @@ class BlockLines:
                 self._starts[later] += delta
             self.height += delta
         return delta
-
-
-def unchanged_cells(before: Strip | None, after: Strip | None) -> int:
-    """How many cells at the start of a line stayed the same (0 when in doubt)."""
-    if before is None or after is None:
-        return 0
-    old, new = before.text, after.text
-    common = 0
-    for a, b in zip(old, new, strict=False):
-        if a != b:
-            break
-        common += 1
-    if common == 0 or old == new:
-        return 0  # only the styles changed: the whole line
-    cells = cell_len(new[:common])
-    # The prefix must look the same too (a closing ** turns earlier words bold).
-    if before.crop(0, cells) != after.crop(0, cells):
-        return 0
-    return cells
-
-
-def mark_selected(strip: Strip, start: int, end: int, selected: Style) -> Strip:
-    """The characters ``start:end`` of a line (-1: to its end) drawn over in ``selected``
-    (the screen's selection colours), the rest as it was."""
-    text = strip.text
-    end = len(text) if end == -1 else min(end, len(text))
-    if start >= end:
-        return strip
-    first, last = cell_len(text[:start]), cell_len(text[:end])
-    before, inside, after = strip.crop(0, first), strip.crop(first, last), strip.crop(last)
-    marked = Strip(
-        [Segment(t, s + selected if s else selected, c) for t, s, c in inside], inside.cell_length
-    )
-    return Strip.join([before, marked, after])

@@ -1,7 +1,9 @@
-"""Words marked where they are drawn: a search hit opened from the browser (an in-chat find
-can use the same). The words are literal text matched case-insensitively, never a regular
-expression or markup; marking happens on what is drawn (rendered Markdown lines, a message's
-Content), so it can never change what the text says."""
+"""Marks drawn over a line, never put in the text: the words searched for, the mouse selection.
+
+Words: a search hit opened from the browser (an in-chat find can use the same). They are literal
+text matched case-insensitively, never a regular expression or markup; marking happens on what
+is drawn (rendered Markdown lines, a message's Content), so it can never change what the text
+says. The selection: a drag over a reply's lines, in the screen's selection colours."""
 
 from __future__ import annotations
 
@@ -54,3 +56,18 @@ def highlight_strip(strip: Strip, pattern: re.Pattern[str] | None) -> Strip:
         for n, piece in enumerate(pieces)
     ]
     return Strip.join(marked)
+
+
+def mark_selected(strip: Strip, start: int, end: int, selected: Style) -> Strip:
+    """The characters ``start:end`` of a line (-1: to its end) drawn over in ``selected``
+    (the screen's selection colours), the rest as it was."""
+    text = strip.text
+    end = len(text) if end == -1 else min(end, len(text))
+    if start >= end:
+        return strip
+    first, last = cell_len(text[:start]), cell_len(text[:end])
+    before, inside, after = strip.crop(0, first), strip.crop(first, last), strip.crop(last)
+    marked = Strip(
+        [Segment(t, s + selected if s else selected, c) for t, s, c in inside], inside.cell_length
+    )
+    return Strip.join([before, marked, after])

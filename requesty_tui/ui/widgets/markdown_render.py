@@ -1,10 +1,13 @@
-"""Rich's Markdown renderer as the chat draws it: shared parser, themed code blocks.
+"""Rich's Markdown renderer as the chat draws it: shared parser, themed code blocks, one block
+to lines at a width (:class:`BlockRenderer`).
 
-Imported on first use by :class:`MarkdownView`: Rich's Markdown and Pygments are not needed for
-the first (empty) screen.
+Imported on first use by :class:`.markdown_cache.RenderCache`: Rich's Markdown and Pygments are
+not needed for the first (empty) screen.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -15,17 +18,23 @@ from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
-from rich.text import Text
 from textual.strip import Strip
 
 __all__ = [
+    "PLAIN_ABOVE",
     "BlockMarkdown",
-    "Syntax",
-    "code_line",
+    "BlockRenderer",
     "estimate_lines",
     "render_plain",
     "rich_parser",
 ]
+
+CodeStyle = tuple[str, str | None]
+"""(Pygments style, code background) for code blocks; the screen passes the theme's."""
+
+PLAIN_ABOVE = 256 * 1024
+"""A single block longer than this (characters) is shown as plain wrapped text: Rich would
+spend seconds on it (a 1 MB paragraph took 1.3 s, 10 MB minutes) while the UI waits."""
 
 
 class _CodeBlock(CodeBlock):
@@ -97,21 +106,52 @@ def render_plain(source: str, width: int) -> list[Strip]:
     return out
 
 
-def code_line(line: str, width: int, background: Style, console: Console) -> list[Strip]:
-    """One line of an open code fence: plain monospace on the code background, wrapped."""
-    text = Text(line.expandtabs(4), style=background)
-    wrapped = text.wrap(console, max(1, width - 2)) if line else [Text("")]
-    out = []
-    for piece in wrapped:
-        segments = [
-            Segment(" ", background),
-            *piece.render(console),
-            Segment(" " * max(0, width - 1 - piece.cell_len), background),
-        ]
-        out.append(Strip(segments).crop(0, width))
-    return out
-
-
 def estimate_lines(source: str, width: int) -> int:
     """Lines a block will take, without rendering it (a guess within a few lines)."""
     return max(1, sum(1 + len(line) // max(1, width - 4) for line in source.split("\n")))
+
+
+class BlockRenderer:
+    """One block of Markdown to lines at a width, in the chat's code style.
+
+    ``options`` gives the app's console and its options at a width (the widget knows the app).
+    """
+
+    def __init__(
+        self,
+        options: Callable[[int], tuple[Console, ConsoleOptions]],
+        code_style: CodeStyle | None = None,
+    ) -> None:
+        self.options = options
+        self._parser = rich_parser()
+        self.code_theme, self.code_background = code_style or ("monokai", None)
+
+    def set_code_style(self, theme: str, background: str | None) -> bool:
+        """The Pygments style and the code background; True if they changed (everything
+        must be rendered again)."""
+        if (theme, background) == (self.code_theme, self.code_background):
+            return False
+        self.code_theme, self.code_background = theme, background
+        return True
+
+    def background_style(self) -> Style:
+        """The background code is drawn on: the theme's, else the Pygments style's."""
+        if self.code_background:
+            return Style(bgcolor=self.code_background)
+        return Syntax.get_theme(self.code_theme).get_background_style()
+
+    def markdown(self, source: str, width: int) -> list[Strip]:
+        """The block's lines, without blank lines above or below it."""
+        if len(source) > PLAIN_ABOVE:
+            return render_plain(source, width)
+        console, options = self.options(width)
+        markdown = BlockMarkdown(source, self._parser, self.code_theme, self.code_background)
+        lines = console.render_lines(markdown, options, pad=False)
+        # Neighbours of one style as one segment: each segment gets its own selection offset
+        # when drawn (render_line), which would keep them apart on the way to the terminal.
+        strips = [Strip(Segment.simplify(line)) for line in lines]
+        while strips and not strips[-1].text.strip():
+            strips.pop()
+        while strips and not strips[0].text.strip():
+            strips.pop(0)
+        return strips

@@ -1,11 +1,11 @@
 """A Markdown view built for streaming: finished blocks render once, only the tail re-renders.
 
 Textual's ``Markdown`` widget lays out and renders the whole document on every update (O(size)
-per delta). Here every finished top-level block (see :mod:`requesty_tui.core.markdown_blocks`) is
-rendered once to cached strips, and only when it can be seen (see :mod:`.block_lines`); deltas
-are coalesced and the open tail is re-rendered at most once per frame, repainting only the
-cells that changed; an open code fence is shown as plain monospace text, line by line, and
-highlighted once when it closes. ``render_line`` only indexes the cache.
+per delta). Here the lines live in a :class:`.markdown_cache.RenderCache` (each finished block
+rendered once, and only when it can be seen; the open tail drawn again as it grows, see
+:mod:`.markdown_tail`); the widget coalesces deltas, renders at most once per frame and repaints
+only the cells that changed (:mod:`.repaint`); ``render_line`` only indexes the cache and draws
+the marks (:mod:`.highlight`: found words, the selection) over it.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ import re
 import time
 
 from rich.console import Console, ConsoleOptions
-from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-from requesty_tui.core.markdown_blocks import BlockSplitter, make_safe
-from requesty_tui.ui.widgets.block_lines import BlockLines, mark_selected, unchanged_cells
+from requesty_tui.ui.widgets.block_lines import BlockLines
 from requesty_tui.ui.widgets.frame_clock import FrameClock
-from requesty_tui.ui.widgets.highlight import highlight_strip
+from requesty_tui.ui.widgets.highlight import highlight_strip, mark_selected
+from requesty_tui.ui.widgets.markdown_cache import RenderCache
+from requesty_tui.ui.widgets.repaint import changed_regions
 
 FRAME = 1 / 10
 """The shortest gap between two renders of the tail while streaming. Text arrives as words,
@@ -42,10 +42,6 @@ output; with 8 lines of room, about once every 2 s (``benchmarks/stream_terminal
 GROW_EVERY = 0.25
 """Seconds between two growths at the most: a fast stream adds lines every frame, and the
 lines beyond the room wait for the next growth."""
-
-PLAIN_ABOVE = 256 * 1024
-"""A single block longer than this (characters) is shown as plain wrapped text: Rich would
-spend seconds on it (a 1 MB paragraph took 1.3 s, 10 MB minutes) while the UI waits."""
 
 
 class MarkdownView(Widget):
@@ -68,22 +64,13 @@ class MarkdownView(Widget):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._splitter = BlockSplitter()
-        from requesty_tui.ui.widgets import markdown_render  # Rich Markdown + Pygments: lazy
-
-        self._render_module = markdown_render
-        self._rich_parser = markdown_render.rich_parser()
+        self._cache = RenderCache(self._options, code_style, self._estimate_was_off)
         self._pending: list[str] = []
         self._source: list[str] = []
         self._ticking = False
         """Listening to the frame clock (text is streaming in)."""
         self._not_before = 0.0
         self._width = 0
-        self._code_theme, self._code_background = code_style or ("monokai", None)
-        self._blocks = BlockLines()
-        self._tail_lines: list[Strip] = []
-        self._fence_lines: list[Strip] = []
-        self._fence_done = 0
         self._text_complete = False
         self._room = 0
         """The height the layout is given while streaming: the text and its headroom."""
@@ -97,9 +84,9 @@ class MarkdownView(Widget):
         self._pattern: re.Pattern[str] | None = None
         """Words marked where they are drawn (see :mod:`.highlight`)."""
         if text:
-            self._splitter.feed(make_safe(text))
+            self._cache.feed(text)
             self._source.append(text)
-            self._splitter.close()
+            self._cache.close()
             self._text_complete = True
             self._lazy = True
 
@@ -130,32 +117,18 @@ class MarkdownView(Widget):
         if not self._ticking and self.is_mounted:
             self._start_timer()
 
-    def _start_timer(self) -> None:
-        # One clock for every streaming view: four replies at once render on the same tick.
-        FrameClock.of(self.app, FRAME).add(self._flush)
-        self._ticking = True
-
-    def _stop_timer(self) -> None:
-        if self._ticking:
-            self._ticking = False
-            with contextlib.suppress(RuntimeError):  # no active app: it is gone already
-                FrameClock.of(self.app, FRAME).remove(self._flush)
-
     def finish(self) -> None:
         """The text is complete: render everything that is left, now."""
         self._stop_timer()
         self._consume_pending()
-        self._splitter.close()
+        self._cache.close()
         self._text_complete = True
         self._update()
 
     def set_code_theme(self, theme: str, background: str | None = None) -> None:
         """The Pygments style for code, and the background the colour theme gives code."""
-        if (theme, background) != (self._code_theme, self._code_background):
-            self._code_theme = theme
-            self._code_background = background
-            if not self._lazy:
-                self._invalidate()
+        if self._cache.renderer.set_code_style(theme, background) and not self._lazy:
+            self._invalidate()
 
     def highlight(self, pattern: re.Pattern[str] | None) -> None:
         """Mark these words wherever they are drawn (None: no more)."""
@@ -172,11 +145,28 @@ class MarkdownView(Widget):
                 return y
         return None
 
+    def line_count(self) -> int:
+        """Rendered lines (renders every block first)."""
+        self._realize()
+        self._cache.render_all(self._width)
+        return self._cache.height
+
     # -- streaming --------------------------------------------------------------------------
+
+    def _start_timer(self) -> None:
+        # One clock for every streaming view: four replies at once render on the same tick.
+        FrameClock.of(self.app, FRAME).add(self._flush)
+        self._ticking = True
+
+    def _stop_timer(self) -> None:
+        if self._ticking:
+            self._ticking = False
+            with contextlib.suppress(RuntimeError):  # no active app: it is gone already
+                FrameClock.of(self.app, FRAME).remove(self._flush)
 
     def _consume_pending(self) -> None:
         if self._pending:
-            self._splitter.feed(make_safe("".join(self._pending)))
+            self._cache.feed("".join(self._pending))
             self._pending.clear()
 
     def _flush(self) -> None:
@@ -204,12 +194,13 @@ class MarkdownView(Widget):
             if all(node.display for node in self.ancestors_with_self if isinstance(node, Widget)):
                 self.refresh(layout=True)
             return
+        cache = self._cache
         shown = self._reported
-        start = self._blocks.height
-        old_tail = self._tail_lines
-        skipped = self._render_new_blocks(width)
-        self._render_tail(width)
-        height = self._height()
+        start = cache.blocks.height
+        old_tail = cache.tail.lines
+        skipped = cache.render_new_blocks(width, self.app.size.height)
+        cache.render_tail(width)
+        height = cache.height
         if self._text_complete:
             if height != shown:
                 self._relayout()
@@ -222,23 +213,15 @@ class MarkdownView(Widget):
                 self._grow()
                 return
             self._grow_due = True  # soon: the lines beyond the room wait until then
-        # The same height: repaint only the cells that changed. Most deltas add a few words to
-        # the last line; refreshing the whole widget repainted every line on screen (25 KiB of
-        # terminal output per delta at 160x50, benchmarks/stream_terminal.py).
-        new = self._blocks.lines_from(start) + self._tail_lines
-        regions = []
-        for y in range(min(max(len(old_tail), len(new)), shown - start)):
-            before = old_tail[y] if y < len(old_tail) else None
-            after = new[y] if y < len(new) else None
-            if before != after:
-                x = unchanged_cells(before, after)
-                regions.append(Region(x, start + y, width - x, 1))
+        # The same height: repaint only the cells that changed.
+        new = cache.blocks.lines_from(start) + cache.tail.lines
+        regions = changed_regions(old_tail, new, start, shown, width)
         if regions:
             self.refresh(*regions)
 
     def _grow(self) -> None:
         """Give the streaming text room for what arrived and HEADROOM more lines."""
-        self._room = self._height() + self._headroom()
+        self._room = self._cache.height + self._headroom()
         self._grown_at = time.perf_counter()
         self._grow_due = False
         self._relayout()
@@ -266,96 +249,28 @@ class MarkdownView(Widget):
 
     # -- rendering ----------------------------------------------------------------------------
 
-    def _invalidate(self, relayout: bool = True, everything: bool = False) -> None:
-        """Render again (a new width or code theme): what is on screen now, the rest when
-        drawn (``everything``: all of it now)."""
-        self._blocks.clear()
-        self._tail_lines = []
-        self._fence_lines = []
-        self._fence_done = 0
-        if self._width:
-            self._render_new_blocks(self._width, everything)
-            self._render_tail(self._width)
-        if relayout:
-            self._relayout()
+    @property
+    def _blocks(self) -> BlockLines:
+        """The finished blocks' lines (which are rendered, which are estimates)."""
+        return self._cache.blocks
 
     def _options(self, width: int) -> tuple[Console, ConsoleOptions]:
         console = self.app.console
         return console, self.app.console_options.update(width=width, height=None, highlight=False)
 
-    def _render_markdown(self, source: str, width: int) -> list[Strip]:
-        if len(source) > PLAIN_ABOVE:
-            return self._render_module.render_plain(source, width)
-        console, options = self._options(width)
-        markdown = self._render_module.BlockMarkdown(
-            source, self._rich_parser, self._code_theme, self._code_background
-        )
-        lines = console.render_lines(markdown, options, pad=False)
-        # Neighbours of one style as one segment: each segment gets its own selection offset
-        # when drawn (render_line), which would keep them apart on the way to the terminal.
-        strips = [Strip(Segment.simplify(line)) for line in lines]
-        while strips and not strips[-1].text.strip():
-            strips.pop()
-        while strips and not strips[0].text.strip():
-            strips.pop(0)
-        return strips
+    def _invalidate(self, relayout: bool = True, everything: bool = False) -> None:
+        """Render again (a new width or code theme): what is on screen now, the rest when
+        drawn (``everything``: all of it now)."""
+        self._cache.clear()
+        if self._width:
+            self._cache.render_new_blocks(self._width, self.app.size.height, everything)
+            self._cache.render_tail(self._width)
+        if relayout:
+            self._relayout()
 
-    def _render_new_blocks(self, width: int, everything: bool = False) -> bool:
-        """Render the blocks that finished since the last call, from the newest back until a
-        screenful is rendered; older ones wait until they are drawn. True if any waits."""
-        new = self._splitter.finished[len(self._blocks) :]
-        if not new:
-            return False
-        self._fence_lines = []
-        self._fence_done = 0
-        budget = self.app.size.height  # the most a screen can show of them
-        rendered: list[list[Strip] | None] = []
-        for source in reversed(new):
-            if everything or budget > 0:
-                strips = self._render_markdown(source, width)
-                budget -= len(strips) + 1
-                rendered.append(strips)
-            else:
-                rendered.append(None)
-        estimate = self._render_module.estimate_lines
-        for source, done in zip(new, reversed(rendered), strict=True):
-            self._blocks.add(done, estimate(source, width) if done is None else 0)
-        return any(done is None for done in rendered)
-
-    def _render_tail(self, width: int) -> None:
-        tail = self._splitter.tail
-        if self._splitter.in_open_fence:
-            strips = self._render_open_fence(tail, width)
-        elif tail.strip():
-            strips = self._render_markdown(tail, width)
-        else:
-            strips = []
-        if strips and len(self._blocks):
-            strips.insert(0, Strip.blank(0))
-        self._tail_lines = strips
-
-    def _render_open_fence(self, tail: str, width: int) -> list[Strip]:
-        """Plain monospace lines; complete lines are rendered once and kept."""
-        console, _options = self._options(max(1, width - 2))
-        background = (
-            Style(bgcolor=self._code_background)
-            if self._code_background
-            else self._render_module.Syntax.get_theme(self._code_theme).get_background_style()
-        )
-        blank = Strip([Segment(" " * width, background)], width)
-        code_lines = tail.split("\n")[1:]  # drop the opening ``` line
-        complete, partial = code_lines[:-1], code_lines[-1] if code_lines else ""
-        code_line = self._render_module.code_line
-        for line in complete[self._fence_done :]:
-            self._fence_lines.extend(code_line(line, width, background, console))
-        self._fence_done = len(complete)
-        out = [blank, *self._fence_lines]
-        if partial:
-            out.extend(code_line(partial, width, background, console))
-        return out
-
-    def _height(self) -> int:
-        return self._blocks.height + len(self._tail_lines)
+    def _estimate_was_off(self) -> None:
+        """A block drawn at last is not as high as estimated: lay out again after this frame."""
+        self.call_after_refresh(self._relayout)
 
     def _ensure_width(self, width: int) -> None:
         if width != self._width:
@@ -363,40 +278,17 @@ class MarkdownView(Widget):
             if not self._lazy:
                 self._invalidate(relayout=False)  # called during layout: it is being done
                 if not self._text_complete:
-                    self._room = self._height() + self._headroom()
-
-    def _estimate(self, width: int) -> int:
-        """Lines the finished blocks will take, without rendering them (off-screen history)."""
-        estimate = self._render_module.estimate_lines
-        blocks = self._splitter.finished
-        return max(1, sum(estimate(block, width) for block in blocks) + len(blocks) - 1)
+                    self._room = self._cache.height + self._headroom()
 
     def _realize(self) -> None:
         """Render a lazy view for real (it is being drawn): all of it, so that scrolling
         through an old reply does not shift it block by block."""
         if self._lazy and self._width:
             self._lazy = False
-            estimated = self._estimate(self._width)
+            estimated = self._cache.estimate(self._width)
             self._invalidate(relayout=False, everything=True)
-            if self._height() != estimated:
+            if self._cache.height != estimated:
                 self.call_after_refresh(self._relayout)
-
-    def _realize_block(self, y: int) -> Strip:
-        """Line ``y`` of a block that a fast stream carried past the screen: render it now."""
-        index = self._blocks.block_at(y)
-        source = self._splitter.finished[index]
-        if self._blocks.set_lines(index, self._render_markdown(source, self._width)):
-            self.call_after_refresh(self._relayout)  # its estimate was off
-        return self._blocks.line(y) or Strip.blank(0)
-
-    def line_count(self) -> int:
-        """Rendered lines (renders every block first)."""
-        self._realize()
-        for index in range(len(self._blocks)):
-            if not self._blocks.rendered(index):
-                source = self._splitter.finished[index]
-                self._blocks.set_lines(index, self._render_markdown(source, self._width))
-        return self._height()
 
     # -- Textual hooks --------------------------------------------------------------------------
 
@@ -413,21 +305,13 @@ class MarkdownView(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._ensure_width(width)
         if self._lazy:
-            return self._estimate(width)
-        self._reported = self._height() if self._text_complete else self._room
+            return self._cache.estimate(width)
+        self._reported = self._cache.height if self._text_complete else self._room
         return self._reported
-
-    def _line(self, y: int) -> Strip:
-        blocks = self._blocks
-        if y < blocks.height:
-            return blocks.line(y) or self._realize_block(y)
-        index = y - blocks.height
-        tail = self._tail_lines
-        return tail[index] if index < len(tail) else Strip.blank(0)
 
     def render_line(self, y: int) -> Strip:
         self._realize()
-        strip = self._line(y)
+        strip = self._cache.line(y, self._width)
         style = self._line_style
         if style is None:
             # Worked out from every ancestor's styles: ~0.1 ms, for every line drawn.
@@ -448,7 +332,8 @@ class MarkdownView(Widget):
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """The selected text as shown (its lines as drawn), for the screen's copy."""
-        lines = (self._line(y).text.rstrip() for y in range(self.line_count()))
+        width = self._width
+        lines = (self._cache.line(y, width).text.rstrip() for y in range(self.line_count()))
         return selection.extract("\n".join(lines)), "\n"
 
     def notify_style_update(self) -> None:

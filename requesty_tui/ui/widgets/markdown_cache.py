@@ -1,0 +1,113 @@
+"""The lines a Markdown text draws at a width, each rendered as seldom as it can be.
+
+Every finished top-level block (see :mod:`requesty_tui.core.markdown_blocks`) is rendered once to
+strips and kept (:class:`.block_lines.BlockLines`), and only when it can be seen: when many
+finish between two renders (a stream at full speed), the newest screenful is rendered and the
+others keep an estimated height until something draws them. The open tail is drawn again as it
+grows (:mod:`.markdown_tail`). A new width or code style clears it all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.console import Console, ConsoleOptions
+from textual.strip import Strip
+
+from requesty_tui.core.markdown_blocks import BlockSplitter, make_safe
+from requesty_tui.ui.widgets.block_lines import BlockLines
+from requesty_tui.ui.widgets.markdown_tail import TailLines
+
+
+class RenderCache:
+    """A text's blocks (as they finish), their lines and the tail's lines.
+
+    ``options`` gives the app's console and its options at a width; ``resized`` is called when
+    drawing a block that was an estimate changed the height (the layout must hear of it).
+    """
+
+    def __init__(
+        self,
+        options: Callable[[int], tuple[Console, ConsoleOptions]],
+        code_style: tuple[str, str | None] | None,
+        resized: Callable[[], None],
+    ) -> None:
+        from requesty_tui.ui.widgets import markdown_render  # Rich Markdown + Pygments: lazy
+
+        self._estimate_lines = markdown_render.estimate_lines
+        self.renderer = markdown_render.BlockRenderer(options, code_style)
+        self.splitter = BlockSplitter()
+        self.blocks = BlockLines()
+        self.tail = TailLines()
+        self._resized = resized
+
+    def feed(self, text: str) -> None:
+        """More text (control characters made visible first)."""
+        self.splitter.feed(make_safe(text))
+
+    def close(self) -> None:
+        """The text is complete: its tail is a finished block."""
+        self.splitter.close()
+
+    @property
+    def height(self) -> int:
+        return self.blocks.height + len(self.tail.lines)
+
+    def clear(self) -> None:
+        """Forget every line (a new width or code style)."""
+        self.blocks.clear()
+        self.tail.clear()
+
+    def render_new_blocks(self, width: int, budget: int, everything: bool = False) -> bool:
+        """Render the blocks that finished since the last call, from the newest back until
+        ``budget`` lines (a screenful) are rendered; older ones wait until they are drawn
+        (``everything``: none waits). True if any waits."""
+        new = self.splitter.finished[len(self.blocks) :]
+        if not new:
+            return False
+        self.tail.block_finished()
+        rendered: list[list[Strip] | None] = []
+        for source in reversed(new):
+            if everything or budget > 0:
+                strips = self.renderer.markdown(source, width)
+                budget -= len(strips) + 1
+                rendered.append(strips)
+            else:
+                rendered.append(None)
+        estimate = self._estimate_lines
+        for source, done in zip(new, reversed(rendered), strict=True):
+            self.blocks.add(done, estimate(source, width) if done is None else 0)
+        return any(done is None for done in rendered)
+
+    def render_tail(self, width: int) -> None:
+        self.tail.render(self.splitter, width, bool(len(self.blocks)), self.renderer)
+
+    def estimate(self, width: int) -> int:
+        """Lines the finished blocks will take, without rendering them (off-screen history)."""
+        estimate = self._estimate_lines
+        blocks = self.splitter.finished
+        return max(1, sum(estimate(block, width) for block in blocks) + len(blocks) - 1)
+
+    def render_all(self, width: int) -> None:
+        """Render every block still waiting."""
+        for index in range(len(self.blocks)):
+            if not self.blocks.rendered(index):
+                source = self.splitter.finished[index]
+                self.blocks.set_lines(index, self.renderer.markdown(source, width))
+
+    def line(self, y: int, width: int) -> Strip:
+        """Line ``y`` as rendered at ``width`` (a block not rendered yet is rendered now)."""
+        blocks = self.blocks
+        if y < blocks.height:
+            return blocks.line(y) or self._render_block_at(y, width)
+        index = y - blocks.height
+        tail = self.tail.lines
+        return tail[index] if index < len(tail) else Strip.blank(0)
+
+    def _render_block_at(self, y: int, width: int) -> Strip:
+        """Line ``y`` of a block that a fast stream carried past the screen: render it now."""
+        index = self.blocks.block_at(y)
+        source = self.splitter.finished[index]
+        if self.blocks.set_lines(index, self.renderer.markdown(source, width)):
+            self._resized()  # its estimate was off
+        return self.blocks.line(y) or Strip.blank(0)
