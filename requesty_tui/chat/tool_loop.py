@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Literal, Protocol
 
 from requesty_tui.chat.toolbox import Toolbox
 from requesty_tui.core.domain import Conversation, Message, Usage
@@ -37,8 +37,8 @@ STOPPED_RUNNING = (
 )
 
 
-class ToolEvents:
-    """What the screen (or ``ask``) shows as calls are answered; the default shows nothing."""
+class ToolEvents(Protocol):
+    """Told as calls are answered (the reply runner passes it on to its front end)."""
 
     def running(self, call: ToolCall) -> None:
         """The call has been approved and runs now."""
@@ -52,12 +52,11 @@ async def answer_calls(
     reply: Message,
     toolbox: Toolbox,
     ask: Ask,
-    events: ToolEvents | None = None,
+    events: ToolEvents,
 ) -> list[Message]:
     """One ``tool`` message per call of ``reply``, in order, each added to the conversation as
     it is known. Cancelled (Esc): the calls not answered yet are recorded as stopped, then the
     cancellation goes on."""
-    events = events or ToolEvents()
     results: list[Message] = []
     running: ToolCall | None = None
 

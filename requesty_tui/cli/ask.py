@@ -7,12 +7,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from requesty_tui.chat.tool_loop import Decision, ToolEvents
+from requesty_tui.chat.runner import ReplyObserver
 from requesty_tui.cli.common import EXIT_USAGE, error, read_prompt
 from requesty_tui.core.settings import DEFAULT_MODEL, Settings
 
 if TYPE_CHECKING:
+    from requesty_tui.chat.tool_loop import Decision
     from requesty_tui.chat.toolbox import Toolbox
+    from requesty_tui.chat.turn import Turn
+    from requesty_tui.client import ChunkSkipped
+    from requesty_tui.client.events import StreamEvent
+    from requesty_tui.client.router import RouterClient
     from requesty_tui.core.domain import Attachment, Conversation, Message, ModelInfo
     from requesty_tui.core.tools import ToolCall, ToolSpec
 
@@ -54,12 +59,12 @@ async def ask_stream(
     tools: bool = False,
 ) -> int:
     from requesty_tui.chat.catalogue import cached_catalogue
-    from requesty_tui.chat.request import build_request, new_conversation
+    from requesty_tui.chat.request import new_conversation
+    from requesty_tui.chat.runner import ReplyRunner
     from requesty_tui.chat.turn import Turn
-    from requesty_tui.client import ChunkSkipped, Retrying, RouterError, StreamEnd, TextDelta
+    from requesty_tui.client import RouterError
     from requesty_tui.client.factory import client_for
     from requesty_tui.core.domain import Message
-    from requesty_tui.core.safe_text import make_safe
 
     # The same body as the TUI: configured defaults; the cached model list (if any) says
     # whether the model takes a reasoning effort (no extra request for one prompt).
@@ -78,59 +83,33 @@ async def ask_stream(
             error(f"not sent: {refused}")
             return EXIT_USAGE
     toolbox = await _start_tools(settings, conversation, info) if tools else None
-    ended_with_newline = True
-    skipped: ChunkSkipped | None = None
-    safe = make_safe if out.isatty() else (lambda text: text)
-    under = question
-    rounds = 0
+    printer = _Printer(out)
+    turn = Turn(conversation, question, conversation.model, prompt_is_new=False)
     try:
         async with client_for(settings) as client:
-            while True:
-                offered = toolbox.offered(conversation, info) if toolbox is not None else []
-                request = build_request(conversation, info, tools=offered)
-                turn = Turn(conversation, question, conversation.model, prompt_is_new=False,
-                            under=under)  # fmt: skip
-                try:
-                    async for event in client.stream_chat(request):
-                        turn.apply(event)
-                        if isinstance(event, TextDelta):
-                            out.write(safe(event.text))
-                            out.flush()
-                            ended_with_newline = event.text.endswith("\n")
-                        elif isinstance(event, StreamEnd) and event.finish_reason == "length":
-                            print("\nrequesty-tui: the reply was cut at the token limit.",
-                                  file=sys.stderr)  # fmt: skip
-                        elif isinstance(event, Retrying):
-                            # A 30 s Retry-After must not look like a hang.
-                            print(f"requesty-tui: {make_safe(event.describe())}", file=sys.stderr)
-                        elif isinstance(event, ChunkSkipped):
-                            skipped = event
-                except RouterError as exc:
-                    if not ended_with_newline:
-                        out.write("\n")
-                    error(exc)
-                    return exc.exit_code
-                outcome = turn.end()
-                if toolbox is None or not offered or outcome.finish_reason != "tool_calls":
-                    break
-                if not ended_with_newline:
-                    out.write("\n")
-                    ended_with_newline = True
-                from requesty_tui.chat.tool_loop import answer_calls
 
-                results = await answer_calls(
-                    conversation, turn.answer, toolbox, _decline_unasked, _StderrEvents()
-                )
-                rounds += 1
-                if rounds >= settings.max_tool_rounds:
-                    error(f"stopped after {rounds} rounds of tool calls (max_tool_rounds).")
-                    return RouterError.exit_code
-                under = results[-1] if results else turn.answer
+            async def connect() -> RouterClient:
+                return client
+
+            runner = ReplyRunner(
+                conversation, turn, connect, models=catalogue.info, toolbox=toolbox,
+                observer=printer,
+            )  # fmt: skip
+            await runner.run()
     finally:
         if toolbox is not None:
             await toolbox.close()
-    if not ended_with_newline:
-        out.write("\n")
+    failure = runner.turn.error
+    if failure is not None:
+        printer.end_line()
+        error(failure)
+        return failure.exit_code
+    if runner.limited:
+        rounds = len(runner.rounds)
+        error(f"stopped after {rounds} rounds of tool calls (max_tool_rounds).")
+        return RouterError.exit_code
+    printer.end_line()
+    skipped = printer.skipped
     if skipped is not None:
         from requesty_tui.core.formatting import plural
 
@@ -162,26 +141,57 @@ async def _start_tools(
     return toolbox
 
 
-async def _decline_unasked(call: ToolCall, spec: ToolSpec) -> Decision:
-    """``ask`` cannot ask: only auto-approved tools run, any other call is declined."""
-    from requesty_tui.core.safe_text import one_line
+class _Printer(ReplyObserver):
+    """The reply's text on stdout as it streams; what happens around it one line on stderr
+    each. ``ask`` cannot ask: only auto-approved tools run, any other call is declined."""
 
-    error(
-        f"declined {one_line(call.label)}: not in auto_approve of [mcp.{one_line(spec.server)}] "
-        "(ask runs only those)"
-    )
-    return "decline"
+    def __init__(self, out: TextIO) -> None:
+        from requesty_tui.core.safe_text import make_safe
 
+        self.out = out
+        self.safe = make_safe if out.isatty() else (lambda text: text)
+        self.ended_with_newline = True
+        self.skipped: ChunkSkipped | None = None
 
-class _StderrEvents(ToolEvents):
-    """Each call that runs, and each that failed, one line on stderr."""
+    def end_line(self) -> None:
+        if not self.ended_with_newline:
+            self.out.write("\n")
+            self.ended_with_newline = True
 
-    def running(self, call: ToolCall) -> None:
+    def event(self, turn: Turn, event: StreamEvent) -> None:
+        from requesty_tui.client import ChunkSkipped, Retrying, StreamEnd, TextDelta
+        from requesty_tui.core.safe_text import make_safe
+
+        if isinstance(event, TextDelta):
+            self.out.write(self.safe(event.text))
+            self.out.flush()
+            self.ended_with_newline = event.text.endswith("\n")
+        elif isinstance(event, StreamEnd) and event.finish_reason == "length":
+            print("\nrequesty-tui: the reply was cut at the token limit.", file=sys.stderr)
+        elif isinstance(event, Retrying):
+            # A 30 s Retry-After must not look like a hang.
+            print(f"requesty-tui: {make_safe(event.describe())}", file=sys.stderr)
+        elif isinstance(event, ChunkSkipped):
+            self.skipped = event
+
+    async def round_ended(self, turn: Turn) -> None:
+        self.end_line()
+
+    async def ask(self, call: ToolCall, spec: ToolSpec) -> Decision:
+        from requesty_tui.core.safe_text import one_line
+
+        error(
+            f"declined {one_line(call.label)}: not in auto_approve of "
+            f"[mcp.{one_line(spec.server)}] (ask runs only those)"
+        )
+        return "decline"
+
+    def tool_running(self, call: ToolCall) -> None:
         from requesty_tui.core.safe_text import one_line
 
         error(f"running {one_line(call.label)} {one_line(call.arguments, 200)}")
 
-    def answered(self, call: ToolCall, result: Message) -> None:
+    def tool_answered(self, call: ToolCall, result: Message) -> None:
         from requesty_tui.core.safe_text import one_line
 
         if result.tool_status == "error":

@@ -12,11 +12,14 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from requesty_tui.chat.runner import ReplyObserver
 from requesty_tui.cli.common import EXIT_USAGE, error, read_prompt
 from requesty_tui.core.settings import Settings
 
 if TYPE_CHECKING:
     from requesty_tui.chat.compare import Comparison
+    from requesty_tui.chat.turn import Turn
+    from requesty_tui.client.events import StreamEvent
     from requesty_tui.client.router import RouterClient
 
 
@@ -47,7 +50,8 @@ async def compare_stream(
     from requesty_tui.chat.catalogue import cached_catalogue
     from requesty_tui.chat.compare import start_comparison
     from requesty_tui.chat.request import new_conversation
-    from requesty_tui.client import RouterError, TextDelta
+    from requesty_tui.chat.runner import ReplyRunner
+    from requesty_tui.client import RouterError
     from requesty_tui.client.factory import client_for
     from requesty_tui.core.safe_text import make_safe
 
@@ -61,17 +65,15 @@ async def compare_stream(
     failures: dict[int, RouterError] = {}
 
     async def run(index: int, client: RouterClient) -> None:
+        async def connect() -> RouterClient:
+            return client
+
         turn, request = comparison.turns[index], comparison.requests[index]
-        turn.restart_clock()
+        held = _Held(pieces[index])
         try:
-            async for event in client.stream_chat(request):
-                turn.apply(event)
-                if isinstance(event, TextDelta):
-                    pieces[index].put_nowait(event.text)
-            turn.end()
-        except RouterError as exc:
-            failures[index] = exc
-            turn.end(error=exc)
+            await ReplyRunner(conversation, turn, connect, request=request, observer=held).run()
+            if turn.error is not None:
+                failures[index] = turn.error
         finally:
             pieces[index].put_nowait(None)
 
@@ -98,6 +100,19 @@ async def compare_stream(
     out.write("\n" + summary_table(comparison) + "\n")
     out.flush()
     return RouterError.exit_code if failures else 0
+
+
+class _Held(ReplyObserver):
+    """A reply's text into its queue (printed when its turn comes)."""
+
+    def __init__(self, queue: asyncio.Queue[str | None]) -> None:
+        self.queue = queue
+
+    def event(self, turn: Turn, event: StreamEvent) -> None:
+        from requesty_tui.client import TextDelta
+
+        if isinstance(event, TextDelta):
+            self.queue.put_nowait(event.text)
 
 
 def summary_table(comparison: Comparison) -> str:

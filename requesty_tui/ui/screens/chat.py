@@ -46,7 +46,7 @@ from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
 from requesty_tui.ui.screens.chat_keys import ChatKeys
-from requesty_tui.ui.screens.chat_reply import ReplyRun
+from requesty_tui.ui.screens.chat_reply import PaneRun, ReplyRun
 from requesty_tui.ui.screens.chat_session import Found, new_chat, show_found
 from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.screens.model_picker import ModelList, ModelPicker
@@ -454,14 +454,14 @@ class ChatScreen(ChatKeys):
         """Show the reply's box under the prompt on screen and stream into it (``since``: the
         request carries the branch from there on, the recent turns that fit)."""
         self.save()
-        widgets = self.query_one(ConversationView).message_widgets()
+        view = self.query_one(ConversationView)
+        widgets = view.message_widgets()
         last = widgets[-1] if widgets else None
         user_widget = last if isinstance(last, UserMessage) else None
         reply = AssistantMessage(turn.model, code_style=self.context.theming.code_style())
-        await self.query_one(ConversationView).add(reply)
-        run = ReplyRun(self, turn, user_widget, reply, request)
-        run.since = since
-        self.start_run(run)
+        await view.add(reply)
+        box = self.query_one(PromptInput)
+        self.start_run(PaneRun(self, turn, reply, user_widget, view, box, request, since))
 
     def start_run(self, run: ReplyRun) -> None:
         """Stream one reply in a worker of its own (all in the group Esc cancels)."""

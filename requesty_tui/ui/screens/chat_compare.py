@@ -89,15 +89,13 @@ class CompareControl:
             await screen.branches.redraw()
         else:
             await view.add(UserMessage(comparison.prompt))
-        widgets = view.message_widgets()
-        prompt = widgets[-1] if widgets and isinstance(widgets[-1], UserMessage) else None
         code = screen.context.theming.code_style()
         columns = [CompareColumn(turn, n, code) for n, turn in enumerate(comparison.turns)]
         self.comparison, self.view = comparison, CompareView(columns)
         await view.add(self.view)
         screen.save()
         runs = [
-            ColumnRun(screen, turn, prompt, column, request)
+            ColumnRun(screen, turn, column, request)
             for turn, column, request in zip(
                 comparison.turns, columns, comparison.requests, strict=True
             )

@@ -1,212 +1,223 @@
-"""One reply streaming into its box on the chat screen: the request, the read loop that hands
-the UI a turn now and then, the saves while it streams, and what the screen shows when it ends.
-What the reply leaves in the conversation is :class:`requesty_tui.chat.turn.Turn`'s decision."""
+"""A reply on the chat screen: a :class:`~requesty_tui.chat.runner.ReplyRunner` in a worker,
+and its box, which renders what the runner reports (the events, the tool rounds: see
+:mod:`requesty_tui.ui.screens.chat_tools`) and, at the end, what the screen shows of the
+outcome. What the reply leaves in the conversation is the runner's and the turn's decision."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from requesty_tui.chat.request import build_request
-from requesty_tui.chat.turn import Outcome, Turn
-from requesty_tui.client.errors import RouterError
+from requesty_tui.chat.runner import ReplyObserver, ReplyRunner
 from requesty_tui.client.events import Retrying, ToolCallDelta
-from requesty_tui.client.request import ChatRequest
 from requesty_tui.ui.gc_pause import gc_paused
-from requesty_tui.ui.widgets.conversation import ConversationView
-from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
-from requesty_tui.ui.widgets.prompt_input import PromptInput
+from requesty_tui.ui.screens.chat_title import TitleHost
+from requesty_tui.ui.widgets.message import Notice
 
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from requesty_tui.chat.tool_loop import Decision
+    from requesty_tui.chat.turn import Outcome, Turn
+    from requesty_tui.client.events import StreamEvent
+    from requesty_tui.client.request import ChatRequest
     from requesty_tui.core.domain import Message
-    from requesty_tui.core.tools import ToolCall
-    from requesty_tui.ui.screens.chat import ChatScreen
+    from requesty_tui.core.tools import ToolCall, ToolSpec
+    from requesty_tui.ui.screens.chat_attach import AttachControl
+    from requesty_tui.ui.screens.chat_branches import BranchControl
     from requesty_tui.ui.widgets.compare_view import CompareColumn
-
-YIELD_EVERY = 0.005
-"""Seconds of uninterrupted stream processing before the worker lets the UI run."""
-
-SAVE_EVERY = 2.0
-"""Seconds between saves of a reply that is still streaming (what a kill -9 can lose)."""
+    from requesty_tui.ui.widgets.conversation import ConversationView
+    from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
+    from requesty_tui.ui.widgets.prompt_input import PromptInput
 
 
-class ReplyRun:
-    """A turn, the widgets that show it, and the stream that fills them."""
+class ReplyHost(TitleHost, Protocol):
+    """What a reply needs of the screen it is shown on (the chat screen is one)."""
+
+    @property
+    def exiting(self) -> bool:
+        """The app is quitting: a reply cancelled now keeps its prompt in the file."""
+
+    @property
+    def branches(self) -> BranchControl: ...
+
+    @property
+    def attach(self) -> AttachControl: ...
+
+    def save_draft(self, force: bool = False) -> None: ...
+
+    async def reply_ended(self, run: ReplyRun) -> None:
+        """A run has settled (when it was the last, nothing streams any more)."""
+
+
+class ReplyRun(ReplyObserver):
+    """A runner and the box that shows it, in a worker of the screen's ``reply`` group."""
 
     def __init__(
         self,
-        screen: ChatScreen,
+        host: ReplyHost,
         turn: Turn,
-        prompt: UserMessage | None,
         reply: AssistantMessage,
         request: ChatRequest | None = None,
+        *,
+        since: Message | None = None,
+        tools: bool = True,
     ) -> None:
-        self.screen = screen
-        self.turn = turn
-        self.prompt = prompt
+        self.host = host
         self.reply = reply
-        self.request = request
-        """Built in advance (a comparison's, from the same messages); else when it starts
-        (each later request of a turn with tools: ``next_round`` clears it)."""
+        """The box the current request streams into (a new one for each round of tools)."""
+        services = host.services
+        self.runner = ReplyRunner(
+            host.conversation,
+            turn,
+            services.connection.ready,
+            models=services.catalogue.info,
+            toolbox=services.toolbox if tools and services.has_tools else None,
+            request=request,
+            since=since,
+            observer=self,
+            exiting=lambda: host.exiting,
+        )
         self.worker: Worker[None] | None = None
-        self.rounds: list[Turn] = []
-        """The turn's earlier requests, whose calls were answered."""
-        self.running: ToolCall | None = None
-        """The tool call running now, if any."""
-        self.since: Message | None = None
-        """The first message the turn's requests carry (None: the whole branch); a send that
-        kept only the recent turns that fit keeps them for its later requests too."""
-        self.notices: list[str] = []
 
     @property
-    def offered_tools(self) -> bool:
-        """The request offered tools: calls in the answer are answered, and the model asked
-        again (see :mod:`requesty_tui.ui.screens.chat_tools`)."""
-        return self.request is not None and bool(self.request.tools)
+    def turn(self) -> Turn:
+        return self.runner.turn
 
     def record_for_exit(self) -> None:
-        """The process is about to end: what arrived goes into the conversation, cancelled
-        (a reply that has ended, one whose calls are being answered, stays as it ended)."""
-        turn = self.turn
-        if turn.ended is None:
-            turn.answer.finish_reason = "cancelled"
-            turn.record()
-        elif turn.answer.tool_calls and self.screen.conversation.holds(turn.answer):
-            from requesty_tui.chat.tool_loop import record_unanswered
-
-            record_unanswered(self.screen.conversation, turn.answer, self.running)
+        self.runner.record_for_exit()
 
     async def run(self) -> None:
-        """Stream the reply; whatever ends it (the end, an error, Esc, quitting), settle."""
-        from requesty_tui.storage.attachments import AttachmentError
-
+        """Run the reply; whatever ends it (the end, an error, Esc, quitting), settle."""
         with gc_paused():
-            screen = self.screen
-            outcome: Outcome | None = None
             try:
-                await self._stream()
-                outcome = self.turn.end()
-                while self.offered_tools and self.turn.answer.tool_calls and outcome.kept:
-                    if outcome.finish_reason != "tool_calls":
-                        break
-                    from requesty_tui.ui.screens.chat_tools import next_round
-
-                    outcome = None
-                    if not await next_round(self):
-                        outcome = self.turn.end()
-                        break
-                    await self._stream()
-                    outcome = self.turn.end()
-            except asyncio.CancelledError:
-                outcome = self.turn.end(cancelled=True, exiting=screen.exiting)
-                raise
-            except RouterError as exc:
-                outcome = self.turn.end(error=exc)
-            except AttachmentError as exc:  # an attached file's copy is gone
-                outcome = self.turn.end(error=RouterError(f"Not sent: {exc}."))
+                await self.runner.run()
             finally:
-                if outcome is None:
-                    outcome = self.turn.end(cancelled=True, exiting=screen.exiting)
-                await self._settle(outcome)
+                if self.runner.outcome is not None:
+                    await self._settle(self.runner.outcome)
 
-    async def _stream(self) -> None:
-        turn, reply, screen = self.turn, self.reply, self.screen
-        services = screen.services
-        request = self.request
-        if request is None:
-            known = services.catalogue.info(turn.model)
-            tools = []
-            if services.has_tools:
-                toolbox = services.toolbox
-                if toolbox.state == "starting" and toolbox.offers(screen.conversation, known):
-                    # Sent without them, the model would answer as if there were none.
-                    reply.set_state("waiting for the tools to start (Esc stops)")
-                    await toolbox.started()
-                    reply.set_state("waiting…")
-                tools = toolbox.offered(screen.conversation, known)
-            path = screen.conversation.path()
-            start = next((i for i, m in enumerate(path) if m is self.since), 0)
-            path = path[start:]
-            request = self.request = build_request(
-                screen.conversation, known, turn.model, path, tools=tools
-            )
-        turn.restart_clock()
-        last_yield = last_save = time.perf_counter()
-        client = await services.connection.ready()
-        async for event in client.stream_chat(request):
-            now = time.perf_counter()
-            if now - last_yield > YIELD_EVERY:
-                # A fast stream has data ready on every read, so the loop never waits: hand it
-                # over now and then, or frames and key presses would starve.
-                await asyncio.sleep(0)
-                last_yield = time.perf_counter()
-            turn.apply(event)
-            reply.show(event)
-            if isinstance(event, ToolCallDelta):
-                if turn.last_call is not None:
-                    reply.show_call(turn.last_call, streaming=True)
-            elif isinstance(event, Retrying):
-                reply.set_state(event.describe())
-            if now - last_save > SAVE_EVERY and (turn.parts or turn.calls):
-                # What arrived so far goes to disk: a kill -9 loses at most SAVE_EVERY.
-                turn.record()
-                screen.save()
-                last_save = time.perf_counter()
+    async def _settle(self, outcome: Outcome) -> None:
+        """What the screen shows of the outcome."""
+        raise NotImplementedError
+
+    # -- what the runner reports --------------------------------------------------------------
+
+    def event(self, turn: Turn, event: StreamEvent) -> None:
+        reply = self.reply
+        reply.show(event)
+        if isinstance(event, ToolCallDelta):
+            if turn.last_call is not None:
+                reply.show_call(turn.last_call, streaming=True)
+        elif isinstance(event, Retrying):
+            reply.set_state(event.describe())
+
+    def save(self) -> None:
+        self.host.save()
+
+
+class PaneRun(ReplyRun):
+    """A reply in the conversation pane, its tool rounds each in a box of its own."""
+
+    def __init__(
+        self,
+        host: ReplyHost,
+        turn: Turn,
+        reply: AssistantMessage,
+        prompt: UserMessage | None,
+        view: ConversationView,
+        box: PromptInput,
+        request: ChatRequest | None = None,
+        since: Message | None = None,
+    ) -> None:
+        super().__init__(host, turn, reply, request, since=since)
+        self.prompt = prompt
+        self.view = view
+        self.box = box
+
+    def waiting_for_tools(self, waiting: bool) -> None:
+        waits = "waiting for the tools to start (Esc stops)"
+        self.reply.set_state(waits if waiting else "waiting…")
+
+    async def round_ended(self, turn: Turn) -> None:
+        from requesty_tui.ui.screens.chat_tools import show_round_end
+
+        show_round_end(self, turn)
+
+    async def ask(self, call: ToolCall, spec: ToolSpec) -> Decision:
+        from requesty_tui.ui.screens.chat_tools import ask_user
+
+        return await ask_user(self, call)
+
+    def tool_running(self, call: ToolCall) -> None:
+        self.host.refresh_bars()  # "… always allowed", when that was the answer
+        block = self.reply.tool_blocks.get(call.id)
+        if block is not None:
+            block.set_state("running…")
+
+    def tool_answered(self, call: ToolCall, result: Message) -> None:
+        block = self.reply.tool_blocks.get(call.id)
+        if block is not None:
+            block.show_result(result)
+
+    async def new_round(self, turn: Turn) -> None:
+        from requesty_tui.ui.widgets.message import AssistantMessage
+
+        self.reply = AssistantMessage(turn.model, code_style=self.host.context.theming.code_style())
+        await self.view.add(self.reply)
 
     async def _settle(self, outcome: Outcome) -> None:
         """Show the outcome: the reply marked as it ended, or the prompt given back."""
-        screen, turn, reply = self.screen, self.turn, self.reply
-        await screen.reply_ended(self)
-        view = screen.query_one(ConversationView)
+        host, runner, reply, view = self.host, self.runner, self.reply, self.view
+        turn = runner.turn
+        await host.reply_ended(self)
         answer = turn.answer
         reply.finish(outcome.finish_reason, answer.usage, answer.skipped_chunks)
         if answer.tool_calls:
-            if screen.services.has_tools:
-                for call in answer.tool_calls:
-                    screen.services.toolbox.resolve(call)
-            reply.calls_ended(self.offered_tools or outcome.finish_reason != "tool_calls")
-        if self.rounds and outcome.kept:
+            reply.calls_ended(runner.offered_tools or outcome.finish_reason != "tool_calls")
+        if runner.rounds and outcome.kept:
             from requesty_tui.chat.tool_loop import turn_usage
 
-            reply.set_turn(*turn_usage(screen.conversation, answer))
+            reply.set_turn(*turn_usage(host.conversation, answer))
         if outcome.kept:
             reply.message = answer
         else:
             await reply.remove()
         if not outcome.kept and (turn.edit_of is not None or not turn.prompt_is_new):
-            await screen.branches.redraw()  # nothing came: the branch as it was before
+            await host.branches.redraw()  # nothing came: the branch as it was before
         elif outcome.give_back is not None and self.prompt is not None and outcome.not_sent:
             self.prompt.mark_not_sent(outcome.not_sent[1], outcome.not_sent[0])
         if outcome.give_back is not None:
-            screen.query_one(PromptInput).restore(outcome.give_back)
+            self.box.restore(outcome.give_back)
             if turn.prompt.attachments:
-                await screen.attach.restore(turn.prompt.attachments)
-        screen.branches.refresh_labels()
-        for notice in (*outcome.notices, *self.notices):
+                await host.attach.restore(turn.prompt.attachments)
+        host.branches.refresh_labels()
+        for notice in (*outcome.notices, *runner.notices):
             await view.add(Notice(notice))
-        screen.save()
-        screen.save_draft(force=outcome.give_back is not None)
-        if outcome.kept and screen.services.settings.title_model:
+        host.save()
+        host.save_draft(force=outcome.give_back is not None)
+        if outcome.kept and host.services.settings.title_model:
             from requesty_tui.ui.screens.chat_title import title_soon
 
-            title_soon(screen)
-        screen.refresh_bars()
+            title_soon(host)
+        host.refresh_bars()
         await view.trim()
         if turn.error is None or turn.error.status in (402, 412):
-            screen.context.refresh_spend()
+            host.context.refresh_spend()
 
 
 class ColumnRun(ReplyRun):
-    """One column of a comparison: its outcome stays in its column (an error too); the
-    comparison decides about the prompt when the last column ends."""
+    """One column of a comparison (its request built with the others', no tools): its outcome
+    stays in its column (an error too); the comparison decides about the prompt when the last
+    column ends."""
 
     reply: CompareColumn
 
+    def __init__(
+        self, host: ReplyHost, turn: Turn, column: CompareColumn, request: ChatRequest
+    ) -> None:
+        super().__init__(host, turn, column, request, tools=False)
+
     async def _settle(self, outcome: Outcome) -> None:
-        turn, column, screen = self.turn, self.reply, self.screen
+        turn, column, host = self.turn, self.reply, self.host
         answer = turn.answer
         column.finish(outcome.finish_reason, answer.usage, answer.skipped_chunks)
         if outcome.kept:
@@ -220,5 +231,5 @@ class ColumnRun(ReplyRun):
             )
         extra = [n for n in outcome.notices if n != failure]
         column.ended(" · ".join(x for x in (failure, *extra) if x) or None)
-        screen.save()
-        await screen.reply_ended(self)
+        host.save()
+        await host.reply_ended(self)
