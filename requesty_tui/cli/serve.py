@@ -102,8 +102,9 @@ def _run(sock: socket.socket, guard: Guard, command: str, url: str, open_it: boo
     from requesty_tui.cli.web_server import GuardedServer
 
     def ready() -> None:
-        print(f"requesty-tui is served at {url}", flush=True)
-        print("Open it in a browser; Ctrl+C stops every session.", flush=True)
+        where = f"{_url_host(guard.host)}:{guard.port}"
+        print(f"requesty-tui serve: listening on {where} (Ctrl+C stops every session)")
+        print(f"Open {url}", flush=True)
         if open_it:
             webbrowser.open(_forwarding_file(url, guard.port).as_uri())
 

@@ -134,6 +134,12 @@ def test_chat_in_chromium(
     ).stdout
     assert REPLY not in on_server, "nothing copied on the server, where the app runs"
 
+    terminal.send_keys(Keys.F2)  # a function key and the palette's ctrl+p reach the app too
+    screen.wait_for("Filter models, or type any model id")
+    terminal.send_keys(Keys.ESCAPE)
+    ActionChains(chromium).key_down(Keys.CONTROL).send_keys("p").key_up(Keys.CONTROL).perform()
+    screen.wait_for("account: spend")
+
     page = chromium.page_source
     assert FAKE_KEY not in page and FAKE_KEY not in screen.screen.received.decode("latin-1")
     assert all(FAKE_KEY not in text for text in screen.received)

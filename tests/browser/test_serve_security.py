@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -203,5 +204,28 @@ async def test_a_password_opens_a_login_page_instead(http: aiohttp.ClientSession
             cookies = {morsel.key: morsel.value}
         async with http.get(served.origin + "/", cookies=cookies) as response:
             assert response.status == 200 and "textual.js" in await response.text()
+    finally:
+        await asyncio.to_thread(served.stop)
+
+
+async def test_a_public_url_is_the_one_more_origin_allowed(
+    router: RouterServer, http: aiohttp.ClientSession
+) -> None:
+    """Behind a proxy (https://chat.example.com → 127.0.0.1): its name and origin are let in,
+    its cookie is Secure; other names and origins still are not."""
+    served = start_serve(router, "--public-url", "https://chat.example.com/")
+    try:
+        assert served.url.startswith("https://chat.example.com/?token=")
+        [local] = re.findall(r"listening on (127\.0\.0\.1:\d+)", "".join(served.output))
+        proxied = {"Host": "chat.example.com"}
+        async with http.get(
+            f"http://{local}/?token={served.token}", headers=proxied, allow_redirects=False
+        ) as response:
+            assert response.status == 303 and "Secure" in response.headers["Set-Cookie"]
+        async with http.get(f"http://{local}/", headers={"Host": "evil.example"}) as response:
+            assert response.status == 403
+        served.origin = f"http://{local}"  # where the proxy sends the websocket
+        assert await status_of_websocket(served, origin="https://chat.example.com") == 101
+        assert await status_of_websocket(served, origin="https://evil.example") == 403
     finally:
         await asyncio.to_thread(served.stop)

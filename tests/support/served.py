@@ -8,14 +8,14 @@ import contextlib
 import json
 import os
 import re
-import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -39,6 +39,7 @@ class Served:
             "token", ""
         )
         self.output: list[str] = []
+        self.reader: threading.Thread | None = None
 
     @property
     def ws_url(self) -> str:
@@ -63,7 +64,8 @@ class Served:
             self.process.wait()
             raise
         finally:
-            self.output += self.process.stdout.read().splitlines() if self.process.stdout else []
+            if self.reader is not None:
+                self.reader.join(10)
         return self.process.returncode
 
 
@@ -98,23 +100,25 @@ def start_serve(
     if stdin is not None:
         process.stdin.write(stdin)
     process.stdin.close()
+    output: list[str] = []
+    reader = threading.Thread(target=_collect, args=(process.stdout, output), daemon=True)
+    reader.start()
     deadline = time.monotonic() + timeout
-    seen: list[str] = []
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.2)
-        if ready:
-            line = process.stdout.readline()
-            if not line:
-                break
-            seen.append(line)
-            found = re.search(r"(https?://\S+)", line)
-            if found:
-                served = Served(process, found.group(1))
-                served.output = seen
-                return served
+    while time.monotonic() < deadline and reader.is_alive():
+        found = re.search(r"Open (https?://\S+)", "".join(output))
+        if found:
+            served = Served(process, found.group(1))
+            served.output, served.reader = output, reader
+            return served
+        time.sleep(0.05)
     process.kill()
     process.wait()
-    raise AssertionError(f"serve printed no URL: {''.join(seen)!r}")
+    raise AssertionError(f"serve printed no URL: {''.join(output)!r}")
+
+
+def _collect(stream: IO[str], lines: list[str]) -> None:
+    for line in stream:
+        lines.append(line)
 
 
 class Tab:
