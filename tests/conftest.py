@@ -42,7 +42,7 @@ def settings(router: RouterServer) -> Settings:
     )
 
 
-_KINDS = ("unit", "ui", "reliability", "terminal")
+_KINDS = ("unit", "ui", "reliability", "terminal", "browser")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

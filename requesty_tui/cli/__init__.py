@@ -1,5 +1,5 @@
 """Command line: the TUI, ``ask`` (one-shot to stdout), ``compare`` (several models at once),
-``sessions`` and ``models``.
+``sessions``, ``models`` and ``serve`` (the TUI in a browser).
 
 Exit codes: 0 success, 2 usage error, 3 auth/config error, 4 network/server error.
 The UI is imported only when the TUI starts, so ``ask`` and ``models`` start fast.
@@ -117,6 +117,9 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument(
         "--dry-run", action="store_true", help="say what would be imported, write nothing"
     )
+    from requesty_tui.cli.serve import add_parser as add_serve
+
+    add_serve(sub)
     return parser
 
 
@@ -149,6 +152,10 @@ def _main(argv: list[str] | None) -> int:
         return ask(
             settings, args.prompt, args.system, sys.stdin, sys.stdout, files, tools=args.tools
         )
+    if args.command == "serve":
+        from requesty_tui.cli.serve import serve
+
+        return serve(args, model, args.base_url)
     if args.command == "compare":
         from requesty_tui.cli.compare import compare
 

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import events, on, work
+from textual import events, messages, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -61,6 +61,7 @@ class RequestyApp(App[None]):
         self.services = Services.build(settings, store)
         self.theming = Theming(self, self.services)
         self.exiting = ExitHooks()
+        self._quitting = False
         self.context = UiContext(self.services, self.theming, self.exiting, self.refresh_spend)
         self.context.compare_models = list(compare or [])
         self.context.restart_tools = partial(self.start_tools, True)
@@ -183,8 +184,10 @@ class RequestyApp(App[None]):
 
     @on(CopyRequest)
     def _copy(self, request: CopyRequest) -> None:
-        """Copy and say how (system clipboard, terminal, or saved to a file)."""
-        result = copy_text(self, request.text, request.what, self.settings.clipboard)
+        """Copy and say how (system clipboard, terminal, or saved to a file); served, to the
+        browser's clipboard."""
+        mode = "browser" if self.is_web else self.settings.clipboard
+        result = copy_text(self, request.text, request.what, mode)
         ok = result.route in ("system", "terminal")
         self.notify(result.message, severity="information" if ok else "warning", markup=False)
 
@@ -281,5 +284,14 @@ class RequestyApp(App[None]):
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         """Quit; each chat saves itself first, while its screen still exists."""
+        self._quitting = True
         self.exiting.run(now=False)
         super().exit(*args, **kwargs)
+
+    @on(messages.ExitApp)
+    def _quit_asked(self) -> None:
+        """A quit that did not come through ``exit``: a browser tab closed (textual-serve
+        asks the web driver to quit), or SIGINT to a served app: save as ctrl+q does."""
+        if not self._quitting:
+            self._quitting = True
+            self.exiting.run(now=False)

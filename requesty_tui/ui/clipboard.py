@@ -55,7 +55,12 @@ def save_clip(text: str) -> Path:
 
 
 def copy_text(target: _CopyTarget, text: str, what: str, mode: str = "auto") -> CopyResult:
-    """Copy ``text`` (described as ``what`` in the message) by ``mode``: auto|system|osc52."""
+    """Copy ``text`` (described as ``what`` in the message) by ``mode``: auto|system|osc52,
+    or browser (served: textual-serve's xterm.js turns OSC 52 into the browser's clipboard;
+    the system clipboard would be the server's)."""
+    if mode == "browser":
+        target.copy_to_clipboard(text)
+        return CopyResult("terminal", f"Copied {what} to the browser's clipboard.")
     size = len(text.encode("utf-8"))
     problem = None
     if mode in ("auto", "system"):

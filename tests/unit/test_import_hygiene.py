@@ -77,3 +77,14 @@ def test_starting_without_servers_imports_nothing_of_tools() -> None:
     names = ("requesty_tui.core.tools", "requesty_tui.chat.toolbox",
              "requesty_tui.chat.tool_loop", "requesty_tui.ui.widgets.tool_call")  # fmt: skip
     assert loaded_after("import requesty_tui.ui.app", *names) == []
+
+
+def test_textual_serve_is_imported_by_serve_only() -> None:
+    """textual-serve and aiohttp (~0.2 s) are the ``serve`` command's: the TUI, ``ask`` and
+    the argument parser (which knows ``serve``'s options) never load them."""
+    code = (
+        "import requesty_tui.ui.app, requesty_tui.cli.ask\n"
+        "from requesty_tui.cli import _parser\n"
+        "_parser().parse_args(['serve', '--port', '0'])"
+    )
+    assert loaded_after(code, "textual_serve", "aiohttp") == []
