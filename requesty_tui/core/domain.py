@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 Role = Literal["system", "user", "assistant", "tool"]
 FinishReason = Literal["stop", "length", "content_filter", "tool_calls", "cancelled", "error"]
+Rating = Literal["good", "bad"]
 
 
 def utc_now() -> datetime:
@@ -322,6 +323,13 @@ class Message:
     copied: bool = False
     """Copied from another conversation by a fork: what it cost was spent there, and is not
     counted in this conversation's total."""
+    completion_id: str | None = None
+    """A reply: the completion's ``id`` from the stream, what a rating refers to."""
+    rating: Rating | None = None
+    """A reply: the user's thumbs up ("good") or down ("bad")."""
+    rating_comment: str = ""
+    rating_sent: bool = False
+    """The router took the rating (False: refused or not reached; sending again may work)."""
 
     def to_api(self) -> dict[str, Any]:
         if self.role == "tool":

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from requesty_tui.testing.router_account import AccountRouter
+
 DEFAULT_MODELS: list[dict[str, Any]] = [
     {
         "id": "openai/gpt-4o-mini",
@@ -109,6 +111,8 @@ class Reply:
     interleave: bool = False
     """Send the calls' argument pieces in turns (index 0, 1, 0, 1, …) instead of one call
     after the other."""
+    completion_id: str = "c1"
+    """The chunks' ``id`` (what a rating of the reply refers to)."""
 
 
 class RouterServer:
@@ -129,6 +133,8 @@ class RouterServer:
             "permissions": ["completions"],
         }
         self.spend_status = 200
+        self.account = AccountRouter()
+        """The key check, usage, the organisation and feedback (``router_account.py``)."""
         self.disconnects = 0
         self.stop_event = threading.Event()
         self._lock = threading.Lock()
@@ -202,6 +208,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._record(None)
+        if self.router.account.answer_get(self):
+            return
         if self.path.rstrip("/").endswith("/models"):
             if self.router.models_delay:
                 time.sleep(self.router.models_delay)
@@ -232,6 +240,8 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         self._record(body)
+        if self.router.account.answer_post(self, body):
+            return
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
             return
@@ -289,7 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
         def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
             return event(
                 {
-                    "id": "c1",
+                    "id": reply.completion_id,
                     "object": "chat.completion.chunk",
                     "model": model,
                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
@@ -347,7 +357,7 @@ class _Handler(BaseHTTPRequestHandler):
             batch.append(
                 event(
                     {
-                        "id": "c1",
+                        "id": reply.completion_id,
                         "object": "chat.completion.chunk",
                         "model": model,
                         "choices": [],

@@ -17,11 +17,18 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from requesty_tui.chat.feedback import rating_label
 from requesty_tui.client.events import ModelReported, ReasoningDelta, StreamEvent, TextDelta
 from requesty_tui.core.domain import Message, Usage
 from requesty_tui.core.formatting import plural, size_label, usage_summary
 from requesty_tui.core.markdown_blocks import code_blocks, make_safe
-from requesty_tui.ui.messages import CopyRequest, EditMessage, RegenerateReply, ShowAlternative
+from requesty_tui.ui.messages import (
+    CopyRequest,
+    EditMessage,
+    RateReply,
+    RegenerateReply,
+    ShowAlternative,
+)
 from requesty_tui.ui.widgets.highlight import HIGHLIGHT
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.thinking import ThinkingBlock
@@ -166,6 +173,7 @@ class AssistantMessage(Vertical, can_focus=True):
     | left / right | the previous / next alternative |
     | ctrl+y | copy the reply (its Markdown source) |
     | ctrl+k | copy a code block, without fences (again: the next block) |
+    | shift+up / shift+down | rate it good / bad (sent to the router; again replaces it) |
     """
 
     HELP_TITLE = "Reply"
@@ -195,6 +203,9 @@ class AssistantMessage(Vertical, can_focus=True):
         Binding("right", "alternative(1)", "Next ›", id="reply.next"),
         Binding("ctrl+y", "copy", "Copy", id="reply.copy"),
         Binding("ctrl+k", "copy_code", "Copy code", id="reply.copy_code"),
+        # Not + and -: typed on a reply they are text ("+1", "- first"), for the input box.
+        Binding("shift+up", "rate('good')", "Good", id="reply.good"),
+        Binding("shift+down", "rate('bad')", "Bad", id="reply.bad"),
     ]
     _next_block = 0
 
@@ -209,10 +220,18 @@ class AssistantMessage(Vertical, can_focus=True):
         if self.message is not None:
             self.post_message(ShowAlternative(self.message, step))
 
+    def action_rate(self, rating: str) -> None:
+        if self.message is not None:
+            self.post_message(RateReply(self.message, rating))
+
+    def refresh_rating(self) -> None:
+        """The message's rating changed: the header says it."""
+        self._refresh_header()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "alternative":
             return self.message is not None and self.alternatives[1] > 1
-        if action == "regenerate":
+        if action in ("regenerate", "rate"):
             return self.message is not None
         return True
 
@@ -313,7 +332,8 @@ class AssistantMessage(Vertical, can_focus=True):
         if model != self.requested_model:
             model = f"{model} (asked: {self.requested_model})"
         turn = f"{self._requests} requests" if self._requests > 1 else ""
-        bits = [b for b in (model, self._state, turn, usage_summary(self._usage)) if b]
+        rated = rating_label(self.message) if self.message is not None else ""
+        bits = [b for b in (model, self._state, turn, usage_summary(self._usage), rated) if b]
         self.header.update(Text(" · ".join(bits)))
 
     def append(self, text: str) -> None:
