@@ -80,3 +80,32 @@ def test_typing_on_a_focused_reply_rates_nothing_and_shift_up_rates_it(
         session.wait_closed()
     finally:
         session.close()
+
+
+def test_the_usage_chart_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
+    """ctrl+p → account: usage at 80x24 and 160x50: the month, a bar per day, the dates, the
+    top models, all on screen; d switches to 30 days."""
+    for width, height in ((80, 24), (160, 50)):
+        session = TmuxSession([], terminal_env(router), width=width, height=height)
+        try:
+            session.wait_started()
+            session.keys("C-p")
+            session.wait_for(lambda s: "account:" in s or "Search" in s, what="the palette")
+            session.keys("account: usage", literal=True)
+            session.wait_for(lambda s: "account: usage" in s, what="the command")
+            session.keys("Enter")
+            shown = session.wait_for(
+                lambda s: "Top models" in s and "█" in s, what=f"the chart at {width}x{height}"
+            )
+            assert "$12.50 of $50.00 (25 %)" in shown and "$0│" in shown
+            assert "anthropic/claude-sonnet-4-5" in shown and "$7.15" in shown
+            lines = shown.splitlines()
+            assert len(lines) <= height and all(len(line) <= width for line in lines)
+            session.keys("d")
+            session.wait_for(lambda s: "last 30 days" in s and "Top models" in s, what="30 days")
+            session.keys("Escape")
+            session.wait_started()
+            session.keys("C-q")
+            session.wait_closed()
+        finally:
+            session.close()

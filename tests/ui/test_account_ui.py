@@ -193,14 +193,15 @@ async def test_the_account_screen_degrades_with_a_reason(
         assert "balance" not in str(screen.query_one("#month", Static).content), "no error"
 
 
-def test_the_account_screen_snapshot(snap_compare, router: RouterServer) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+def test_the_account_screen_snapshot(snap_compare, router: RouterServer, size) -> None:  # type: ignore[no-untyped-def]
     app = RequestyApp(Settings(api_key="k", base_url=router.base_url))
 
     async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
         await usage_screen(pilot, app)
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
 async def test_a_rating_reaches_the_router_with_the_replys_id(
