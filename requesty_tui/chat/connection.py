@@ -42,6 +42,13 @@ class Connection:
         client.prepare()
         return client
 
+    async def reset(self, settings: Settings) -> None:
+        """Use these settings from now on (a new key): the next request builds a new client."""
+        old, self._client, self._making = self._client, None, None
+        self.settings = settings
+        if old is not None:
+            await old.aclose()
+
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()

@@ -50,6 +50,15 @@ class Services:
             load_state(),
         )
 
+    async def use_key(self, key: str, source: str) -> None:
+        """Use ``key`` from now on (set up in the app; ``source`` says where it is kept): the
+        connection is made anew, the spend is asked again."""
+        import dataclasses
+
+        self.settings = dataclasses.replace(self.settings, api_key=key, api_key_from=source)
+        await self.connection.reset(self.settings)
+        self.spend.refused = False
+
     def first_model(self, explicit: str | None = None) -> str:
         """The model of a new chat: --model, else config, else the last one used."""
         return explicit or self.settings.model or self.state.last_model or DEFAULT_MODEL

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from requesty_tui.client.errors import RouterError
 from requesty_tui.client.events import (
     ChunkSkipped,
+    CompletionId,
     ModelReported,
     ReasoningDelta,
     Retrying,
@@ -138,6 +139,8 @@ class Turn:
             self._tool_fragment(event)
         elif isinstance(event, ModelReported):
             self.answer.model = event.model
+        elif isinstance(event, CompletionId):
+            self.answer.completion_id = event.id  # what a rating refers to
         elif isinstance(event, UsageReport):
             # No cost from the router: estimate from the model's list prices.
             known = self.prices(self.answer.model or "") or self.prices(self.model)

@@ -1,5 +1,6 @@
 """Command line: the TUI, ``ask`` (one-shot to stdout), ``compare`` (several models at once),
-``sessions``, ``models`` and ``serve`` (the TUI in a browser).
+``sessions``, ``models``, the key and account (``login``, ``logout``, ``usage``) and ``serve``
+(the TUI in a browser).
 
 Exit codes: 0 success, 2 usage error, 3 auth/config error, 4 network/server error.
 The UI is imported only when the TUI starts, so ``ask`` and ``models`` start fast.
@@ -86,6 +87,19 @@ def _parser() -> argparse.ArgumentParser:
     models.add_argument(
         "--all", action="store_true", help="also embedding, image and speech models"
     )
+    login = sub.add_parser(
+        "login", help="check an API key and keep it in config.toml (typed hidden, or piped)"
+    )
+    login.add_argument(
+        "--no-check", action="store_true", help="keep the key without checking it first"
+    )
+    sub.add_parser("logout", help="take the API key out of config.toml")
+    usage = sub.add_parser("usage", help="this key's spend per day (Requesty management API)")
+    usage.add_argument("--days", type=int, choices=(7, 30), default=7, help="7 or 30 days")
+    usage.add_argument(
+        "--by", choices=("model", "provider", "app"), default="model", help="group the spend"
+    )
+    usage.add_argument("--json", action="store_true", help="JSON instead of a table")
     sessions = sub.add_parser("sessions", help="list saved conversations")
     sessions_sub = sessions.add_subparsers(dest="sessions_command")
     export = sessions_sub.add_parser(
@@ -161,6 +175,16 @@ def _main(argv: list[str] | None) -> int:
 
         models = args.compare_models
         return compare(settings, args.prompt, models, args.system, sys.stdin, sys.stdout)
+    if args.command in ("login", "logout", "usage"):
+        from requesty_tui.cli import account
+
+        if args.command == "login":
+            return account.login(settings, sys.stdin, sys.stdout, check=not args.no_check)
+        if args.command == "logout":
+            return account.logout(sys.stdout)
+        return account.usage(
+            settings, sys.stdout, days=args.days, group_by=args.by, as_json=args.json
+        )
     from requesty_tui.cli import listings
 
     if args.command == "models":

@@ -121,12 +121,13 @@ class ProtocolError(RouterError):
 
 
 KEY_HINT = (
-    "Set REQUESTY_API_KEY (export REQUESTY_API_KEY=...) or api_key in config.toml; "
-    "keys are made in the Requesty dashboard."
+    "Set one: ctrl+p → account: set key in the app, `requesty-tui login` in a shell, or "
+    "REQUESTY_API_KEY; keys are made in the Requesty dashboard."
 )
 REJECTED_KEY_HINT = (
-    "Check the key in REQUESTY_API_KEY (or api_key in config.toml) against the Requesty "
-    "dashboard; make a new one there if it was revoked."
+    "Check the key (REQUESTY_API_KEY, or api_key in config.toml) against the Requesty "
+    "dashboard; a new one: ctrl+p → account: set key in the app, `requesty-tui login` in a "
+    "shell."
 )
 
 

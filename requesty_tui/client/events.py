@@ -32,6 +32,13 @@ class ModelReported:
 
 
 @dataclass(frozen=True, slots=True)
+class CompletionId:
+    """The completion's ``id`` (the chunks'): what a rating of the reply refers to."""
+
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
 class UsageReport:
     """Token counts and cost; the last one of a stream wins."""
 
@@ -88,6 +95,7 @@ StreamEvent = (
     | ReasoningDelta
     | ToolCallDelta
     | ModelReported
+    | CompletionId
     | UsageReport
     | Retrying
     | ChunkSkipped

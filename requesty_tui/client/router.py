@@ -119,12 +119,22 @@ class RouterClient:
             err.hint = key.sub("***", err.hint)
         return err
 
-    async def _get(self, url: str) -> httpx.Response:
-        """GET with the key; a transport failure becomes a typed error."""
+    async def _get(
+        self, url: str, params: dict[str, str] | None = None, host: str | None = None
+    ) -> httpx.Response:
+        """GET with the key; a transport failure becomes a typed error (naming ``host``, the
+        router's address unless said)."""
         try:
-            return await self._http.get(url, headers=self._auth())
+            return await self._http.get(url, params=params, headers=self._auth())
         except httpx.HTTPError as exc:
-            self._raise_transport(exc)
+            self._raise_transport(exc, host=host)
+
+    async def _post(self, url: str, body: object, host: str | None = None) -> httpx.Response:
+        """POST JSON with the key (feedback); never retried."""
+        try:
+            return await self._http.post(url, json=body, headers=self._auth())
+        except httpx.HTTPError as exc:
+            self._raise_transport(exc, host=host)
 
     # -- models -----------------------------------------------------------------------------
 
@@ -222,8 +232,10 @@ class RouterClient:
             except httpx.HTTPError as exc:
                 self._raise_transport(exc, mid_stream=started)
 
-    def _raise_transport(self, exc: httpx.HTTPError, *, mid_stream: bool = False) -> NoReturn:
-        host = self.base_url
+    def _raise_transport(
+        self, exc: httpx.HTTPError, *, mid_stream: bool = False, host: str | None = None
+    ) -> NoReturn:
+        host = host or self.base_url
         source = self.address_from
         if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
             raise ConnectionFailedError(

@@ -19,6 +19,7 @@ from requesty_tui.client.errors import (
 )
 from requesty_tui.client.events import (
     ChunkSkipped,
+    CompletionId,
     ModelReported,
     ReasoningDelta,
     StreamEnd,
@@ -55,6 +56,7 @@ async def read_stream(
         return
     parser = SSEParser()
     model: str | None = None
+    completion_id: str | None = None
     finish: FinishReason | None = None
     done = False
     malformed = 0
@@ -77,6 +79,9 @@ async def read_stream(
                     what = "invalid JSON" if chunk is None else "not a JSON object"
                     yield ChunkSkipped(malformed, what)
                     continue
+                if isinstance(chunk.get("id"), str) and chunk["id"] not in ("", completion_id):
+                    completion_id = chunk["id"]
+                    yield CompletionId(chunk["id"])
                 for event in chunk_events(chunk, model):
                     if isinstance(event, ModelReported):
                         model = event.model
@@ -126,6 +131,8 @@ async def _read_whole(
             f"The provider failed: {extract_message(text)}.", "Retry, or pick another model."
         )
     finish: FinishReason = "stop"
+    if isinstance(payload.get("id"), str) and payload["id"]:
+        yield CompletionId(payload["id"])
     if isinstance(payload.get("model"), str):
         yield ModelReported(payload["model"])
     choices = payload.get("choices")

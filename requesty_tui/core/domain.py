@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 Role = Literal["system", "user", "assistant", "tool"]
 FinishReason = Literal["stop", "length", "content_filter", "tool_calls", "cancelled", "error"]
+Rating = Literal["good", "bad"]
 
 
 def utc_now() -> datetime:
@@ -87,6 +88,13 @@ class Message:
     copied: bool = False
     """Copied from another conversation by a fork: what it cost was spent there, and is not
     counted in this conversation's total."""
+    completion_id: str | None = None
+    """A reply: the completion's ``id`` from the stream, what a rating refers to."""
+    rating: Rating | None = None
+    """A reply: the user's thumbs up ("good") or down ("bad")."""
+    rating_comment: str = ""
+    rating_sent: bool = False
+    """The router took the rating (False: refused or not reached; sending again may work)."""
 
 
 @dataclass(slots=True)

@@ -32,6 +32,12 @@ REGIONS: dict[str, tuple[str, str]] = {
 }
 """region -> (router base URL, management API host)."""
 
+FEEDBACK_URL = "https://api.requesty.ai"
+"""Requesty's documented feedback host (``POST /feedback/{id}``)."""
+
+DASHBOARD_URL = "https://app.requesty.ai/api-keys"
+"""Where Requesty's keys are made."""
+
 
 class ConfigError(Exception):
     """A setting is wrong; the message says where and how to fix it."""
@@ -45,6 +51,9 @@ class Settings:
 
     api_key: str | None = field(default=None, repr=False)
     """The Requesty API key (REQUESTY_API_KEY). Never written to session files."""
+    api_key_from: str = ""
+    """Where the key came from ("REQUESTY_API_KEY", "api_key in FILE"), so the key set-up
+    can say which one is in use; "" when there is none (or it was set in code)."""
     region: str = "global"
     """global | eu (REQUESTY_REGION): picks the router and management hosts."""
     base_url: str = DEFAULT_BASE_URL
@@ -99,6 +108,10 @@ class Settings:
     models: tuple[ModelOverride, ...] = ()
     """``[models."ID"]`` tables: what a model can do, its window and prices, for servers whose
     list does not say (LiteLLM, LLMock); they win over the list."""
+    feedback_url: str | None = None
+    """Where ratings of replies go (``POST {feedback_url}/feedback/{id}``); defaults to
+    Requesty's documented host for a Requesty router, else the base URL's host (the key is
+    never sent to a host the user did not choose)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """Problems worth telling the user that do not stop the app (a key file others can read)."""
 
@@ -110,6 +123,22 @@ class Settings:
         for router, manage in REGIONS.values():
             if self.base_url == router:
                 return manage
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def is_requesty(self) -> bool:
+        """The base URL is one of Requesty's routers (a host under requesty.ai)."""
+        host = urlsplit(self.base_url).hostname or ""
+        return host == "requesty.ai" or host.endswith(".requesty.ai")
+
+    @property
+    def feedback_host(self) -> str:
+        """Where ``/feedback/{id}`` lives for this configuration."""
+        if self.feedback_url:
+            return self.feedback_url
+        if self.is_requesty:
+            return FEEDBACK_URL
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
 
@@ -130,6 +159,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "keys": (dict,),
     "region": (str,),
     "manage_url": (str,),
+    "feedback_url": (str,),
     "system_prompt": (str,),
     "reasoning_effort": (str,),
     "temperature": (int, float),
@@ -214,7 +244,7 @@ def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
             continue
         if isinstance(value, dict) and not all(isinstance(v, str) for v in value.values()):
             raise ConfigError(f"{where}: every entry of [keys] must be a string of keys")
-        if key in ("base_url", "manage_url") and isinstance(value, str):
+        if key in ("base_url", "manage_url", "feedback_url") and isinstance(value, str):
             value = _check_url(value, where)
         if key in _OPTION_RULES:
             try:

@@ -240,6 +240,15 @@ def _optional(attr: str) -> Callable[[Message], Any]:
     return lambda msg: getattr(msg, attr) or None
 
 
+def _read_rating(raw: Raw, _where: str) -> dict[str, Any]:
+    value = raw.get("rating")
+    return {"rating": value} if value in ("good", "bad") else {}
+
+
+def _read_sent(raw: Raw, _where: str) -> dict[str, Any]:
+    return {"rating_sent": True} if raw.get("rating_sent") is True else {}
+
+
 def _for_tool(write: Callable[[Message], Any]) -> Callable[[Message], Any]:
     return lambda msg: write(msg) if msg.role == "tool" else None
 
@@ -258,6 +267,30 @@ LEADING: tuple[Field, ...] = (
     # A fork's copy: what it cost was spent in the conversation it came from. Format 1: a
     # version that ignores it only counts that money twice.
     Field("copied", 1, lambda m: True if m.copied else None, _read_copied, _same("copied")),
+    # A reply's completion id and its rating: format 1, an older version keeps them as
+    # unknown keys (the rating is lost to it, never the conversation).
+    Field(
+        "completion_id",
+        1,
+        _optional("completion_id"),
+        _text("completion_id"),
+        _same("completion_id"),
+    ),
+    Field("rating", 1, _optional("rating"), _read_rating, _same("rating")),
+    Field(
+        "rating_comment",
+        1,
+        _optional("rating_comment"),
+        _text("rating_comment"),
+        _same("rating_comment"),
+    ),
+    Field(
+        "rating_sent",
+        1,
+        lambda m: (m.rating_sent or False) if m.rating else None,
+        _read_sent,
+        _same("rating_sent"),
+    ),
 )
 """Written first, in this order; then the keys this version does not know (``extra``)."""
 

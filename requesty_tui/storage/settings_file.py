@@ -43,6 +43,8 @@ def load_settings(
     if "base_url" in merged:
         merged["base_url_from"] = f"base_url in {path}"
     warnings = [key_file_warning(path)] if "api_key" in merged else []
+    if "api_key" in merged:
+        merged["api_key_from"] = f"api_key in {path}"
     env_map = {
         "REQUESTY_API_KEY": "api_key",
         "REQUESTY_BASE_URL": "base_url",
@@ -56,6 +58,8 @@ def load_settings(
             merged.update(validate({key: value}, var))
             if key == "base_url":
                 merged["base_url_from"] = var
+            if key == "api_key":
+                merged["api_key_from"] = var
     for key, value in (cli or {}).items():
         if value is not None:
             option = f"--{key.replace('_', '-')}"
@@ -84,24 +88,6 @@ def key_file_warning(path: Path) -> str | None:
 def remember_setting(key: str, value: str, path: Path | None = None) -> None:
     """Set one top-level string setting in ``config.toml``, keeping the rest of the file
     (comments included) as the user wrote it."""
-    import json
-    import re
+    from requesty_tui.storage.config_edit import set_top_level
 
-    from requesty_tui.storage.atomic import write_atomic
-
-    path = path or paths.config_file()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    except FileNotFoundError:
-        lines = []
-    line = f"{key} = {json.dumps(value)}\n"
-    pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
-    for n, existing in enumerate(lines):
-        if existing.lstrip().startswith("["):
-            break  # only top-level keys, before the first table
-        if pattern.match(existing):
-            lines[n] = line
-            break
-    else:
-        lines.insert(0, line)
-    write_atomic(path, "".join(lines))
+    set_top_level(path or paths.config_file(), key, value)

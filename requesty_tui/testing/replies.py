@@ -99,6 +99,8 @@ class Reply:
     interleave: bool = False
     """Send the calls' argument pieces in turns (index 0, 1, 0, 1, …) instead of one call
     after the other."""
+    completion_id: str = "c1"
+    """The chunks' ``id`` (what a rating of the reply refers to)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,7 @@ def frames(reply: Reply, body: dict[str, Any]) -> Frames:
     def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
         return event(
             {
-                "id": "c1",
+                "id": reply.completion_id,
                 "object": "chat.completion.chunk",
                 "model": model,
                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
@@ -159,7 +161,7 @@ def frames(reply: Reply, body: dict[str, Any]) -> Frames:
         end.append(
             event(
                 {
-                    "id": "c1",
+                    "id": reply.completion_id,
                     "object": "chat.completion.chunk",
                     "model": model,
                     "choices": [],

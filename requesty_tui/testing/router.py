@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from requesty_tui.testing.replies import DEFAULT_MODELS, Reply, frames
+from requesty_tui.testing.router_account import AccountRouter
 
 __all__ = ["DEFAULT_MODELS", "Reply", "RouterServer"]
 
@@ -43,6 +44,8 @@ class RouterServer:
             "permissions": ["completions"],
         }
         self.spend_status = 200
+        self.account = AccountRouter()
+        """The key check, usage, the organisation and feedback (``router_account.py``)."""
         self.disconnects = 0
         self.stop_event = threading.Event()
         self._lock = threading.Lock()
@@ -116,6 +119,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._record(None)
+        if self.router.account.answer_get(self):
+            return
         if self.path.rstrip("/").endswith("/models"):
             if self.router.models_delay:
                 time.sleep(self.router.models_delay)
@@ -146,6 +151,8 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         self._record(body)
+        if self.router.account.answer_post(self, body):
+            return
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send_json(404, {"error": {"message": f"no route {self.path}"}})
             return

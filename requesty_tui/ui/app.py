@@ -105,15 +105,9 @@ class RequestyApp(App[None]):
         self.theme_changed_signal.subscribe(self, lambda _theme: self.theming.remember())
         for warning in self.settings.warnings:
             self.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
-        if not self.settings.api_key:
-            self.notify(
-                "No API key is set: export REQUESTY_API_KEY=… (or api_key in config.toml). "
-                "Keys are made in the Requesty dashboard.",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
         self.push_screen(ChatScreen(self.context, self.first_model, self.first_conversation))
+        if not self.settings.api_key:
+            self.set_key()  # the set-up, instead of an empty chat
         self.call_after_refresh(self.load_models)  # after the first frame
         self.call_after_refresh(self.refresh_spend)
         if self.services.has_tools:
@@ -176,6 +170,38 @@ class RequestyApp(App[None]):
         if message is not None:
             self.notify(message, markup=False, timeout=8)
 
+    # -- the key and the account ---------------------------------------------------------------
+
+    def set_key(self) -> None:
+        """The key set-up (at a start without a key, ``account: set key``, a refused key)."""
+        from requesty_tui.ui.screens.key_setup import KeySetup
+
+        if not isinstance(self.screen, KeySetup):
+            self.push_screen(KeySetup(self.services), self._key_set)
+
+    def _key_set(self, in_use: bool | None) -> None:
+        if in_use:
+            self.load_models()
+            self.refresh_spend()
+            if isinstance(self.screen, ChatScreen):
+                self.screen.refresh_bars()
+            return
+        if not self.settings.api_key:
+            self.notify(
+                "No API key is set: sending will fail until one is. ctrl+p → account: set key "
+                "(or `requesty-tui login`, or REQUESTY_API_KEY).",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+
+    def show_usage(self) -> None:
+        """``account: usage``: the key's month and its spend per day."""
+        from requesty_tui.ui.screens.account import AccountScreen
+
+        if not isinstance(self.screen, AccountScreen):
+            self.push_screen(AccountScreen(self.services))
+
     # -- what only the App does ----------------------------------------------------------------
 
     def action_toggle_help(self) -> None:
@@ -197,6 +223,16 @@ class RequestyApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """What works everywhere (a screen's own commands come from its provider)."""
+        yield SystemCommand(
+            "account: usage",
+            "This key's month: spend against its limit, a chart of spend per day, top models",
+            self.show_usage,
+        )
+        yield SystemCommand(
+            "account: set key",
+            "Paste an API key: it is checked, then kept in config.toml",
+            self.set_key,
+        )
         yield SystemCommand(
             "account: spend",
             "This API key's spend and limit this month (Requesty management API)",

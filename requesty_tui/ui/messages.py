@@ -37,3 +37,11 @@ class RegenerateReply(Message):
     """Ask again for this reply: the new one goes beside it."""
 
     message: ChatMessage
+
+
+@dataclass
+class RateReply(Message):
+    """Rate this reply: a thumbs up ("good") or down ("bad"), sent to the router."""
+
+    message: ChatMessage
+    rating: str

@@ -58,6 +58,12 @@ def regenerate_with_model(chat: ChatScreen) -> None:
     chat.app.push_screen(ModelPicker(catalogue.models, chat.model, catalogue.detail), chosen)
 
 
+def rate_from_palette(chat: ChatScreen) -> None:
+    from requesty_tui.ui.screens.chat_feedback import rate_from_palette as ask
+
+    ask(chat)
+
+
 def title_on_demand(chat: ChatScreen) -> None:
     from requesty_tui.ui.screens.chat_title import title_on_demand as ask
 
@@ -115,6 +121,12 @@ class ChatCommands(Provider):
                 "chat: regenerate",
                 "Ask again for the last reply; the new one goes beside it (ctrl+r, r on a reply)",
                 chat.action_regenerate,
+            )
+            yield (
+                "chat: rate reply…",
+                "Good or bad, with a comment: sent to the router's feedback for the focused "
+                "(or last) reply (shift+up / shift+down on a reply)",
+                partial(rate_from_palette, chat),
             )
             yield (
                 "chat: regenerate with model…",

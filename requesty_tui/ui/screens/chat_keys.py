@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
+from requesty_tui.ui.messages import RateReply
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 
@@ -54,6 +55,14 @@ class ChatKeys(Screen[None]):
         if focused is not None and not _in_typing_area(focused):
             return
         self.set_focus(self.query_one(PromptInput))
+
+    def on_rate_reply(self, event: RateReply) -> None:
+        """shift+up / shift+down on a reply (keys typing cannot produce): rate it."""
+        from requesty_tui.ui.screens.chat import ChatScreen
+        from requesty_tui.ui.screens.chat_feedback import rate_reply
+
+        if isinstance(self, ChatScreen):
+            rate_reply(self, event.message, event.rating)
 
     def action_scroll_pane(self, where: str) -> None:
         """Scroll the conversation wherever the focus is (the input box keeps it)."""

@@ -18,10 +18,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from requesty_tui.chat.feedback import rating_label
 from requesty_tui.client.events import ModelReported, ReasoningDelta, StreamEvent, TextDelta
 from requesty_tui.core.domain import Message, Usage
 from requesty_tui.core.markdown_blocks import code_blocks
-from requesty_tui.ui.messages import CopyRequest, RegenerateReply, ShowAlternative
+from requesty_tui.ui.messages import CopyRequest, RateReply, RegenerateReply, ShowAlternative
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.message_labels import arrow_step, end_state, reply_header, switcher
 from requesty_tui.ui.widgets.thinking import ThinkingBlock
@@ -46,6 +47,7 @@ class AssistantMessage(Vertical, can_focus=True):
     | left / right | the previous / next alternative |
     | ctrl+y | copy the reply (its Markdown source) |
     | ctrl+k | copy a code block, without fences (again: the next block) |
+    | shift+up / shift+down | rate it good / bad (sent to the router; again replaces it) |
     """
 
     HELP_TITLE = "Reply"
@@ -75,6 +77,9 @@ class AssistantMessage(Vertical, can_focus=True):
         Binding("right", "alternative(1)", "Next ›", id="reply.next"),
         Binding("ctrl+y", "copy", "Copy", id="reply.copy"),
         Binding("ctrl+k", "copy_code", "Copy code", id="reply.copy_code"),
+        # Not + and -: typed on a reply they are text ("+1", "- first"), for the input box.
+        Binding("shift+up", "rate('good')", "Good", id="reply.good"),
+        Binding("shift+down", "rate('bad')", "Bad", id="reply.bad"),
     ]
     _next_block = 0
 
@@ -89,10 +94,18 @@ class AssistantMessage(Vertical, can_focus=True):
         if self.message is not None:
             self.post_message(ShowAlternative(self.message, step))
 
+    def action_rate(self, rating: str) -> None:
+        if self.message is not None:
+            self.post_message(RateReply(self.message, rating))
+
+    def refresh_rating(self) -> None:
+        """The message's rating changed: the header says it."""
+        self._refresh_header()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "alternative":
             return self.message is not None and self.alternatives[1] > 1
-        if action == "regenerate":
+        if action in ("regenerate", "rate"):
             return self.message is not None
         return True
 
@@ -192,7 +205,8 @@ class AssistantMessage(Vertical, can_focus=True):
         header = reply_header(
             self._model, self.requested_model, self._state, self._requests, self._usage
         )
-        self.header.update(Text(header))
+        rated = rating_label(self.message) if self.message is not None else ""
+        self.header.update(Text(" · ".join(b for b in (header, rated) if b)))
 
     def append(self, text: str) -> None:
         if self._state:
