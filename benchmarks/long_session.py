@@ -1,11 +1,15 @@
 """Resume a 1,000-message / ~2 MB conversation: time to its last screen, loading earlier turns,
 and peak memory (RSS). Each run is a fresh process, so the numbers include nothing cached.
 
+``--huge``: the same 1,000 messages, twenty replies of ~200 KB and two of ~1 MB among them (long
+code, logs, a pasted file answered in full), one of the 1 MB ones on the last screen: what a
+month of daily use leaves (issue 25).
+
 ``--tree``: the same 1,000 messages with 200 branch points (a regenerated reply beside every
 fourth one). Also times switching to another alternative of the last reply (until the frame
 that shows it), how many message widgets that built, and a save with and without changes.
 
-    python benchmarks/long_session.py [--runs 3] [--messages 1000] [--tree]
+    python benchmarks/long_session.py [--runs 3] [--messages 1000] [--tree | --huge]
 """
 
 from __future__ import annotations
@@ -122,7 +126,7 @@ asyncio.run(main())
 """
 
 
-def build(messages: int, tree: bool = False) -> tuple[str, int]:
+def build(messages: int, tree: bool = False, huge: bool = False) -> tuple[str, int]:
     from requesty_tui.core.domain import Conversation, Message
     from requesty_tui.storage.sessions import SessionStore
     from requesty_tui.testing.corpus import markdown_document
@@ -140,6 +144,17 @@ def build(messages: int, tree: bool = False) -> tuple[str, int]:
                 finish_reason=None if role == "user" else "stop",
             )
         )
+    if huge:
+        # Twenty ~200 KB replies spread over the conversation, a ~1 MB one in the middle and
+        # another as the second-to-last reply (on the last screen, under a short last one).
+        replies = [i for i, m in enumerate(conv.messages) if m.role == "assistant"]
+        big = markdown_document(200_000, seed=5)
+        huge_text = markdown_document(1_000_000, seed=6)
+        for n, index in enumerate(replies[:: len(replies) // 20][:20]):
+            conv.messages[index].content = f"Reply {n}\n\n{big}"
+        conv.messages[replies[len(replies) // 2]].content = huge_text
+        conv.messages[replies[-2]].content = huge_text
+        conv.messages[replies[-1]].content = "A short last reply."
     if tree:
         # 200 branch points: a second reply beside every fourth of the first 800 messages' replies
         # (so 1,000 messages in all, the branch on screen still ending at the newest one).
@@ -180,6 +195,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--tree", action="store_true", help="200 branch points")
+    parser.add_argument("--huge", action="store_true", help="twenty 200 KB and two 1 MB replies")
     args = parser.parse_args()
     import os
 
@@ -194,7 +210,7 @@ def main() -> None:
         os.environ.update(
             {k: env[k] for k in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
         )
-        session_id, size = build(args.messages, args.tree)
+        session_id, size = build(args.messages, args.tree, args.huge)
         env["SESSION_ID"] = session_id
         if args.tree:
             env["TREE"] = "1"

@@ -66,6 +66,31 @@ class BlockLines:
             out.extend(lines[skip:])
         return out
 
+    def waiting_before(self, end: int) -> int | None:
+        """The last block before ``end`` that is not rendered yet (None: all are)."""
+        for index in range(min(end, len(self._lines)) - 1, -1, -1):
+            if self._lines[index] is None:
+                return index
+        return None
+
+    def set_many(self, rendered: dict[int, list[Strip]]) -> int:
+        """Several blocks rendered at last, the starts worked out once (block by block, a
+        3,500-block reply moved every later start 3,500 times); returns the height change."""
+        delta = 0
+        for index, lines in rendered.items():
+            if index:
+                lines = [Strip.blank(0), *lines]
+            delta += len(lines) - self._heights[index]
+            self._lines[index] = lines
+            self._heights[index] = len(lines)
+        if delta:
+            start = self._starts[min(rendered)]
+            for index in range(min(rendered), len(self._starts)):
+                self._starts[index] = start
+                start += self._heights[index]
+            self.height = start
+        return delta
+
     def set_lines(self, index: int, lines: list[Strip]) -> int:
         """A block rendered at last; returns how much the total height changed."""
         if index:

@@ -9,6 +9,7 @@ grows (:mod:`.markdown_tail`). A new width or code style clears it all.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from rich.console import Console, ConsoleOptions
@@ -87,6 +88,21 @@ class RenderCache:
         estimate = self._estimate_lines
         blocks = self.splitter.finished
         return max(1, sum(estimate(block, width) for block in blocks) + len(blocks) - 1)
+
+    def render_waiting(self, width: int, seconds: float) -> tuple[bool, int]:
+        """Render blocks still waiting, the newest first, for about ``seconds``; return
+        whether any still wait and how much the height changed."""
+        deadline = time.perf_counter() + seconds
+        blocks, finished = self.blocks, self.splitter.finished
+        done: dict[int, list[Strip]] = {}
+        index = blocks.waiting_before(len(blocks))
+        while index is not None:
+            done[index] = self.renderer.markdown(finished[index], width)
+            index = blocks.waiting_before(index)
+            if time.perf_counter() > deadline:
+                break
+        delta = blocks.set_many(done) if done else 0
+        return index is not None, delta
 
     def render_all(self, width: int) -> None:
         """Render every block still waiting."""

@@ -43,6 +43,19 @@ GROW_EVERY = 0.25
 """Seconds between two growths at the most: a fast stream adds lines every frame, and the
 lines beyond the room wait for the next growth."""
 
+WHOLE_AT_ONCE = 300
+"""Estimated lines up to which a complete text is rendered whole when it is first drawn (then no
+block's height changes while someone scrolls through it). A longer one renders the screenful
+drawn first and the rest in slices between frames: a 1 MB reply (3,500 blocks, ~19,000 lines)
+held the UI for 3.7 s when it was drawn (``benchmarks/long_session.py --huge``)."""
+
+FILL_SLICE = 0.010
+"""Seconds of rendering in one slice of a long text's rest: a key pressed meanwhile waits at
+most this long (the key-echo budget is 50 ms)."""
+
+FILL_GAP = 0.010
+"""Seconds between two slices, for the frames and keys (about half of a core while it fills)."""
+
 
 class MarkdownView(Widget):
     """Markdown text that can grow by :meth:`append` and is rendered incrementally."""
@@ -81,6 +94,8 @@ class MarkdownView(Widget):
         self._line_style: Style | None = None
         self._lazy = False
         """A complete text not rendered yet: its height is estimated until it is on screen."""
+        self._filling = False
+        """A slice of the rest of a long text is due (see :data:`WHOLE_AT_ONCE`)."""
         self._pattern: re.Pattern[str] | None = None
         """Words marked where they are drawn (see :mod:`.highlight`)."""
         if text:
@@ -259,14 +274,33 @@ class MarkdownView(Widget):
         return console, self.app.console_options.update(width=width, height=None, highlight=False)
 
     def _invalidate(self, relayout: bool = True, everything: bool = False) -> None:
-        """Render again (a new width or code theme): what is on screen now, the rest when
-        drawn (``everything``: all of it now)."""
+        """Render again (a new width or code theme): what is on screen now, the rest of a
+        complete text in slices between frames (``everything``: all of it now)."""
         self._cache.clear()
         if self._width:
-            self._cache.render_new_blocks(self._width, self.app.size.height, everything)
+            waits = self._cache.render_new_blocks(self._width, self.app.size.height, everything)
             self._cache.render_tail(self._width)
+            if waits and self._text_complete:
+                self._fill_soon()
         if relayout:
             self._relayout()
+
+    def _fill_soon(self) -> None:
+        if not self._filling and self.is_mounted:
+            self._filling = True
+            self.set_timer(FILL_GAP, self._fill, name="fill")
+
+    def _fill(self) -> None:
+        """One slice of the blocks still waiting, the newest first (the end of a reply is what
+        a resumed conversation shows; its pane stays anchored there as the heights come)."""
+        self._filling = False
+        if self._lazy or not self._width:
+            return
+        waiting, delta = self._cache.render_waiting(self._width, FILL_SLICE)
+        if delta:
+            self._relayout()
+        if waiting:
+            self._fill_soon()
 
     def _estimate_was_off(self) -> None:
         """A block drawn at last is not as high as estimated: lay out again after this frame."""
@@ -282,11 +316,12 @@ class MarkdownView(Widget):
 
     def _realize(self) -> None:
         """Render a lazy view for real (it is being drawn): all of it, so that scrolling
-        through an old reply does not shift it block by block."""
+        through an old reply does not shift it block by block; a long one (more than
+        :data:`WHOLE_AT_ONCE` lines) its last screenful now and the rest in slices."""
         if self._lazy and self._width:
             self._lazy = False
             estimated = self._cache.estimate(self._width)
-            self._invalidate(relayout=False, everything=True)
+            self._invalidate(relayout=False, everything=estimated <= WHOLE_AT_ONCE)
             if self._cache.height != estimated:
                 self.call_after_refresh(self._relayout)
 

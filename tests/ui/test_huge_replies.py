@@ -1,0 +1,46 @@
+"""A conversation with a huge reply opens at once and stays usable (issue 25): the reply's last
+screen is drawn first, the rest of it in slices between frames, and keys typed meanwhile land."""
+
+from __future__ import annotations
+
+from requesty_tui.core.domain import Conversation, Message
+from requesty_tui.core.settings import Settings
+from requesty_tui.testing.corpus import markdown_document
+from requesty_tui.testing.router import RouterServer
+from requesty_tui.ui.app import RequestyApp
+from requesty_tui.ui.widgets.markdown_view import MarkdownView
+from requesty_tui.ui.widgets.message import AssistantMessage
+from requesty_tui.ui.widgets.prompt_input import PromptInput
+from tests.support.ui import chat_screen, wait_for
+
+
+def waiting(view: MarkdownView) -> int:
+    blocks = view._cache.blocks
+    return sum(not blocks.rendered(i) for i in range(len(blocks)))
+
+
+async def test_a_1_mb_reply_shows_its_end_first_and_typing_goes_on(
+    router: RouterServer, settings: Settings
+) -> None:
+    text = markdown_document(1_000_000, seed=6) + "\n\nTHE LAST LINE OF IT."
+    conv = Conversation(id="20261205-150000-huge", model="openai/gpt-4o-mini", title="Huge")
+    conv.messages = [
+        Message(role="user", content="paste it all back"),
+        Message(role="assistant", content=text, finish_reason="stop"),
+    ]
+    app = RequestyApp(settings, conversation=conv)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = chat_screen(app)
+        await wait_for(pilot, lambda: screen.query(AssistantMessage), what="the reply")
+        view = screen.query_one(AssistantMessage).body
+        await wait_for(pilot, lambda: not view.lazy, what="the reply drawn")
+        # Drawn, and most of it still waits: it was not all rendered before the first frame.
+        assert waiting(view) > len(view._cache.blocks) // 2
+        shown = "\n".join(view.render_line(y).text for y in range(view.line_count()))
+        assert "THE LAST LINE OF IT." in shown
+        await pilot.press(*"still here")
+        await wait_for(pilot, lambda: screen.query_one(PromptInput).text == "still here",
+                       what="the keys typed while the rest renders")  # fmt: skip
+        assert waiting(view), "the keys landed before the rest of the reply was rendered"
+        await wait_for(pilot, lambda: waiting(view) == 0, timeout=60, what="the rest rendered")
+        assert "THE LAST LINE OF IT." in view.render_line(view.line_count() - 1).text
