@@ -1,0 +1,160 @@
+"""Open and scroll a big conversation in a real terminal (issue 25, where long-time users live).
+
+The conversation of ``long_session.py --huge``: 1,000 messages, twenty replies of ~200 KB and
+two of ~1 MB, one of them on the last screen. The program runs in tmux (``--resume``), and
+from outside we time:
+
+- launch → the last screen drawn (the last reply's words on the screen);
+- key echo while the rest renders: a ``Q`` typed into the input box every 150 ms, timed until
+  the screen shows it;
+- scrolling back with the keys: ``pgup`` and a ``Q`` in turn, each ``Q`` timed (key echo while
+  earlier text comes in);
+- ``ctrl+home`` → the first message on screen;
+- the app's CPU seconds and peak memory (``VmHWM``) at the end, against the same 1,000
+  messages with short replies (``--short``).
+
+``--root DIR`` runs another checkout's code (e.g. a ``git worktree`` of the commit you started
+from), so two versions are measured in one run::
+
+    python benchmarks/big_conversation_terminal.py [--runs 3] [--size 120x40] [--root DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _harness import ROOT
+
+CHILD_BUILD = r"""
+import os, sys
+sys.path.insert(0, os.environ["BENCH"])
+import long_session
+from requesty_tui.storage.sessions import SessionStore
+session_id = long_session.build(1000, huge=os.environ.get("SHORT") != "1")[0]
+store = SessionStore()
+conv = store.load(session_id)
+conv.messages[-1].content = "A short last reply."  # what marks the last screen, both kinds
+store.save(conv)
+print(conv.messages[0].content.split("\n")[0][:30])
+print(session_id)
+"""
+
+
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def echo_ms(term: object, typed: int) -> float:
+    """Type one more Q and time it until the screen shows ``typed`` of them (5 s at most)."""
+    sent = time.perf_counter()
+    term.keys("Q")  # type: ignore[attr-defined]
+    while term.screen().count("Q") < typed:  # type: ignore[attr-defined]
+        if time.perf_counter() - sent > 5:
+            break
+        time.sleep(0.002)
+    return (time.perf_counter() - sent) * 1000
+
+
+def one_run(root: Path, size: tuple[int, int], short: bool) -> dict[str, float | list[float]]:
+    sys.path.insert(0, str(root))
+    from requesty_tui.testing.tmux import TmuxSession
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"TERM": "xterm-256color", "REQUESTY_API_KEY": "bench",
+               "REQUESTY_BASE_URL": "http://127.0.0.1:9/v1", "PYTHONPATH": str(root)}  # fmt: skip
+        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+            env[var] = f"{tmp}/{var.lower()}"
+        build_env = {**os.environ, **env, "BENCH": str(ROOT / "benchmarks"),
+                     "SHORT": "1" if short else "0"}  # fmt: skip
+        first, session_id = subprocess.run(
+            [sys.executable, "-c", CHILD_BUILD], env=build_env, capture_output=True,
+            text=True, check=True, cwd=str(ROOT),
+        ).stdout.strip().splitlines()[-2:]  # fmt: skip
+        started = time.perf_counter()
+        term = TmuxSession(["--resume", session_id], env, width=size[0], height=size[1],
+                           cwd=str(root))  # fmt: skip
+        out: dict[str, float | list[float]] = {}
+        try:
+            term.wait_for(lambda s: "A short last reply." in s, timeout=60, what="last screen")
+            out["shown"] = time.perf_counter() - started
+            pid = term.pid()
+            typed, echoes = 0, []
+            for _ in range(20):  # while the rest of the big replies render
+                typed += 1
+                echoes.append(echo_ms(term, typed))
+                time.sleep(0.15)
+            out["echo_open"] = echoes
+            scroll = []
+            for _ in range(40):  # back through the conversation, a page at a time
+                term.keys("PageUp")
+                time.sleep(0.05)
+                typed += 1
+                scroll.append(echo_ms(term, typed))
+            out["echo_scroll"] = scroll
+            home = time.perf_counter()
+            term.keys("C-Home")
+            first = first.strip()[:20]  # the first message's first words
+            try:
+                term.wait_for(lambda s: first in s, timeout=30, what="the first message")
+                out["home"] = time.perf_counter() - home
+            except AssertionError:
+                out["home"] = float("nan")  # never got there (said as nan)
+            time.sleep(1.0)
+            out["cpu"] = cpu_seconds(pid)
+            out["peak_mb"] = peak_mb(pid)
+        finally:
+            term.close()
+    sys.path.remove(str(root))
+    return out
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--size", default="120x40")
+    parser.add_argument("--root", default=str(ROOT), help="the checkout whose code runs")
+    parser.add_argument("--short", action="store_true", help="the same 1,000 messages, short")
+    args = parser.parse_args()
+    width, height = (int(n) for n in args.size.split("x"))
+    runs = [one_run(Path(args.root), (width, height), args.short) for _ in range(args.runs)]
+    med = statistics.median
+    summary = {
+        "shown_s": med(float(r["shown"]) for r in runs),  # type: ignore[arg-type]
+        "home_s": med(float(r["home"]) for r in runs),  # type: ignore[arg-type]
+        "echo_open_p50_ms": med(med(r["echo_open"]) for r in runs),  # type: ignore[arg-type]
+        "echo_open_p99_ms": med(p99(r["echo_open"]) for r in runs),  # type: ignore[arg-type]
+        "echo_scroll_p50_ms": med(med(r["echo_scroll"]) for r in runs),  # type: ignore[arg-type]
+        "echo_scroll_p99_ms": med(p99(r["echo_scroll"]) for r in runs),  # type: ignore[arg-type]
+        "cpu_s": med(float(r["cpu"]) for r in runs),  # type: ignore[arg-type]
+        "peak_mb": med(float(r["peak_mb"]) for r in runs),  # type: ignore[arg-type]
+    }
+    kind = "short replies" if args.short else "twenty 200 KB and two 1 MB replies"
+    print(f"1,000 messages ({kind}), tmux {args.size}, {args.root}, median of {args.runs}:")
+    print(json.dumps(summary, indent=1))
+
+
+if __name__ == "__main__":
+    main()
