@@ -20,6 +20,7 @@ from requesty_tui.client.errors import (
     error_from_status,
     extract_message,
 )
+from requesty_tui.client.parse import opt_float
 from requesty_tui.core.usage import (
     GROUPINGS,
     DaySpend,
@@ -133,17 +134,8 @@ async def fetch_usage(
 
 
 def _num(value: Any) -> float:
-    """A decimal that may be a string ("1.25"), a number, or missing."""
-    if isinstance(value, bool):
-        return 0.0
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return 0.0
-    return 0.0
+    """A decimal that may be a string ("1.25"), a number, or missing (0)."""
+    return opt_float(value) or 0.0
 
 
 def _int(value: Any) -> int:

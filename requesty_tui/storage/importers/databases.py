@@ -18,11 +18,8 @@ from requesty_tui.storage.importers.sources import (
     open_database,
     query,
     require,
+    text_of,
 )
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 class Elia(Source):
@@ -71,8 +68,8 @@ class Elia(Source):
         system = None
         for message in rows:
             mkeys = message.keys()
-            role = _str(message["role"])
-            text = _str(message["content"])
+            role = text_of(message["role"])
+            text = text_of(message["content"])
             if role == "system":
                 if system is None and not nodes:
                     system = text
@@ -85,17 +82,17 @@ class Elia(Source):
                     role="user" if role == "user" else "assistant",
                     text=text,
                     created=parse_time(message["timestamp"]) if "timestamp" in mkeys else None,
-                    model=(_str(message["model"]) or None) if "model" in mkeys else None,
+                    model=(text_of(message["model"]) or None) if "model" in mkeys else None,
                 )
             )
         return Imported(
             source="elia",
             source_id=str(chat["id"]),
-            title=_str(chat["title"]),
+            title=text_of(chat["title"]),
             nodes=nodes,
             created=parse_time(chat["started_at"]) if "started_at" in keys else None,
             system=system,
-            model=(_str(chat["model"]) or None) if "model" in keys else None,
+            model=(text_of(chat["model"]) or None) if "model" in keys else None,
         )
 
 
@@ -152,20 +149,20 @@ class Oterm(Source):
                     id=str(message["id"]),
                     parent=nodes[-1].id if nodes else None,
                     role=role,
-                    text=_str(message["text"]),
+                    text=text_of(message["text"]),
                     created=now,
-                    model=_str(chat["model"]) or None,
+                    model=text_of(chat["model"]) or None,
                     files=images,
                 )
             )
         return Imported(
             source="oterm",
             source_id=str(chat["id"]),
-            title=_str(chat["name"]),
+            title=text_of(chat["name"]),
             nodes=nodes,
             created=now,
-            system=(_str(chat["system"]) or None) if "system" in chat else None,
-            model=_str(chat["model"]) or None,
+            system=(text_of(chat["system"]) or None) if "system" in chat else None,
+            model=text_of(chat["model"]) or None,
         )
 
 

@@ -21,11 +21,7 @@ from requesty_tui.storage.importers.model import (
     obj,
     parse_time,
 )
-from requesty_tui.storage.importers.sources import Item, Source
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+from requesty_tui.storage.importers.sources import Item, Source, text_of
 
 
 def _number(value: Any) -> float | None:
@@ -64,20 +60,20 @@ class ParLlama(Source):
 def convert_parllama(data: Any, path: Path) -> Imported:
     if not isinstance(data, dict):
         raise ValueError("not a chat object")
-    source_id = _str(data.get("id")) or _str(data.get("session_id")) or path.stem
+    source_id = text_of(data.get("id")) or text_of(data.get("session_id")) or path.stem
     raw = data.get("messages")
     if not isinstance(raw, list):
         raise ValueError("no 'messages' list")
     config = obj(data.get("llm_config"))
-    model = _str(config.get("model_name")) or _str(data.get("llm_model_name")) or None
+    model = text_of(config.get("model_name")) or text_of(data.get("llm_model_name")) or None
     updated = parse_time(data.get("last_updated"))
     nodes: list[Node] = []
     system = None
     for n, message in enumerate(raw, 1):
         if not isinstance(message, dict):
             raise ValueError(f"message {n} is not an object")
-        role = _str(message.get("role"))
-        text = _str(message.get("content"))
+        role = text_of(message.get("role"))
+        text = text_of(message.get("content"))
         if role == "system" and not nodes and system is None:
             system = text
             continue
@@ -88,7 +84,9 @@ def convert_parllama(data: Any, path: Path) -> Imported:
         if isinstance(calls, list) and calls:
             arguments = json.dumps(calls, ensure_ascii=False, indent=2)
             text = "\n\n".join(t for t in (text, folded("Tool calls", arguments, "json")) if t)
-        ident = _str(message.get("id")) or _str(message.get("message_id")) or f"{source_id}#{n}"
+        ident = (
+            text_of(message.get("id")) or text_of(message.get("message_id")) or f"{source_id}#{n}"
+        )
         nodes.append(
             Node(
                 id=ident,
@@ -97,7 +95,7 @@ def convert_parllama(data: Any, path: Path) -> Imported:
                 text=text,
                 created=updated,
                 model=model if role != "user" else None,
-                reasoning=_str(message.get("thinking")) or None,
+                reasoning=text_of(message.get("thinking")) or None,
             )
         )
     usage = obj(data.get("total_usage"))
@@ -114,7 +112,7 @@ def convert_parllama(data: Any, path: Path) -> Imported:
     return Imported(
         source="parllama",
         source_id=source_id,
-        title=_str(data.get("name")) or _str(data.get("session_name")),
+        title=text_of(data.get("name")) or text_of(data.get("session_name")),
         nodes=nodes,
         updated=updated,
         system=system or None,
@@ -176,19 +174,19 @@ def convert_gptme(folder: Path) -> Imported:
     logs = [main] + [_jsonl(p) for p in branches]
     system = None
     if main and main[0].get("role") == "system":
-        system = _str(main[0].get("content"))
+        system = text_of(main[0].get("content"))
     nodes: dict[tuple[Any, ...], Node] = {}
     current = None
     for number, log in enumerate(logs):
         parent: Node | None = None
         start = 1 if system is not None and log and log[0].get("role") == "system" else 0
         for line in log[start:]:
-            role = _str(line.get("role"))
-            text = _str(line.get("content"))
+            role = text_of(line.get("role"))
+            text = text_of(line.get("content"))
             if role == "system":
                 text, role = folded("Output", text), "assistant"  # a tool's output, in gptme
             # Lines the logs share (the same place, the same words) are one message.
-            key = (parent.id if parent else None, role, text, _str(line.get("timestamp")))
+            key = (parent.id if parent else None, role, text, text_of(line.get("timestamp")))
             node = nodes.get(key)
             if node is None:
                 meta = obj(line.get("metadata"))
@@ -206,7 +204,7 @@ def convert_gptme(folder: Path) -> Imported:
                     role="user" if role == "user" else "assistant",
                     text=text,
                     created=parse_time(line.get("timestamp")),
-                    model=_str(meta.get("model")) or None,
+                    model=text_of(meta.get("model")) or None,
                     usage=usage,
                 )
                 nodes[key] = node

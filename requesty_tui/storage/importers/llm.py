@@ -23,11 +23,8 @@ from requesty_tui.storage.importers.sources import (
     open_database,
     query,
     require,
+    text_of,
 )
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _int(value: Any) -> int | None:
@@ -111,19 +108,19 @@ class Llm(Source):
                 db, self.path, "SELECT * FROM conversations WHERE id = ?", (conversation,)
             )
             if found:
-                title = _str(found[0]["name"]) if "name" in found[0] else ""
-                model = (_str(found[0]["model"]) or None) if "model" in found[0] else None
+                title = text_of(found[0]["name"]) if "name" in found[0] else ""
+                model = (text_of(found[0]["model"]) or None) if "model" in found[0] else None
         nodes: list[Node] = []
         system = None
         for row in rows:
             get = row.get
             when = parse_time(get("datetime_utc"))
-            system = system or _str(get("system")) or None
+            system = system or text_of(get("system")) or None
             prompt = Node(
                 id=f"{row['id']}/prompt",
                 parent=nodes[-1].id if nodes else None,
                 role="user",
-                text=_str(row["prompt"]),
+                text=text_of(row["prompt"]),
                 created=when,
             )
             nodes.append(prompt)
@@ -138,10 +135,10 @@ class Llm(Source):
                     id=f"{row['id']}/response",
                     parent=prompt.id,
                     role="assistant",
-                    text=_str(row["response"]),
+                    text=text_of(row["response"]),
                     created=when,
-                    model=_str(get("resolved_model")) or _str(get("model")) or None,
-                    reasoning=_str(get("reasoning")) or None,
+                    model=text_of(get("resolved_model")) or text_of(get("model")) or None,
+                    reasoning=text_of(get("reasoning")) or None,
                     usage=usage,
                 )
             )
@@ -199,19 +196,19 @@ class Llm(Source):
         system = None
         for digest, message in messages.items():
             text, reasoning = _parts(parts[digest])
-            role = _str(message["role"])
-            if role == "system" and not _str(message["parent_hash"]):
+            role = text_of(message["role"])
+            if role == "system" and not text_of(message["parent_hash"]):
                 system = system or text
             made_by = by_tip.get(digest, {})
             usage = Usage(
                 prompt_tokens=_int(made_by.get("input_tokens")),
                 completion_tokens=_int(made_by.get("output_tokens")),
             )
-            model = _str(made_by.get("resolved_model")) or _str(made_by.get("model")) or None
+            model = text_of(made_by.get("resolved_model")) or text_of(made_by.get("model")) or None
             nodes.append(
                 Node(
                     id=digest,
-                    parent=_str(message["parent_hash"]) or None,
+                    parent=text_of(message["parent_hash"]) or None,
                     role="user" if role == "user" else "assistant",
                     text=text,
                     created=parse_time(when_of.get(digest)),
@@ -231,7 +228,7 @@ class Llm(Source):
         return Imported(
             source="llm",
             source_id=f"thread:{first['id']}",
-            title=_str(first["name"]),
+            title=text_of(first["name"]),
             nodes=nodes,
             system=system,
             created=parse_time(first["datetime_utc"]) if "datetime_utc" in first else None,
@@ -241,9 +238,9 @@ class Llm(Source):
 def _parts(parts: list[Any]) -> tuple[str, str]:
     texts, reasoning = [], []
     for part in parts:
-        kind, text = _str(part["type"]), _str(part["text"])
-        payload = _str(part.get("payload"))
-        tool = _str(part.get("tool_name")) or "tool"
+        kind, text = text_of(part["type"]), text_of(part["text"])
+        payload = text_of(part.get("payload"))
+        tool = text_of(part.get("tool_name")) or "tool"
         if kind == "reasoning":
             reasoning.append(text)
         elif kind in ("tool_call", "tool_use"):

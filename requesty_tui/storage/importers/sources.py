@@ -114,3 +114,8 @@ def query(
         raise Unreadable(f"{path}: cannot read ({exc})") from None
     except sqlite3.DatabaseError as exc:
         raise Unreadable(f"{path}: a damaged database ({exc})") from None
+
+
+def text_of(value: Any) -> str:
+    """A field that should be text: itself, or "" for anything else (a source's JSON or row)."""
+    return value if isinstance(value, str) else ""
