@@ -45,6 +45,7 @@ from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternati
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
+from requesty_tui.ui.screens.chat_find import FindKeys
 from requesty_tui.ui.screens.chat_keys import ChatKeys
 from requesty_tui.ui.screens.chat_reply import ReplyRun
 from requesty_tui.ui.screens.chat_session import Found, new_chat, show_found
@@ -67,7 +68,7 @@ DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
 
 
-class ChatScreen(ChatKeys):
+class ChatScreen(ChatKeys, FindKeys):
     """One conversation at a time (where keys go: :class:`ChatKeys`)."""
 
     CSS_PATH = "chat.tcss"

@@ -63,6 +63,7 @@ class ChatCommands(Provider):
             return
         yield "chat: new", "Start a new conversation (ctrl+n)", chat.action_new_chat
         yield "model: pick", "Choose the model for this conversation (f2)", chat.action_pick_model
+        yield from self._extras(chat)
         if chat.conversation.messages:
             yield "chat: export", "Save this conversation as Markdown", partial(export, chat)
         if chat.streaming:
@@ -151,6 +152,13 @@ class ChatCommands(Provider):
             f"Offer the tools in this conversation, or not (now: {'on' if on else 'off'})",
             partial(chat_tools.toggle_tools, chat),
         )
+
+    @staticmethod
+    def _extras(chat: ChatScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """Find, models, presets (each from its own module)."""
+        from requesty_tui.ui.screens.chat_find import find_commands
+
+        yield from find_commands(chat)
 
     @staticmethod
     def _options(chat: ChatScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:

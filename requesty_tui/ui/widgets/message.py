@@ -144,7 +144,9 @@ class UserMessage(Static, can_focus=True):
     def highlight(self, pattern: re.Pattern[str] | None) -> None:
         """Mark these words in the text (None: no more)."""
         content = self._plain
-        self.update(content.highlight_regex(pattern, style=HIGHLIGHT) if pattern else content)
+        # The same size: no layout (a find marks on every key).
+        marked = content.highlight_regex(pattern, style=HIGHLIGHT) if pattern else content
+        self.update(marked, layout=False)
 
     def mark_not_sent(self, reason: str, label: str = "not answered") -> None:
         """The request got no reply (``label`` says how it ended; ``reason`` in full in the
@@ -373,8 +375,12 @@ class AssistantMessage(Vertical, can_focus=True):
                 block.mark_not_run("no tools were offered to this model")
 
     def highlight(self, pattern: re.Pattern[str] | None) -> None:
-        """Mark these words in the answer (None: no more)."""
+        """Mark these words in the answer, its thinking and its tool calls (None: no more)."""
         self.body.highlight(pattern)
+        if self.thinking is not None:
+            self.thinking.body.highlight(pattern)
+        for block in self.tool_blocks.values():
+            block.highlight(pattern)
 
     def set_turn(self, requests: int, usage: Usage | None) -> None:
         """This reply ends a turn of ``requests`` requests (its tools'): the header shows the
