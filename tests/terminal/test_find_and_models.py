@@ -47,3 +47,21 @@ def test_find_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
         session.wait_for(lambda s: "│ hello" in s, what="typing goes to the input again")
     finally:
         session.close()
+
+
+def test_ctrl_up_down_switch_models_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
+    from requesty_tui.storage.state import AppState, save_state
+
+    starred = ["anthropic/claude-sonnet-4-5", "google/gemini-2.5-flash"]
+    save_state(AppState(starred={router.base_url: starred}))
+    session = TmuxSession([], terminal_env(router), width=80, height=24)
+    try:
+        session.wait_started()
+        session.keys("C-Down")
+        session.wait_for(lambda s: "│ anthropic/claude-sonnet-4-5" in s, what="the first star")
+        session.keys("C-Down")
+        session.wait_for(lambda s: "│ google/gemini-2.5-flash" in s, what="the second star")
+        session.keys("C-Up")
+        session.wait_for(lambda s: "│ anthropic/claude-sonnet-4-5" in s, what="back up")
+    finally:
+        session.close()

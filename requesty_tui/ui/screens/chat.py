@@ -47,6 +47,7 @@ from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
 from requesty_tui.ui.screens.chat_find import FindKeys
 from requesty_tui.ui.screens.chat_keys import ChatKeys
+from requesty_tui.ui.screens.chat_models import ModelKeys
 from requesty_tui.ui.screens.chat_reply import ReplyRun
 from requesty_tui.ui.screens.chat_session import Found, new_chat, show_found
 from requesty_tui.ui.screens.dialogs import edit_option
@@ -68,7 +69,7 @@ DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
 
 
-class ChatScreen(ChatKeys, FindKeys):
+class ChatScreen(ChatKeys, FindKeys, ModelKeys):
     """One conversation at a time (where keys go: :class:`ChatKeys`)."""
 
     CSS_PATH = "chat.tcss"
@@ -375,7 +376,9 @@ class ChatScreen(ChatKeys, FindKeys):
 
     def action_pick_model(self) -> None:
         catalogue = self.services.catalogue
-        picker = ModelPicker(catalogue.models, self.model, catalogue.detail)
+        picker = ModelPicker(
+            catalogue.models, self.model, catalogue.detail, self.services.favourites
+        )
         self.app.push_screen(picker, self.set_model)
 
     def set_model(self, model: str | None) -> None:
@@ -467,6 +470,7 @@ class ChatScreen(ChatKeys, FindKeys):
     def start_run(self, run: ReplyRun) -> None:
         """Stream one reply in a worker of its own (all in the group Esc cancels)."""
         self.runs.append(run)
+        self.note_sent(run.turn.model)
         self.streaming = True
         run.worker = self.run_worker(run.run(), group="reply", exit_on_error=False)
 

@@ -43,7 +43,9 @@ def regenerate_with_model(chat: ChatScreen) -> None:
         if model:
             await chat.branches.regenerate(reply, model)
 
-    chat.app.push_screen(ModelPicker(catalogue.models, chat.model, catalogue.detail), chosen)
+    favourites = chat.services.favourites
+    picker = ModelPicker(catalogue.models, chat.model, catalogue.detail, favourites)
+    chat.app.push_screen(picker, chosen)
 
 
 def title_on_demand(chat: ChatScreen) -> None:
