@@ -394,6 +394,12 @@ class Conversation:
     """What the replies deleted since cost, all together: money spent stays in the total."""
     compare: list[str] = field(default_factory=list)
     """The models compared while this conversation is in compare mode (empty: it is not)."""
+    preset: str = ""
+    """The preset it was started from (its name; the preset may have changed since)."""
+    pinned: bool = False
+    """Starred in the session browser: listed on top."""
+    labels: list[str] = field(default_factory=list)
+    """The browser's tags (``tag:work``); not the request tags sent to Requesty."""
 
     def tree(self) -> Tree:
         return Tree(self.messages)

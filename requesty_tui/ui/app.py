@@ -7,7 +7,7 @@ import gc
 from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -34,6 +34,9 @@ from requesty_tui.ui.themes import APP_VARIABLES
 from requesty_tui.ui.theming import Theming
 from requesty_tui.ui.widgets.key_help import toggle_key_help
 
+if TYPE_CHECKING:
+    from requesty_tui.storage.presets import Preset
+
 
 class RequestyApp(App[None]):
     """Full-screen chat with the Requesty router."""
@@ -55,6 +58,7 @@ class RequestyApp(App[None]):
         store: SessionStore | None = None,
         compare: list[str] | None = None,
         attach: list[Path] | None = None,
+        preset: Preset | None = None,
     ) -> None:
         apply_fixes()
         super().__init__()
@@ -70,6 +74,8 @@ class RequestyApp(App[None]):
         if conversation is not None and not compare:
             self.context.compare_models = resumed_compare(conversation)
         self.first_conversation = conversation
+        self.first_preset = preset
+        """--preset: the first chat takes its settings and asks for its first message."""
         self.first_model = conversation.model if conversation else self.services.first_model(model)
         if settings.keys:
             self.set_keymap(dict(settings.keys))
@@ -112,7 +118,14 @@ class RequestyApp(App[None]):
                 timeout=15,
                 markup=False,
             )
-        self.push_screen(ChatScreen(self.context, self.first_model, self.first_conversation))
+        first = ChatScreen(self.context, self.first_model, self.first_conversation)
+        self.push_screen(first)
+        if self.first_preset is not None:
+            from requesty_tui.ui.screens.chat_presets import start_from
+
+            self.call_after_refresh(
+                self.run_worker, start_from(first, self.first_preset, new=False)
+            )
         self.call_after_refresh(self.load_models)  # after the first frame
         self.call_after_refresh(self.refresh_spend)
         if self.services.has_tools:

@@ -159,8 +159,10 @@ class ChatCommands(Provider):
     def _extras(chat: ChatScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:
         """Find, models, presets (each from its own module)."""
         from requesty_tui.ui.screens.chat_find import find_commands
+        from requesty_tui.ui.screens.chat_presets import preset_commands
 
         yield from find_commands(chat)
+        yield from preset_commands(chat)
 
     @staticmethod
     def _options(chat: ChatScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:
