@@ -13,14 +13,14 @@ import dataclasses
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from requesty_tui.core.domain import Conversation, new_conversation_id, utc_now
 from requesty_tui.core.safe_text import make_safe
-from requesty_tui.storage import paths
+from requesty_tui.storage import paths, session_filter
 from requesty_tui.storage.atomic import write_atomic
 from requesty_tui.storage.drafts import discard_draft
 from requesty_tui.storage.session_format import SessionFormatError, from_toml, to_toml
@@ -56,6 +56,10 @@ class SessionSummary:
     snippet: str | None = None
     """For a search: the text around the first hit, the hit between ``MATCH_START`` and
     ``MATCH_END`` (made safe: no control characters besides those two)."""
+    # -- the browser's order and filters (issue 28) --
+    pinned: bool = False
+    labels: tuple[str, ...] = ()
+    """The browser's tags."""
 
     @property
     def readable(self) -> bool:
@@ -69,18 +73,21 @@ class SaveResult:
     """Set when the file had changed on disk since it was loaded: we saved a copy instead."""
 
 
-_INDEX_VERSION = 3
-"""3: a comparison is listed under the models it compares."""
+_INDEX_VERSION = 4
+"""3: a comparison is listed under the models it compares. 4: pinned, labels (the browser's
+tags, with the request tags: one tab-separated text) and source (where an imported
+conversation came from), for the browser's order and filter words."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     rowid INTEGER PRIMARY KEY, name TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, id TEXT,
-    title TEXT, model TEXT, updated TEXT, count INTEGER, cost REAL, error TEXT);
+    title TEXT, model TEXT, updated TEXT, count INTEGER, cost REAL, error TEXT,
+    pinned INTEGER DEFAULT 0, labels TEXT, source TEXT);
 CREATE INDEX IF NOT EXISTS files_updated ON files (updated);
 CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(body);
 """
 _INSERT_FILE = (
-    "INSERT INTO files (name, mtime_ns, size, id, title, model, updated, count, cost, error)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?)"
+    "INSERT INTO files (name, mtime_ns, size, id, title, model, updated, count, cost, error,"
+    " pinned, labels, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 """``texts.rowid`` is ``files.rowid``: rows are found and deleted by rowid (an FTS5 table has
 no fast lookup by any other column)."""
@@ -195,6 +202,12 @@ class SessionStore:
         conv.title_by = "user"  # never replaced by a model's title
         self.save(conv)
 
+    def update(self, session_id: str, change: Callable[[Conversation], None]) -> None:
+        """Change a conversation's file (pin, tags): read, change, save."""
+        conv = self.load(session_id)
+        change(conv)
+        self.save(conv)
+
     def delete(self, session_id: str, keep: Iterable[str] = ()) -> None:
         """Delete the file and its draft, then the attached copies nothing refers to any more
         (``keep``: the SHA-256 of copies a screen still holds: an unsent file, a message not
@@ -306,7 +319,7 @@ class SessionStore:
             reason = str(exc).removeprefix(f"{path}: ")
             db.execute(
                 _INSERT_FILE,
-                (name, *stat, path.stem, "", "", "", 0, None, reason),
+                (name, *stat, path.stem, "", "", "", 0, None, reason, 0, "", ""),
             )
             return
         total = conv.total_cost()
@@ -322,6 +335,7 @@ class SessionStore:
                 len(conv.messages),
                 total[0] if total else None,
                 None,
+                *_browser_columns(conv),
             ),
         )
         body = "\n".join([conv.title, *(m.content for m in conv.messages)])
@@ -332,8 +346,8 @@ class SessionStore:
         self, where: str = "", args: tuple[object, ...] = (), limit: int = -1
     ) -> list[SessionSummary]:
         rows = self._index().execute(
-            "SELECT name, id, title, model, updated, count, cost, error FROM files "
-            f"{where} ORDER BY (error IS NULL), updated DESC, name DESC LIMIT ?",
+            "SELECT name, id, title, model, updated, count, cost, error, pinned, labels FROM files "
+            f"{where} ORDER BY (error IS NULL), pinned DESC, updated DESC, name DESC LIMIT ?",
             (*args, limit),
         )
         return [
@@ -346,8 +360,10 @@ class SessionStore:
                 message_count=c or 0,
                 cost=cost,
                 error=make_safe(e) if e else e,
+                pinned=bool(pin),
+                labels=_labels(labels),
             )
-            for n, i, t, m, u, c, cost, e in rows
+            for n, i, t, m, u, c, cost, e, pin, labels in rows
         ]
 
     def _snippets(self, match: str, ids: list[str]) -> dict[str, str]:
@@ -406,17 +422,32 @@ class SessionStore:
         """Sessions whose title or messages contain every word of ``query`` (as prefixes)."""
         if refresh:
             self.refresh_index()
-        words = [w for w in query.split() if w]
-        if not words:
-            return self._summaries(limit=limit)
+        wanted = session_filter.parse(query)
+        words = wanted.words
+        where, args = session_filter.conditions(wanted)
         match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
-        found = self._summaries(
-            "WHERE rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)", (match,), limit
-        )
+        if words:
+            where.insert(0, "rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
+            args.insert(0, match)
+        found = self._summaries(f"WHERE {' AND '.join(where)}" if where else "", tuple(args), limit)
+        if not words:
+            return found
         snippets = self._snippets(match, [s.id for s in found[:SNIPPETS]])
         return [
             dataclasses.replace(s, snippet=snippets[s.id]) if s.id in snippets else s for s in found
         ]
+
+
+def _browser_columns(conv: Conversation) -> tuple[int, str, str]:
+    """pinned, labels (the browser's tags and the request tags), source (an import's origin)."""
+    labels = "\t".join(conv.labels) + "\n" + "\t".join(conv.options.tags)  # tag: sees both
+    source = conv.extra.get("source")
+    return int(conv.pinned), labels, source if isinstance(source, str) else ""
+
+
+def _labels(text: str | None) -> tuple[str, ...]:
+    """The browser's tags (before the newline: the request tags follow it)."""
+    return tuple(make_safe(t) for t in (text or "").partition("\n")[0].split("\t") if t)
 
 
 CANDIDATES = 10

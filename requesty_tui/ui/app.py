@@ -4,7 +4,7 @@ is the App's alone (themes, copying, help, the session browser, quitting and sig
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -241,7 +241,9 @@ class RequestyApp(App[None]):
     def action_browse_sessions(self) -> None:
         if not isinstance(self.screen, SessionBrowser):
             store = self.services.store
-            browser = SessionBrowser(store, self.delete_session, self.rename_session)
+            browser = SessionBrowser(
+                store, self.delete_session, self.rename_session, self.edit_session
+            )
             self.push_screen(browser, self._resume_chosen)
 
     def rename_session(self, session_id: str, title: str) -> None:
@@ -256,6 +258,17 @@ class RequestyApp(App[None]):
                     raise report.error
                 return
         self.services.store.rename(session_id, title)
+
+    def edit_session(self, session_id: str, change: Callable[[Conversation], None]) -> None:
+        """Change a conversation (pin, tags); open, through its chat, as a rename is."""
+        for chat in self.screen_stack:
+            if isinstance(chat, ChatScreen) and chat.conversation.id == session_id:
+                change(chat.conversation)
+                report = chat.saver.save_now(chat.conversation)
+                if report.error is not None:
+                    raise report.error
+                return
+        self.services.store.update(session_id, change)
 
     async def delete_session(self, session_id: str) -> None:
         """Delete a conversation; open, it is closed first (a new chat takes its place), and

@@ -65,3 +65,34 @@ def test_ctrl_up_down_switch_models_in_a_real_terminal(router: RouterServer, xdg
         session.wait_for(lambda s: "│ anthropic/claude-sonnet-4-5" in s, what="back up")
     finally:
         session.close()
+
+
+def test_pin_tag_and_rename_in_a_real_terminal(router: RouterServer, xdg: Path) -> None:
+    from tests.support.seeds import seed_sessions
+
+    seed_sessions()  # "Older one", "Newer" (and an unreadable file)
+    session = TmuxSession(["-c"], terminal_env(router), width=80, height=24)
+    try:
+        session.wait_for(lambda s: "prompt of Newer" in s, what="the resumed conversation")
+        session.keys("F4")
+        session.wait_for(lambda s: "Rename conversation" in s, what="the rename box")
+        session.keys("C-u")
+        session.keys("Renamed here", literal=True)
+        session.keys("Enter")
+        session.wait_for(lambda s: " Renamed here │" in s, what="the new title in the top bar")
+        session.keys("C-o")
+        session.wait_for(lambda s: "Older one" in s, what="the browser")
+        session.keys("Down")  # the unreadable file is listed first, then the newest
+        session.keys("Down")
+        session.keys("C-s")
+        session.wait_for(lambda s: "★ Older one" in s, what="pinned")
+        session.keys("C-t")
+        session.wait_for(lambda s: "Tags" in s, what="the tags box")
+        session.keys("work", literal=True)
+        session.keys("Enter")
+        session.wait_for(lambda s: "#work" in s, what="the tag shown")
+        session.keys("tag:work", literal=True)
+        shown = session.wait_for(lambda s: "1 conversation matching" in s, what="filtered")
+        assert "Renamed here" not in shown
+    finally:
+        session.close()

@@ -48,6 +48,7 @@ from requesty_tui.ui.screens.chat_commands import ChatCommands
 from requesty_tui.ui.screens.chat_find import FindKeys
 from requesty_tui.ui.screens.chat_keys import ChatKeys
 from requesty_tui.ui.screens.chat_models import ModelKeys
+from requesty_tui.ui.screens.chat_rename import RenameKeys
 from requesty_tui.ui.screens.chat_reply import ReplyRun
 from requesty_tui.ui.screens.chat_session import Found, new_chat, show_found
 from requesty_tui.ui.screens.dialogs import edit_option
@@ -69,7 +70,7 @@ DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
 
 
-class ChatScreen(ChatKeys, FindKeys, ModelKeys):
+class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys):
     """One conversation at a time (where keys go: :class:`ChatKeys`)."""
 
     CSS_PATH = "chat.tcss"
@@ -371,8 +372,9 @@ class ChatScreen(ChatKeys, FindKeys, ModelKeys):
         edit_option(self, self.conversation, key, changed)
 
     @on(events.Click, "#topbar")
-    def _topbar_clicked(self) -> None:
-        self.action_pick_model()
+    def _topbar_clicked(self, event: events.Click) -> None:
+        if not self.title_clicked(event.x):  # the title renames, the rest picks a model
+            self.action_pick_model()
 
     def action_pick_model(self) -> None:
         catalogue = self.services.catalogue

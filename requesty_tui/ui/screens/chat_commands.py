@@ -163,6 +163,7 @@ class ChatCommands(Provider):
 
         yield from find_commands(chat)
         yield from preset_commands(chat)
+        yield "chat: rename", "Give this conversation a title (f4, or click it)", chat.action_rename
 
     @staticmethod
     def _options(chat: ChatScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:
