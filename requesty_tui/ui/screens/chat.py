@@ -45,7 +45,10 @@ from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternati
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
+from requesty_tui.ui.screens.chat_find import FindKeys
 from requesty_tui.ui.screens.chat_keys import ChatKeys
+from requesty_tui.ui.screens.chat_models import ModelKeys
+from requesty_tui.ui.screens.chat_rename import RenameKeys
 from requesty_tui.ui.screens.chat_reply import PaneRun, ReplyRun
 from requesty_tui.ui.screens.chat_session import Found, new_chat, show_found
 from requesty_tui.ui.screens.dialogs import edit_option
@@ -67,7 +70,7 @@ DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
 
 
-class ChatScreen(ChatKeys):
+class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys):
     """One conversation at a time (where keys go: :class:`ChatKeys`)."""
 
     CSS_PATH = "chat.tcss"
@@ -369,12 +372,15 @@ class ChatScreen(ChatKeys):
         edit_option(self, self.conversation, key, changed)
 
     @on(events.Click, "#topbar")
-    def _topbar_clicked(self) -> None:
-        self.action_pick_model()
+    def _topbar_clicked(self, event: events.Click) -> None:
+        if not self.title_clicked(event.x):  # the title renames, the rest picks a model
+            self.action_pick_model()
 
     def action_pick_model(self) -> None:
         catalogue = self.services.catalogue
-        picker = ModelPicker(catalogue.models, self.model, catalogue.detail)
+        picker = ModelPicker(
+            catalogue.models, self.model, catalogue.detail, self.services.favourites
+        )
         self.app.push_screen(picker, self.set_model)
 
     def set_model(self, model: str | None) -> None:
@@ -466,6 +472,7 @@ class ChatScreen(ChatKeys):
     def start_run(self, run: ReplyRun) -> None:
         """Stream one reply in a worker of its own (all in the group Esc cancels)."""
         self.runs.append(run)
+        self.note_sent(run.turn.model)
         self.streaming = True
         run.worker = self.run_worker(run.run(), group="reply", exit_on_error=False)
 

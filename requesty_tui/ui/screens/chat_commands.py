@@ -55,7 +55,9 @@ def regenerate_with_model(chat: ChatScreen) -> None:
         if model:
             await chat.branches.regenerate(reply, model)
 
-    chat.app.push_screen(ModelPicker(catalogue.models, chat.model, catalogue.detail), chosen)
+    favourites = chat.services.favourites
+    picker = ModelPicker(catalogue.models, chat.model, catalogue.detail, favourites)
+    chat.app.push_screen(picker, chosen)
 
 
 def rate_from_palette(chat: ChatScreen) -> None:
@@ -81,6 +83,7 @@ class ChatCommands(Provider):
             return
         yield "chat: new", "Start a new conversation (ctrl+n)", chat.action_new_chat
         yield "model: pick", "Choose the model for this conversation (f2)", chat.action_pick_model
+        yield from self._extras(chat)
         if chat.conversation.messages:
             yield (
                 "chat: export…",
@@ -179,6 +182,16 @@ class ChatCommands(Provider):
             f"Offer the tools in this conversation, or not (now: {'on' if on else 'off'})",
             partial(chat_tools.toggle_tools, chat),
         )
+
+    @staticmethod
+    def _extras(chat: ChatScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """Find, models, presets (each from its own module)."""
+        from requesty_tui.ui.screens.chat_find import find_commands
+        from requesty_tui.ui.screens.chat_presets import preset_commands
+
+        yield from find_commands(chat)
+        yield from preset_commands(chat)
+        yield "chat: rename", "Give this conversation a title (f4, or click it)", chat.action_rename
 
     @staticmethod
     def _options(chat: ChatScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:
