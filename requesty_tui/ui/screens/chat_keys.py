@@ -9,14 +9,15 @@ key is a command there: the commands of a focused message use keys typing cannot
 The App calls :meth:`ChatKeys.route_typing` before it forwards a key, in its one queue, so a
 burst of keys stays in order while the focus moves.
 
-Also the pane's scrolling from the input box (PgUp/PgDn, ctrl+home/ctrl+end), and ctrl+y on
-whatever has the focus.
+Also the pane's scrolling from the input box (PgUp/PgDn, ctrl+home/ctrl+end), ctrl+y on
+whatever has the focus, and ctrl+g to a tool call's question.
 """
 
 from __future__ import annotations
 
 from textual import events
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -42,6 +43,10 @@ class ChatKeys(Screen[None]):
                 priority=True, id="chat.bottom"),
     ]  # fmt: skip
 
+    streaming: reactive[bool] = reactive(False, bindings=True)
+    """A reply is streaming (Esc stops it, ctrl+g goes to a tool call's question; the key bar
+    shows them)."""
+
     def route_typing(self, event: events.Key | events.Paste) -> None:
         """Called by the App for every key and paste, before Textual forwards it to the focused
         widget: text typed on a message goes to the input box (the focus moves there now, so
@@ -54,6 +59,18 @@ class ChatKeys(Screen[None]):
         if focused is not None and not _in_typing_area(focused):
             return
         self.set_focus(self.query_one(PromptInput))
+
+    def asking(self) -> Widget | None:
+        """The tool call waiting for the user's answer, if any (ctrl+g goes to it)."""
+        if not self.streaming:
+            return None
+        return next((b for b in self.query("ToolCallBlock") if getattr(b, "asking", False)), None)
+
+    def action_answer_tool(self) -> None:
+        block = self.asking()
+        if block is not None:
+            block.focus()
+            block.scroll_visible()
 
     def action_scroll_pane(self, where: str) -> None:
         """Scroll the conversation wherever the focus is (the input box keeps it)."""
