@@ -29,7 +29,7 @@ TYPING_AREAS = frozenset({"conversation", "attachments"})
 
 
 class ChatKeys(Screen[None]):
-    """The chat screen's key routing (a base of ``ChatScreen``)."""
+    """The chat screen's key routing (its base class)."""
 
     BINDINGS = [
         # Priority: the input box would move its cursor a page (TextArea's own pageup).
