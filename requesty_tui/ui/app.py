@@ -26,7 +26,7 @@ from requesty_tui.ui.clipboard import copy_text
 from requesty_tui.ui.context import ExitHooks, UiContext
 from requesty_tui.ui.messages import CopyRequest
 from requesty_tui.ui.screens.chat import ChatScreen
-from requesty_tui.ui.screens.chat_session import Found, held_attachments, new_chat
+from requesty_tui.ui.screens.chat_session import Found
 from requesty_tui.ui.screens.session_browser import Chosen, SessionBrowser
 from requesty_tui.ui.shutdown import install_signal_handlers
 from requesty_tui.ui.textual_fixes import apply_fixes
@@ -291,7 +291,7 @@ class RequestyApp(App[None]):
         for chat in self.screen_stack:
             if isinstance(chat, ChatScreen) and chat.conversation.id == session_id:
                 chat.conversation.title, chat.conversation.title_by = title, "user"
-                report = chat.saver.save_now(chat.conversation)
+                report = chat.session.save_now()
                 chat.refresh_bars()
                 if report.error is not None:
                     raise report.error
@@ -303,7 +303,7 @@ class RequestyApp(App[None]):
         for chat in self.screen_stack:
             if isinstance(chat, ChatScreen) and chat.conversation.id == session_id:
                 change(chat.conversation)
-                report = chat.saver.save_now(chat.conversation)
+                report = chat.session.save_now()
                 if report.error is not None:
                     raise report.error
                 return
@@ -315,8 +315,8 @@ class RequestyApp(App[None]):
         chats = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
         for chat in chats:
             if chat.conversation.id == session_id:
-                await new_chat(chat, deleted=True)
-        held = set().union(*(held_attachments(chat) for chat in chats))
+                await chat.new_chat(deleted=True)
+        held = set().union(*(chat.session.held_attachments() for chat in chats))
         self.services.store.delete(session_id, keep=held)
 
     async def _resume_chosen(self, chosen: Chosen | None) -> None:

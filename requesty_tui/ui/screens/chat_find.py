@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,15 +20,17 @@ from textual.widget import Widget
 
 from requesty_tui.chat import find
 from requesty_tui.core.formatting import plural
+from requesty_tui.ui.screens.chat_host import ChatParts
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.find_bar import FindBar
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
-from requesty_tui.ui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
     import re
 
-    from requesty_tui.ui.screens.chat import ChatScreen
+    from textual.widget import AwaitMount
+
+    from requesty_tui.ui.screens.chat_branches import BranchControl
 
 CURRENT = "-find-current"
 """The class of the message widget that holds the match gone to."""
@@ -37,43 +39,55 @@ MARGIN = 2
 """Lines kept between a match gone to and the pane's top or bottom edge."""
 
 
+class FindHost(ChatParts, Protocol):
+    """What finding needs of the chat screen besides its parts: the branches (a match may be
+    in another), and a place for the bar."""
+
+    @property
+    def branches(self) -> BranchControl: ...
+
+    def mount(
+        self,
+        *widgets: Widget,
+        before: int | str | Widget | None = None,
+        after: int | str | Widget | None = None,
+    ) -> AwaitMount: ...
+
+
 class FindControl:
     """Belongs to one chat screen: the bar, the matches, which one was gone to."""
 
-    def __init__(self, screen: ChatScreen) -> None:
-        self.screen = screen
+    def __init__(self, host: FindHost) -> None:
+        self.host = host
         self.pattern: re.Pattern[str] | None = None
         self.matches: list[find.Match] = []
         self.current: int | None = None
         self.others = 0
         self._marked: Widget | None = None
-
-    @property
-    def bar(self) -> FindBar | None:
-        found = self.screen.query(FindBar)
-        return found.first() if found else None
+        self.bar: FindBar | None = None
+        """The bar above the input box, while it is open."""
 
     @property
     def view(self) -> ConversationView:
-        return self.screen.query_one(ConversationView)
+        return self.host.pane
 
     async def open(self) -> None:
         """Show the bar (or go back to it) with the query selected: typing replaces it."""
         bar = self.bar
         if bar is None:
-            bar = FindBar(id="find")
-            await self.screen.mount(bar, before="#edit-banner")
+            bar = self.bar = FindBar(id="find")
+            await self.host.mount(bar, before="#edit-banner")
         bar.input.focus()
         bar.input.select_all()
 
     async def close(self) -> None:
-        bar = self.bar
+        bar, self.bar = self.bar, None
         self.view.highlight(None)
         self._mark(None)
         self.pattern, self.matches, self.current, self.others = None, [], None, 0
         if bar is not None:
             await bar.remove()
-        self.screen.query_one(PromptInput).focus()
+        self.host.prompt.focus()
 
     def search(self, query: str) -> None:
         """Mark every occurrence of ``query`` and count them (on every key: fast)."""
@@ -84,7 +98,7 @@ class FindControl:
         self._recount()
 
     def _recount(self) -> None:
-        conversation = self.screen.conversation
+        conversation = self.host.session.conversation
         self.matches = find.matches(conversation, self.pattern)
         self.others = find.count_elsewhere(conversation, self.pattern)
         self._show_count()
@@ -121,7 +135,7 @@ class FindControl:
     def _first(self, step: int) -> int:
         """The first match below the top of the pane (next) or above its bottom (previous)."""
         view = self.view
-        order = {id(m): n for n, m in enumerate(self.screen.conversation.path())}
+        order = {id(m): n for n, m in enumerate(self.host.session.conversation.path())}
         top, height = view.content_region.y, view.content_region.height
         shown = [
             order[id(message)]
@@ -144,7 +158,7 @@ class FindControl:
         match = self.matches[index]
         view = self.view
         widget = await view.reveal(match.message)
-        self.screen.branches.refresh_labels()
+        self.host.branches.refresh_labels()
         self._show_count()
         if widget is None:
             return
@@ -177,7 +191,8 @@ class FindControl:
                     return block.arguments, 0
                 if not block.expanded:
                     block.action_toggle_result()
-                result = self.screen.conversation.results_of(match.message).get(match.call_id)
+                results = self.host.session.conversation.results_of(match.message)
+                result = results.get(match.call_id)
                 text = result.content if result is not None else ""
                 return block.output, 1 + _line_in(text, self.pattern, match.occurrence)
         body = getattr(widget, "body", None)
@@ -203,14 +218,15 @@ class FindControl:
 
     async def show_other_branch(self) -> None:
         """Put the branch holding the first match elsewhere on screen and go to it."""
-        conversation = self.screen.conversation
+        host = self.host
+        conversation = host.session.conversation
         others = find.elsewhere(conversation, self.pattern)
-        if not others or self.screen.branches.busy():
+        if not others or host.branches.busy():
             return
         find.show_branch_of(conversation, others[0])
-        await self.screen.branches.redraw()
-        self.screen.save()  # the branch on screen is kept in the file
-        self.screen.refresh_bars()
+        await host.branches.redraw()
+        host.session.save()  # the branch on screen is kept in the file
+        host.refresh_bars()
         self.view.highlight(self.pattern)
         self._recount()
         target = others[0]
@@ -258,7 +274,8 @@ def _hit_line(view: MarkdownView, pattern: re.Pattern[str], occurrence: int) -> 
 
 
 class FindKeys(Screen[None]):
-    """The chat screen's find keys and what the bar asks (a base of ``ChatScreen``)."""
+    """The chat screen's find keys and what the bar asks (a base of the chat screen, which
+    is a :class:`FindHost`)."""
 
     BINDINGS = [
         # Priority: the input box would keep ctrl+f (a text area's word key in some versions).
@@ -270,7 +287,7 @@ class FindKeys(Screen[None]):
 
     @cached_property
     def finder(self) -> FindControl:
-        return FindControl(cast("ChatScreen", self))
+        return FindControl(cast(FindHost, self))
 
     async def action_find(self) -> None:
         await self.finder.open()
@@ -291,7 +308,16 @@ class FindKeys(Screen[None]):
         await self.finder.close()
 
 
-def find_commands(chat: ChatScreen) -> list[tuple[str, str, Callable[[], object]]]:
+class Finding(Protocol):
+    """What the palette's find commands run (the chat screen, by its :class:`FindKeys`)."""
+
+    @property
+    def finder(self) -> FindControl: ...
+
+    async def action_find(self) -> None: ...
+
+
+def find_commands(chat: Finding) -> list[tuple[str, str, Callable[[], object]]]:
     """The palette's find commands."""
     commands: list[tuple[str, str, Callable[[], object]]] = [
         ("chat: find…", "Find text in this conversation (ctrl+f)", chat.action_find),

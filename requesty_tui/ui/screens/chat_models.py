@@ -8,19 +8,23 @@ chosen, as a pick in the picker would.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
 
 from requesty_tui.ui.key_names import label_for
+from requesty_tui.ui.screens.chat_host import ChatParts
 
-if TYPE_CHECKING:
-    from requesty_tui.ui.screens.chat import ChatScreen
+
+class ModelHost(ChatParts, Protocol):
+    def set_model(self, model: str | None) -> None:
+        """The next message goes to ``model``, as a pick in the picker would."""
 
 
 class ModelKeys(Screen[None]):
-    """The chat screen's model keys (a base of ``ChatScreen``)."""
+    """The chat screen's model keys (a base of the chat screen, which is a
+    :class:`ModelHost`)."""
 
     BINDINGS = [
         # Priority: wherever the focus is in the chat (a focused message has no use for them).
@@ -31,12 +35,12 @@ class ModelKeys(Screen[None]):
     ]  # fmt: skip
 
     def action_model_step(self, step: int) -> None:
-        chat = cast("ChatScreen", self)
+        chat = cast(ModelHost, self)
         if chat.context.compare_models:
             self.notify("Comparing models: ctrl+p → chat: compare off first.", severity="warning")
             return
         favourites = chat.services.favourites
-        model = favourites.step(chat.model, step)
+        model = favourites.step(chat.session.model, step)
         if model is None:
             keys = chat.services.settings.keys
             pick = label_for(keys, "chat.model", "f2")
@@ -56,4 +60,4 @@ class ModelKeys(Screen[None]):
         """A message goes to ``model``: first in the recents (a state file that cannot be
         written only loses that)."""
         with contextlib.suppress(OSError):
-            cast("ChatScreen", self).services.favourites.used(model)
+            cast(ChatParts, self).services.favourites.used(model)

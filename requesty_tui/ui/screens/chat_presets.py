@@ -6,7 +6,7 @@ box, unsent) and ``preset: save current chat as…``. The files are
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rich.text import Text
 from textual import on
@@ -25,12 +25,9 @@ from requesty_tui.storage.presets import (
     list_presets,
     save_preset,
 )
+from requesty_tui.ui.screens.chat_host import ChatParts
 from requesty_tui.ui.screens.dialogs import Confirm, TextPrompt
 from requesty_tui.ui.screens.filter_list import LIST_BINDINGS, FilterListScreen
-from requesty_tui.ui.widgets.prompt_input import PromptInput
-
-if TYPE_CHECKING:
-    from requesty_tui.ui.screens.chat import ChatScreen
 
 
 class PresetPicker(FilterListScreen[Preset | None]):
@@ -105,7 +102,12 @@ class PresetPicker(FilterListScreen[Preset | None]):
             self.dismiss(self._shown[event.option_index])
 
 
-def choose_preset(chat: ChatScreen) -> None:
+class PresetHost(ChatParts, Protocol):
+    async def new_chat(self, *, deleted: bool = False) -> None:
+        """A new conversation on this screen."""
+
+
+def choose_preset(chat: PresetHost) -> None:
     """``preset: new chat from…``."""
     presets, broken = list_presets()
     if broken:
@@ -120,14 +122,12 @@ def choose_preset(chat: ChatScreen) -> None:
     chat.app.push_screen(PresetPicker(presets, broken), chosen)
 
 
-async def start_from(chat: ChatScreen, preset: Preset, *, new: bool = True) -> None:
+async def start_from(chat: PresetHost, preset: Preset, *, new: bool = True) -> None:
     """A new chat with the preset's settings (``new``: else this empty chat takes them), then
     its first message: each placeholder asked for, the text left in the input box."""
     if new:
-        from requesty_tui.ui.screens.chat_session import new_chat
-
-        await new_chat(chat)
-    apply_preset(chat.conversation, preset)
+        await chat.new_chat()
+    apply_preset(chat.session.conversation, preset)
     chat.refresh_bars()
     values: dict[str, str] = {}
     names = preset.placeholders
@@ -135,7 +135,7 @@ async def start_from(chat: ChatScreen, preset: Preset, *, new: bool = True) -> N
     def ask(index: int) -> None:
         if index == len(names):
             if preset.first_message:
-                prompt = chat.query_one(PromptInput)
+                prompt = chat.prompt
                 prompt.load_text(fill(preset.first_message, values))
                 prompt.move_cursor(prompt.document.end)
                 prompt.focus()
@@ -154,9 +154,9 @@ async def start_from(chat: ChatScreen, preset: Preset, *, new: bool = True) -> N
     ask(0)
 
 
-def save_as(chat: ChatScreen) -> None:
+def save_as(chat: ChatParts) -> None:
     """``preset: save current chat as…``: a name, then the file (replacing one asks first)."""
-    default = chat.conversation.preset
+    default = chat.session.conversation.preset
 
     def named(name: str | None) -> None:
         if not name:
@@ -175,9 +175,9 @@ def save_as(chat: ChatScreen) -> None:
             write(name)
 
     def write(name: str) -> None:
-        description = chat.conversation.title or ""
+        conversation = chat.session.conversation
         try:
-            path = save_preset(name, values_from(chat.conversation, description))
+            path = save_preset(name, values_from(conversation, conversation.title or ""))
         except (PresetError, OSError) as exc:
             chat.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
@@ -188,7 +188,7 @@ def save_as(chat: ChatScreen) -> None:
                          named)  # fmt: skip
 
 
-def preset_commands(chat: ChatScreen) -> list[tuple[str, str, Callable[[], object]]]:
+def preset_commands(chat: PresetHost) -> list[tuple[str, str, Callable[[], object]]]:
     return [
         ("preset: new chat from…", "A new chat with a saved prompt, model and settings",
          lambda: choose_preset(chat)),
