@@ -72,6 +72,7 @@ def snapshot(conversation: Conversation) -> Conversation:
         messages=[dataclasses.replace(m, extra=dict(m.extra)) for m in conversation.messages],
         options=dataclasses.replace(conversation.options, tags=list(conversation.options.tags)),
         extra=dict(conversation.extra),
+        labels=list(conversation.labels),
     )
 
 

@@ -15,6 +15,7 @@ from requesty_tui.storage.sessions import SessionStore
 from requesty_tui.storage.state import AppState, load_state, save_state
 
 if TYPE_CHECKING:
+    from requesty_tui.chat.favourites import Favourites
     from requesty_tui.chat.toolbox import Toolbox
 
 
@@ -37,6 +38,13 @@ class Services:
         from requesty_tui.chat.toolbox import Toolbox
 
         return Toolbox(self.settings)
+
+    @cached_property
+    def favourites(self) -> Favourites:
+        """The starred and recent models of this server."""
+        from requesty_tui.chat.favourites import Favourites
+
+        return Favourites(self.state, self.settings.base_url, save_state)
 
     @classmethod
     def build(cls, settings: Settings, store: SessionStore | None = None) -> Services:

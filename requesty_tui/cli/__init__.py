@@ -9,6 +9,7 @@ The UI is imported only when the TUI starts, so ``ask`` and ``models`` start fas
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -56,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="A,B[,C,D]",
         help="start in compare mode: each message goes to these 2-4 models at once",
     )
+    parser.add_argument(
+        "--preset", metavar="NAME", help="start a new chat from a preset (presets/NAME.toml)"
+    )
     sub = parser.add_subparsers(dest="command")
     ask = sub.add_parser("ask", help="stream one reply to stdout (reads stdin when piped)")
     ask.add_argument("prompt", nargs="*", help="the prompt; stdin is appended when piped")
@@ -69,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="send a file with the prompt (text, image, PDF; repeatable)",
+    )
+    ask.add_argument(
+        "--preset", dest="ask_preset", metavar="NAME", help="a preset's model and settings"
     )
     ask.add_argument(
         "--tools",
@@ -159,12 +166,31 @@ def _main(argv: list[str] | None) -> int:
         return exc.exit_code
     for warning in settings.warnings:
         print(f"requesty-tui: warning: {warning}", file=sys.stderr)
+    preset_name = getattr(args, "ask_preset", None) or args.preset
+    preset = None
+    if preset_name:
+        from requesty_tui.storage.presets import PresetError, load_preset
+
+        try:
+            preset = load_preset(preset_name)
+        except PresetError as exc:
+            error(exc)
+            return EXIT_USAGE
+        if model:  # -m wins over the preset's model
+            preset = dataclasses.replace(preset, model=model)
     if args.command == "ask":
         from requesty_tui.cli.ask import ask
 
         files = [Path(p) for p in args.ask_attach]
         return ask(
-            settings, args.prompt, args.system, sys.stdin, sys.stdout, files, tools=args.tools
+            settings,
+            args.prompt,
+            args.system,
+            sys.stdin,
+            sys.stdout,
+            files,
+            tools=args.tools,
+            preset=preset,
         )
     if args.command == "serve":
         from requesty_tui.cli.serve import serve
@@ -234,6 +260,7 @@ def _main(argv: list[str] | None) -> int:
         store=store,
         compare=compare_models,
         attach=[Path(p).expanduser().resolve() for p in args.attach],
+        preset=None if conversation is not None else preset,
     )
     app.run()
     return 0

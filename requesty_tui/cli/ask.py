@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from requesty_tui.client.router import RouterClient
     from requesty_tui.core.domain import Attachment, Conversation, Message, ModelInfo
     from requesty_tui.core.tools import ToolCall, ToolSpec
+    from requesty_tui.storage.presets import Preset
 
 
 def ask(
@@ -30,6 +31,7 @@ def ask(
     stdout: TextIO,
     files: list[Path] | None = None,
     tools: bool = False,
+    preset: Preset | None = None,
 ) -> int:
     prompt = read_prompt(words, stdin)
     if not prompt.strip():
@@ -46,7 +48,9 @@ def ask(
             except AttachmentError as exc:
                 error(f"not sent: {exc}.")
                 return EXIT_USAGE
-    return asyncio.run(ask_stream(settings, prompt, system, stdout, attachments, tools=tools))
+    return asyncio.run(
+        ask_stream(settings, prompt, system, stdout, attachments, tools=tools, preset=preset)
+    )
 
 
 async def ask_stream(
@@ -57,6 +61,7 @@ async def ask_stream(
     attachments: list[Attachment] | None = None,
     *,
     tools: bool = False,
+    preset: Preset | None = None,
 ) -> int:
     from requesty_tui.chat.catalogue import cached_catalogue
     from requesty_tui.chat.request import new_conversation
@@ -69,6 +74,10 @@ async def ask_stream(
     # The same body as the TUI: configured defaults; the cached model list (if any) says
     # whether the model takes a reasoning effort (no extra request for one prompt).
     conversation = new_conversation(settings, settings.model or DEFAULT_MODEL)
+    if preset is not None:  # its model and settings; its first message is the TUI's
+        from requesty_tui.chat.presets import apply_preset
+
+        apply_preset(conversation, preset)
     if system:
         conversation.system = system
     question = Message(role="user", content=prompt, attachments=list(attachments or []))

@@ -158,6 +158,12 @@ class Conversation:
     """Imported: the conversation's id there (a second import updates, never duplicates)."""
     source_digest: str = ""
     """Imported: a digest of what was imported, so that an unchanged conversation is skipped."""
+    preset: str = ""
+    """The preset it was started from (its name; the preset may have changed since)."""
+    pinned: bool = False
+    """Starred in the session browser: listed on top."""
+    labels: list[str] = field(default_factory=list)
+    """The browser's tags (``tag:work``); not the request tags sent to Requesty."""
 
     def tree(self) -> Tree[Message]:
         return Tree(self.messages)

@@ -38,7 +38,8 @@ has alternatives (ids, parents and the branch on screen: read as format 1, every
 be one conversation), format 3 when a message has attachments (read as format 2, they would
 silently not be sent), format 4 when a reply called tools (``[[messages.tool_calls]]`` and
 ``role = "tool"`` results: read as format 3, the calls would be sent without their results).
-``compare`` (the models compared) needs none: a version that ignores it only loses the mode."""
+``compare`` (the models compared) needs none: a version that ignores it only loses the mode;
+nor do ``preset``, ``pinned`` and ``labels`` (the browser's order and tags)."""
 _OPTION_KEYS = (
     "reasoning_effort",
     "temperature",
@@ -67,6 +68,9 @@ _TOP_KEYS = {
     "leaf",
     "compare",
     *_SOURCE_KEYS,
+    "preset",
+    "pinned",
+    "labels",
     *_OPTION_KEYS,
 }
 
@@ -93,6 +97,12 @@ def to_toml(conv: Conversation) -> str:
     for key in _SOURCE_KEYS:
         if getattr(conv, key):
             doc[key] = getattr(conv, key)
+    if conv.preset:  # these three in any format: a version that ignores them loses little
+        doc["preset"] = conv.preset
+    if conv.pinned:
+        doc["pinned"] = True
+    if conv.labels:
+        doc["labels"] = list(conv.labels)
     if conv.system:
         doc["system"] = conv.system
     for key in _OPTION_KEYS:
@@ -288,6 +298,9 @@ def from_toml(text: str) -> Conversation:
         deleted_usage=usage_from_dict(data.get("deleted_usage")),
         compare=compare,
         **{k: data[k] for k in _SOURCE_KEYS if isinstance(data.get(k), str)},
+        preset=data["preset"] if isinstance(data.get("preset"), str) else "",
+        pinned=data.get("pinned") is True,
+        labels=_labels(data.get("labels")),
     )
     end = next((m for m in messages if m.id == leaf), None) if leaf else None
     if end is not None:
@@ -295,3 +308,10 @@ def from_toml(text: str) -> Conversation:
     elif messages and conv.tree().forks():
         conv.show(conv.tree().descend(conv.tree().path_to(messages[-1])[0], {}))
     return conv
+
+
+def _labels(value: object) -> list[str]:
+    """The browser's tags, as written by hand too: a list of strings (others dropped)."""
+    if not isinstance(value, list):
+        return []
+    return [v.strip() for v in value if isinstance(v, str) and v.strip()]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from requesty_tui.core.domain import Conversation
 from requesty_tui.core.safe_text import make_safe
-from requesty_tui.storage import paths
+from requesty_tui.storage import paths, session_filter
 
 MATCH_START, MATCH_END = "\x02", "\x03"
 """Around the matched words in a search snippet (the browser highlights them)."""
@@ -44,26 +44,32 @@ class SessionSummary:
     snippet: str | None = None
     """For a search: the text around the first hit, the hit between ``MATCH_START`` and
     ``MATCH_END`` (made safe: no control characters besides those two)."""
+    pinned: bool = False
+    """Listed on top of the browser."""
+    labels: tuple[str, ...] = ()
+    """The browser's tags."""
 
     @property
     def readable(self) -> bool:
         return self.error is None
 
 
-_INDEX_VERSION = 4
-"""3: a comparison is listed under the models it compares; 4: an import's source."""
+_INDEX_VERSION = 5
+"""3: a comparison is listed under the models it compares; 4: an import's source; 5: pinned
+and labels (the browser's tags, then the request tags: one text), for the browser's order and
+filter words."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     rowid INTEGER PRIMARY KEY, name TEXT UNIQUE, mtime_ns INTEGER, size INTEGER, id TEXT,
     title TEXT, model TEXT, updated TEXT, count INTEGER, cost REAL, error TEXT,
-    source TEXT, source_id TEXT, source_digest TEXT);
+    source TEXT, source_id TEXT, source_digest TEXT, pinned INTEGER DEFAULT 0, labels TEXT);
 CREATE INDEX IF NOT EXISTS files_updated ON files (updated);
 CREATE INDEX IF NOT EXISTS files_source ON files (source, source_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS texts USING fts5(body);
 """
 _INSERT_FILE = (
     "INSERT INTO files (name, mtime_ns, size, id, title, model, updated, count, cost, error,"
-    " source, source_id, source_digest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " source, source_id, source_digest, pinned, labels) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 """``texts.rowid`` is ``files.rowid``: rows are found and deleted by rowid (an FTS5 table has
 no fast lookup by any other column)."""
@@ -158,7 +164,7 @@ class SessionIndex:
         if isinstance(conv, str):
             db.execute(
                 _INSERT_FILE,
-                (name, *stat, path.stem, "", "", "", 0, None, conv, None, None, None),
+                (name, *stat, path.stem, "", "", "", 0, None, conv, None, None, None, 0, ""),
             )
             return
         self._index_conversation(db, name, stat, conv)
@@ -204,6 +210,8 @@ class SessionIndex:
                 conv.source or None,
                 conv.source_id or None,
                 conv.source_digest or None,
+                int(conv.pinned),
+                _labels_column(conv),
             ),
         )
         body = "\n".join([conv.title, *(m.content for m in conv.messages)])
@@ -213,10 +221,12 @@ class SessionIndex:
     def listing(
         self, where: str = "", args: tuple[object, ...] = (), limit: int = -1
     ) -> list[SessionSummary]:
-        """The indexed sessions (``where`` them), newest first; unreadable ones first of all."""
+        """The indexed sessions (``where`` them), pinned then newest first; unreadable ones
+        first of all."""
         rows = self._index().execute(
-            "SELECT name, id, title, model, updated, count, cost, error, source FROM files "
-            f"{where} ORDER BY (error IS NULL), updated DESC, name DESC LIMIT ?",
+            "SELECT name, id, title, model, updated, count, cost, error, source, pinned, labels"
+            f" FROM files {where}"
+            " ORDER BY (error IS NULL), pinned DESC, updated DESC, name DESC LIMIT ?",
             (*args, limit),
         )
         return [
@@ -230,8 +240,10 @@ class SessionIndex:
                 cost=cost,
                 error=make_safe(e) if e else e,
                 source=make_safe(src or ""),
+                pinned=bool(pin),
+                labels=_labels(labels),
             )
-            for n, i, t, m, u, c, cost, e, src in rows
+            for n, i, t, m, u, c, cost, e, src, pin, labels in rows
         ]
 
     def _snippets(self, match: str, ids: list[str]) -> dict[str, str]:
@@ -248,22 +260,13 @@ class SessionIndex:
         return {i: _safe_snippet(text) for i, text in rows if text}
 
     def search(self, query: str, limit: int = -1) -> list[SessionSummary]:
-        """Sessions whose title or messages contain every word of ``query`` (as prefixes)."""
-        words = [w for w in query.split() if w and not w.casefold().startswith(FROM)]
-        sources = [
-            w[len(FROM) :].casefold() for w in query.split() if w.casefold().startswith(FROM)
-        ]
-        where: list[str] = []
-        args: list[object] = []
-        if sources:  # ``from:chatgpt``: imported from there (``from:`` alone: imported at all)
-            named = [s for s in sources if s]
-            where.append(
-                f"source IN ({', '.join('?' for _ in named)})" if named else "source != ''"
-            )
-            args += named
-        if not words:
+        """Sessions whose title or messages contain every word of ``query`` (as prefixes) and
+        that match its filter words (:mod:`~requesty_tui.storage.session_filter`)."""
+        wanted = session_filter.parse(query)
+        where, args = session_filter.conditions(wanted)
+        if not wanted.words:
             return self.listing(f"WHERE {' AND '.join(where)}" if where else "", tuple(args), limit)
-        match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
+        match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in wanted.words)
         where.append("rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
         found = self.listing(f"WHERE {' AND '.join(where)}", (*args, match), limit)
         snippets = self._snippets(match, [s.id for s in found[:SNIPPETS]])
@@ -272,8 +275,14 @@ class SessionIndex:
         ]
 
 
-FROM = "from:"
-"""A search word that filters by where a conversation was imported from."""
+def _labels_column(conv: Conversation) -> str:
+    """The browser's tags, a newline, the request tags (``tag:`` sees both), tab-separated."""
+    return "\t".join(conv.labels) + "\n" + "\t".join(conv.options.tags)
+
+
+def _labels(text: str | None) -> tuple[str, ...]:
+    """The browser's tags (before the newline: the request tags follow it)."""
+    return tuple(make_safe(t) for t in (text or "").partition("\n")[0].split("\t") if t)
 
 
 def _safe_snippet(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,6 +161,12 @@ class SessionStore:
         conv = self.load(session_id)
         conv.title = title
         conv.title_by = "user"  # never replaced by a model's title
+        self.save(conv)
+
+    def update(self, session_id: str, change: Callable[[Conversation], None]) -> None:
+        """Change a conversation's file (pin, tags): read, change, save."""
+        conv = self.load(session_id)
+        change(conv)
         self.save(conv)
 
     def delete(self, session_id: str, keep: Iterable[str] = ()) -> None:

@@ -4,10 +4,10 @@ is the App's alone (themes, copying, help, the session browser, quitting and sig
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, messages, on, work
 from textual.app import App, SystemCommand
@@ -26,13 +26,16 @@ from requesty_tui.ui.clipboard import copy_text
 from requesty_tui.ui.context import ExitHooks, UiContext
 from requesty_tui.ui.messages import CopyRequest
 from requesty_tui.ui.screens.chat import ChatScreen
-from requesty_tui.ui.screens.chat_session import Found, held_attachments, new_chat
+from requesty_tui.ui.screens.chat_session import Found
 from requesty_tui.ui.screens.session_browser import Chosen, SessionBrowser
 from requesty_tui.ui.shutdown import install_signal_handlers
 from requesty_tui.ui.textual_fixes import apply_fixes
 from requesty_tui.ui.themes import APP_VARIABLES
 from requesty_tui.ui.theming import Theming
 from requesty_tui.ui.widgets.key_help import toggle_key_help
+
+if TYPE_CHECKING:
+    from requesty_tui.storage.presets import Preset
 
 
 class RequestyApp(App[None]):
@@ -55,6 +58,7 @@ class RequestyApp(App[None]):
         store: SessionStore | None = None,
         compare: list[str] | None = None,
         attach: list[Path] | None = None,
+        preset: Preset | None = None,
     ) -> None:
         apply_fixes()
         super().__init__()
@@ -71,6 +75,8 @@ class RequestyApp(App[None]):
         if conversation is not None and not compare:
             self.context.compare_models = resumed_compare(conversation)
         self.first_conversation = conversation
+        self.first_preset = preset
+        """--preset: the first chat takes its settings and asks for its first message."""
         self.first_model = conversation.model if conversation else self.services.first_model(model)
         if settings.keys:
             self.set_keymap(dict(settings.keys))
@@ -105,9 +111,16 @@ class RequestyApp(App[None]):
         self.theme_changed_signal.subscribe(self, lambda _theme: self.theming.remember())
         for warning in self.settings.warnings:
             self.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
-        self.push_screen(ChatScreen(self.context, self.first_model, self.first_conversation))
+        first = ChatScreen(self.context, self.first_model, self.first_conversation)
+        self.push_screen(first)
         if not self.settings.api_key:
             self.set_key()  # the set-up, instead of an empty chat
+        if self.first_preset is not None:
+            from requesty_tui.ui.screens.chat_presets import start_from
+
+            self.call_after_refresh(
+                self.run_worker, start_from(first, self.first_preset, new=False)
+            )
         self.call_after_refresh(self.load_models)  # after the first frame
         self.call_after_refresh(self.refresh_spend)
         if self.services.has_tools:
@@ -267,7 +280,9 @@ class RequestyApp(App[None]):
     def action_browse_sessions(self) -> None:
         if not isinstance(self.screen, SessionBrowser):
             store = self.services.store
-            browser = SessionBrowser(store, self.delete_session, self.rename_session)
+            browser = SessionBrowser(
+                store, self.delete_session, self.rename_session, self.edit_session
+            )
             self.push_screen(browser, self._resume_chosen)
 
     def rename_session(self, session_id: str, title: str) -> None:
@@ -276,12 +291,23 @@ class RequestyApp(App[None]):
         for chat in self.screen_stack:
             if isinstance(chat, ChatScreen) and chat.conversation.id == session_id:
                 chat.conversation.title, chat.conversation.title_by = title, "user"
-                report = chat.saver.save_now(chat.conversation)
+                report = chat.session.save_now()
                 chat.refresh_bars()
                 if report.error is not None:
                     raise report.error
                 return
         self.services.store.rename(session_id, title)
+
+    def edit_session(self, session_id: str, change: Callable[[Conversation], None]) -> None:
+        """Change a conversation (pin, tags); open, through its chat, as a rename is."""
+        for chat in self.screen_stack:
+            if isinstance(chat, ChatScreen) and chat.conversation.id == session_id:
+                change(chat.conversation)
+                report = chat.session.save_now()
+                if report.error is not None:
+                    raise report.error
+                return
+        self.services.store.update(session_id, change)
 
     async def delete_session(self, session_id: str) -> None:
         """Delete a conversation; open, it is closed first (a new chat takes its place), and
@@ -289,8 +315,8 @@ class RequestyApp(App[None]):
         chats = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
         for chat in chats:
             if chat.conversation.id == session_id:
-                await new_chat(chat, deleted=True)
-        held = set().union(*(held_attachments(chat) for chat in chats))
+                await chat.new_chat(deleted=True)
+        held = set().union(*(chat.session.held_attachments() for chat in chats))
         self.services.store.delete(session_id, keep=held)
 
     async def _resume_chosen(self, chosen: Chosen | None) -> None:

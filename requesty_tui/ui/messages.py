@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from requesty_tui.core.domain import Conversation
 from requesty_tui.core.domain import Message as ChatMessage
 
 
@@ -45,3 +46,35 @@ class RateReply(Message):
 
     message: ChatMessage
     rating: str
+
+
+# -- between the chat screen's helpers: each announces, the screen routes ------------------------
+
+
+@dataclass
+class OpenConversation(Message):
+    """Show this conversation in place of the one on screen (a fork)."""
+
+    conversation: Conversation
+
+
+@dataclass
+class SendText(Message):
+    """Send this text (``keep``: only these earlier messages go with it, the recent turns that
+    fit the model's context window)."""
+
+    text: str
+    keep: list[ChatMessage] | None = None
+
+
+class PickModel(Message):
+    """Open the model picker for the chat's model."""
+
+
+@dataclass
+class TitleWanted(Message):
+    """Ask ``model`` for the conversation's title, in the background (``said``: asked for,
+    so a failure to give one is said too)."""
+
+    model: str
+    said: bool = False

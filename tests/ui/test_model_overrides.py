@@ -83,10 +83,15 @@ async def test_a_model_the_list_says_nothing_of_gets_images_and_tools_from_confi
         await pilot.press("f2")
         picker = app.screen
         assert isinstance(picker, ModelPicker)
-        label = str(picker.query_one(OptionList).get_option_at_index(0).prompt)
+        listed = picker.query_one(OptionList)
+        options = [listed.get_option_at_index(i) for i in range(listed.option_count)]
+        # Sections since the favourites: "Recently used" (it was just sent to), "All models".
+        assert [str(o.prompt) for o in options if o.disabled] == ["Recently used", "All models"]
+        labels = [str(o.prompt) for o in options if not o.disabled]
+        label = labels[0]
         assert label.startswith("mock-gpt") and "32k ctx" in label
         assert "vision, tools" in label
-        assert picker.query_one(OptionList).option_count == 1
+        assert labels == [label, label], "mock-gpt in both sections, and no embedding model"
 
 
 async def test_the_picker_prefers_a_described_model_and_shows_a_tools_badge(

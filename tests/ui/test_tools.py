@@ -351,13 +351,13 @@ async def test_a_server_that_fails_to_start_is_one_notification(
 async def test_tools_list_and_off_per_conversation(
     router: RouterServer, settings: Settings
 ) -> None:
-    from requesty_tui.ui.screens import chat_tools
+    from requesty_tui.ui.screens import chat_commands
     from requesty_tui.ui.screens.dialogs import TextViewer
 
     app = RequestyApp(with_tools(settings))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        chat_tools.list_tools(screen)
+        chat_commands.list_tools(screen)
         await wait_for(pilot, lambda: isinstance(app.screen, TextViewer)
                        and app.screen.query("#viewer-body Static"), what="the list")  # fmt: skip
         listing = shown(app.screen.query_one("#viewer-body Static"))
@@ -366,14 +366,14 @@ async def test_tools_list_and_off_per_conversation(
         assert "• described: A [bold red]description[/] with ␛[31mescapes␛[0m" in listing
         assert "\x1b" not in listing and "\x07" not in listing
         await pilot.press("escape")
-        chat_tools.toggle_tools(screen)
+        chat_commands.toggle_tools(screen)
         await pilot.pause()
         assert "tools off (chat: tools)" in shown(screen.query_one(StatusLine))
         await send(pilot, "no tools now")
         await wait_for(pilot, lambda: not screen.streaming, what="the reply")
         assert "tools" not in router.chat_requests()[-1]["body"]
         screen.conversation.model = "google/gemini-2.5-flash"
-        chat_tools.toggle_tools(screen)
+        chat_commands.toggle_tools(screen)
         await send(pilot, "this model does not call tools")
         await wait_for(pilot, lambda: not screen.streaming, what="the reply")
         assert "tools" not in router.chat_requests()[-1]["body"]

@@ -1,7 +1,6 @@
-"""The chat screen: conversation pane, input box, and the worker that streams a reply.
-
-What a turn keeps is decided by :class:`requesty_tui.chat.turn.Turn`; saving happens off the UI
-thread (:class:`requesty_tui.chat.autosave.Autosaver`). This screen turns both into widgets.
+"""The chat screen: the conversation pane and the input box. The conversation's state is a
+:class:`~requesty_tui.chat.session.ChatSession`; what the widgets announce is routed to the
+helpers beside this module (``chat_*.py``), each given only what it needs.
 
 | key | action |
 | --- | --- |
@@ -18,43 +17,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from functools import cached_property
+from collections.abc import Iterator
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from requesty_tui.chat.autosave import Autosaver, SaveReport
-from requesty_tui.chat.drafts import DraftKeeper
-from requesty_tui.chat.request import build_request, new_conversation
-from requesty_tui.chat.turn import (
-    UNANSWERED,
-    Turn,
-    start_turn,
-    take_unanswered,
-)
+from requesty_tui.chat.session import ChatSession
+from requesty_tui.chat.turn import Turn
 from requesty_tui.client.request import ChatRequest
 from requesty_tui.core.domain import Attachment, Conversation, Message
+from requesty_tui.ui import messages as msg
 from requesty_tui.ui.context import UiContext
-from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternative
+from requesty_tui.ui.screens import chat_model, chat_send, chat_session
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
-from requesty_tui.ui.screens.chat_commands import ChatCommands
+from requesty_tui.ui.screens.chat_commands import ChatCommands, Command, commands
+from requesty_tui.ui.screens.chat_find import FindKeys
 from requesty_tui.ui.screens.chat_keys import ChatKeys
-from requesty_tui.ui.screens.chat_reply import PaneRun, ReplyRun
-from requesty_tui.ui.screens.chat_session import Found, new_chat, show_found
+from requesty_tui.ui.screens.chat_models import ModelKeys
+from requesty_tui.ui.screens.chat_rename import RenameKeys
+from requesty_tui.ui.screens.chat_reply import ColumnRun, PaneRun, ReplyRun
+from requesty_tui.ui.screens.chat_session import Found
 from requesty_tui.ui.screens.dialogs import edit_option
-from requesty_tui.ui.screens.model_picker import ModelList, ModelPicker
 from requesty_tui.ui.widgets.attachment_bar import AttachmentBar
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
-from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
+from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 from requesty_tui.ui.widgets.status_line import StatusLine
 
@@ -67,8 +62,9 @@ DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
 
 
-class ChatScreen(ChatKeys):
-    """One conversation at a time (where keys go: :class:`ChatKeys`)."""
+class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys):
+    """One conversation at a time: its state is the :class:`ChatSession`; this routes what
+    widgets announce to the helpers (where keys go: :class:`ChatKeys`)."""
 
     CSS_PATH = "chat.tcss"
     COMMANDS = {ChatCommands}
@@ -85,23 +81,21 @@ class ChatScreen(ChatKeys):
         Binding("ctrl+y", "copy", "Copy", id="chat.copy", priority=True),
     ]
 
-    streaming: reactive[bool] = reactive(False, bindings=True)
-    """A reply is streaming (Esc stops it; the key bar shows it)."""
-
     def __init__(
         self, context: UiContext, model: str, conversation: Conversation | None = None
     ) -> None:
         super().__init__()
         self.context = context
-        self.services = context.services
-        self.conversation = conversation or new_conversation(self.services.settings, model)
-        from_file = bool(conversation and conversation.messages)
-        self.drafts = DraftKeeper(self.conversation, from_file=from_file)
-        self.saver = Autosaver(self.services.store, self.saved, keep_empty_file=from_file)
-        self.runs: list[ReplyRun] = []
-        """The replies streaming now (several in a comparison)."""
-        self.exiting = False
-        """The app is quitting: a reply cancelled now keeps its prompt in the file."""
+        self.services = services = context.services
+        self.session: ChatSession[ReplyRun] = ChatSession(
+            services.store, services.settings, model, conversation, report=self.saved
+        )
+        self.topbar = Static("", id="topbar", markup=False)
+        self.pane = ConversationView(id="conversation")
+        self.edit_banner = Static("", id="edit-banner", markup=False)
+        self.attachment_bar = AttachmentBar(id="attachments")
+        self.prompt = PromptInput(id="prompt", keys=services.settings.keys)
+        self.status = StatusLine(id="status")
         self._composed = False
         self.branches = BranchControl(self)
         self.found: Found | None = None
@@ -122,47 +116,45 @@ class ChatScreen(ChatKeys):
         return chat_attach.AttachControl(self)
 
     @property
+    def conversation(self) -> Conversation:
+        return self.session.conversation
+
+    @property
+    def saver(self) -> Autosaver:
+        return self.session.saver
+
+    @property
+    def exiting(self) -> bool:
+        return self.session.exiting
+
+    @property
     def pending_attachments(self) -> list[Attachment]:
-        return self.attach.pending if "attach" in self.__dict__ else []
+        return self.session.attachments
 
     @property
     def model(self) -> str:
         """The model the next message goes to."""
-        return self.conversation.model
+        return self.session.model
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="topbar", markup=False)
-        yield ConversationView(id="conversation")
-        yield Static("", id="edit-banner", markup=False)
-        yield AttachmentBar(id="attachments")
-        yield PromptInput(id="prompt", keys=self.services.settings.keys)
-        yield StatusLine(id="status")
+        yield self.topbar
+        yield self.pane
+        yield self.edit_banner
+        yield self.attachment_bar
+        yield self.prompt
+        yield self.status
         yield KeyBar(id="keys")
 
     async def on_mount(self) -> None:
         self._composed = True
-        self.query_one(ConversationView).set_factory(self._widget_for)
+        self.pane.set_factory(partial(chat_session.message_widget, self))
         services = self.services
         services.catalogue.subscribe(self._models_changed)
         services.spend.subscribe(self.refresh_bars)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.context.exiting.add(self._app_exiting)
-        self.query_one("#edit-banner").display = False
-        unanswered = take_unanswered(self.conversation)
-        if self.conversation.messages:
-            await self._show_history()
-        if self.conversation.problems:
-            problems = "; ".join(self.conversation.problems)
-            self.notify(f"This conversation's file has problems ({problems}); it is shown as far "
-                        "as it makes sense and rewritten only when you change something.",
-                        severity="warning", timeout=20, markup=False)  # fmt: skip
-        prompt = self.query_one(PromptInput)
-        prompt.show_restored(self.drafts.load())
-        if unanswered is not None:
-            if unanswered.content not in prompt.text:
-                prompt.restore(unanswered.content)
-            await self.query_one(ConversationView).add(Notice(UNANSWERED, severity="info"))
-        prompt.focus()
+        self.edit_banner.display = False
+        await chat_session.opened(self)
         self.refresh_bars()
         self.set_interval(DRAFT_EVERY, self.save_draft, name="draft")
         for path in self.context.take_attachments():  # --attach
@@ -174,47 +166,12 @@ class ChatScreen(ChatKeys):
         self.services.spend.unsubscribe(self.refresh_bars)
         with contextlib.suppress(Exception):
             self.save_draft(force=True)
-        self.saver.close()  # writes what waits, then stops
-
-    def _widget_for(self, message: Message) -> Widget:
-        code = self.context.theming.code_style()
-        if message.role == "assistant":
-            conversation = self.conversation
-            results = conversation.results_of(message) if message.tool_calls else None
-            turn = None
-            if not message.tool_calls and any(m.role == "tool" for m in conversation.messages):
-                from requesty_tui.chat.tool_loop import turn_usage
-
-                turn = turn_usage(conversation, message)  # the whole turn's cost
-            model = message.model or conversation.model
-            return AssistantMessage(model, message, code, results=results, turn=turn)
-        return UserMessage(message)
-
-    async def _show_history(self) -> None:
-        """A resumed conversation, as it was: the latest turns now, earlier ones on demand (a
-        search hit: in view, its words marked)."""
-        path = self.conversation.path()
-        shown = [m for m in path if m.role in ("user", "assistant")]
-        await self.query_one(ConversationView).show_history(shown, self._widget_for)
-        if self.found is not None:
-            await show_found(self, self.found)
-        self.branches.refresh_labels()
+        self.session.close()  # writes what waits, then stops
 
     # -- what others announce ------------------------------------------------------------------
 
     def _models_changed(self) -> None:
-        catalogue = self.services.catalogue
-        if self.is_current and catalogue.unknown(self.model) and not catalogue.status:
-            self.notify(
-                f"{self.model} is not in this server's model list. F2 picks another "
-                "(any id can be typed there).",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-        if isinstance(self.app.screen, ModelList):
-            self.app.screen.set_models(catalogue.models, catalogue.detail)
-        self.refresh_bars()
+        chat_model.models_changed(self, self.is_current)
 
     def _theme_changed(self, _theme: object) -> None:
         theme, background = self.context.theming.code_style()
@@ -224,76 +181,51 @@ class ChatScreen(ChatKeys):
     def _app_exiting(self, now: bool) -> None:
         """The app is quitting (``now``: a signal, the process is about to end): a reply
         cancelled now keeps its prompt in the file."""
-        self.exiting = True
+        self.session.exiting = True
         if now:
-            self.save_now_for_exit()
-        else:
-            self.save_draft(force=True)
+            self.session.record_for_exit()
+        self.save_draft(force=True)
 
     # -- drafts and saving ----------------------------------------------------------------------
 
     @on(PromptInput.Changed, "#prompt")
     def _draft_changed(self) -> None:
-        self.drafts.dirty = True
+        self.session.typed()
         self.refresh_status()  # the meter counts what is typed
 
     def save_draft(self, force: bool = False) -> None:
         """What is typed goes to disk a moment after typing stops (and when the app exits),
         as this conversation's draft."""
-        try:
-            self.drafts.save(self.query_one(PromptInput).text, force=force)
-        except OSError as exc:
-            why = exc.strerror or exc
-            self.notify(f"Could not keep the draft on disk ({why}); it is still in the input box.",
-                        severity="warning", markup=False)  # fmt: skip
+        chat_session.save_draft(self, force=force)
 
     def save(self) -> None:
-        """Save soon, off the UI thread; failures are said once and retried (see Autosaver)."""
-        self.saver.request(self.conversation)
+        self.session.save()
 
     def save_now_for_exit(self) -> None:
-        """The process is about to end (a signal): record what arrived, marked cancelled, and
-        the draft, synchronously — the event loop may never run again."""
-        for run in self.runs:
-            run.record_for_exit()
-        self.saver.save_now(self.conversation)
+        """The process is about to end (a signal): what arrived and the draft, synchronously."""
+        self.session.record_for_exit()
         self.save_draft(force=True)
 
     def saved(self, report: SaveReport) -> None:
         """From the saver's thread."""
         with contextlib.suppress(RuntimeError):  # the app is gone
-            self.app.call_from_thread(self._say_saved, report)
-
-    def _say_saved(self, report: SaveReport) -> None:
-        if report.forked_from and report.new_id and self.conversation.id == report.forked_from:
-            self.conversation.id = report.new_id
-        for text, severity in report.notices(self.services.store.folder):
-            self.notify(text, severity=severity, timeout=15, markup=False)
+            self.app.call_from_thread(chat_session.say_saved, self, report)
 
     # -- bars -------------------------------------------------------------------------------
 
     def refresh_bars(self) -> None:
-        if not self._composed:
-            return  # a listener called before the bars exist
-        self.query_one("#topbar", Static).update(
-            top_line(self.conversation, self.context.compare_models, self.services.settings.keys)
-        )
-        self.refresh_status()
+        if self._composed:  # else a listener called before the bars exist
+            models, keys = self.context.compare_models, self.services.settings.keys
+            self.topbar.update(top_line(self.conversation, models, keys))
+            self.refresh_status()
 
     def refresh_status(self) -> None:
         """The status line alone (on every key: the top bar has not changed)."""
-        if not self._composed:
-            return
-        self.query_one(StatusLine).set_pieces(
-            status_pieces(
-                self.conversation,
-                self.services,
-                self.streaming,
-                self.query_one(PromptInput).text,
-                self.pending_attachments,
-                bool(self.context.compare_models),
-            )
-        )
+        if self._composed:
+            session, comparing = self.session, bool(self.context.compare_models)
+            pieces = status_pieces(session.conversation, self.services, self.streaming,
+                                   self.prompt.text, session.attachments, comparing)  # fmt: skip
+            self.status.set_pieces(pieces)
 
     def watch_streaming(self) -> None:
         self.refresh_bars()
@@ -309,18 +241,6 @@ class ChatScreen(ChatKeys):
             return self.asking() is not None
         return True
 
-    def asking(self) -> Widget | None:
-        """The tool call waiting for the user's answer, if any."""
-        if not self.streaming:
-            return None
-        return next((b for b in self.query("ToolCallBlock") if getattr(b, "asking", False)), None)
-
-    def action_answer_tool(self) -> None:
-        block = self.asking()
-        if block is not None:
-            block.focus()
-            block.scroll_visible()
-
     def action_stop(self) -> None:
         self.workers.cancel_group(self, "reply")
 
@@ -329,27 +249,28 @@ class ChatScreen(ChatKeys):
 
     # -- the tree ---------------------------------------------------------------------------
 
-    async def on_show_alternative(self, event: ShowAlternative) -> None:
+    async def on_show_alternative(self, event: msg.ShowAlternative) -> None:
         await self.branches.switch(event.message, event.step)
 
-    def on_edit_message(self, event: EditMessage) -> None:
+    def on_edit_message(self, event: msg.EditMessage) -> None:
         self.branches.start_edit(event.message)
 
     def on_prompt_input_edit_last(self, _event: PromptInput.EditLast) -> None:
         if any(m.role == "user" for m in self.conversation.path()):
             self.branches.start_edit()  # as the palette's ``chat: edit message``
 
-    async def on_regenerate_reply(self, event: RegenerateReply) -> None:
+    async def on_regenerate_reply(self, event: msg.RegenerateReply) -> None:
         await self.branches.regenerate(event.message)
 
     async def action_regenerate(self) -> None:
         await self.branches.regenerate()
 
-    async def open_conversation(self, conversation: Conversation) -> None:
+    async def on_open_conversation(self, event: msg.OpenConversation) -> None:
         """Another conversation in place of this one (a fork)."""
         await self.stop_reply()
         self.save_draft(force=True)
-        await self.app.switch_screen(ChatScreen(self.context, conversation.model, conversation))
+        conversation = event.conversation  # switched on the App's turn: not awaited in here
+        self.app.switch_screen(ChatScreen(self.context, conversation.model, conversation))
 
     async def stop_reply(self) -> None:
         """Stop a streaming reply and wait until it is recorded."""
@@ -369,84 +290,49 @@ class ChatScreen(ChatKeys):
         edit_option(self, self.conversation, key, changed)
 
     @on(events.Click, "#topbar")
-    def _topbar_clicked(self) -> None:
-        self.action_pick_model()
+    def _topbar_clicked(self, event: events.Click) -> None:
+        if not self.title_clicked(event.x):  # the title renames, the rest picks a model
+            self.action_pick_model()
 
     def action_pick_model(self) -> None:
-        catalogue = self.services.catalogue
-        picker = ModelPicker(catalogue.models, self.model, catalogue.detail)
-        self.app.push_screen(picker, self.set_model)
+        chat_model.pick_model(self)
 
     def set_model(self, model: str | None) -> None:
-        if model:
-            self.conversation.model = model
-            try:
-                self.services.remember_model(model)
-            except OSError as exc:
-                self.notify(
-                    f"Could not save the last model: {exc}", severity="warning", markup=False
-                )
-            self.refresh_bars()
-        self.query_one(PromptInput).focus()
+        chat_model.set_model(self, model)
+
+    def on_pick_model(self, _event: msg.PickModel) -> None:
+        self.action_pick_model()
 
     async def action_new_chat(self) -> None:
-        await new_chat(self)
+        await self.new_chat()
+
+    async def new_chat(self, *, deleted: bool = False) -> None:
+        await chat_session.new_chat(self, deleted=deleted)
+
+    def leave_conversation(self, *, deleted: bool) -> None:
+        if deleted:  # its title would be saved into the new chat
+            self.workers.cancel_group(self, "title")
+        if "compare" in self.__dict__:  # its columns go with the rest
+            self.compare.forget()
+
+    def on_title_wanted(self, event: msg.TitleWanted) -> None:
+        from requesty_tui.ui.screens.chat_title import show_title
+
+        work = show_title(self, event.model, said=event.said)
+        self.run_worker(work, group="title", exclusive=True, exit_on_error=False)
+
+    def chat_commands(self) -> Iterator[Command]:
+        """The palette's ``chat: …`` commands (:class:`ChatCommands` lists them)."""
+        return commands(self)
 
     # -- sending ------------------------------------------------------------------------------
 
     @on(PromptInput.Submitted)
     async def _on_submit(self, event: PromptInput.Submitted) -> None:
-        text = event.text
-        if self.streaming:
-            event.input.restore(text)
-            waiting = (
-                "A tool call waits for your answer: ctrl+g goes to it (Enter answers), Esc stops "
-                "the turn."
-            )
-            busy = "A reply is still streaming: press Esc to stop it first."
-            self.notify(waiting if self.asking() else busy, severity="warning")
-            return
-        from requesty_tui.ui.screens.chat_fit import fit_check
+        await chat_send.submitted(self, event.text)
 
-        if not self.context.compare_models and not fit_check(self, text):
-            return  # a dialog asks what to do; the text is back in the input box
-        await self.send(text)
-
-    async def send(self, text: str, keep: list[Message] | None = None) -> None:
-        """Send ``text`` (``keep``: only these earlier messages go with it, the recent turns
-        that fit the model's context window)."""
-        edited = self.branches.editing
-        if edited is not None:
-            self.branches.end_edit(restore=False)
-        if "compare" in self.__dict__:
-            await self.compare.close_view(continuing=True)
-        refused = self.attach.refused() if self.pending_attachments else None
-        if refused is not None:
-            self.query_one(PromptInput).restore(text)
-            self.notify(f"Not sent: {refused}", severity="error", timeout=15, markup=False)
-            return
-        attachments = await self.attach.take() if self.pending_attachments else []
-        if self.context.compare_models:
-            await self.compare.send(text, edited, attachments)
-            return
-        prices = self.services.catalogue.info
-        turn = start_turn(
-            self.conversation, text, self.model, prices, instead_of=edited, attachments=attachments
-        )
-        self.save_draft(force=True)  # the sent text is no longer a draft, even after a crash
-        if edited is not None:
-            await self.branches.redraw()  # from the edited prompt on: the new version
-        else:  # below what is there (a failed send's notice stays in view)
-            await self.query_one(ConversationView).add(UserMessage(turn.prompt))
-        request = None
-        if keep is not None:
-            known = self.services.catalogue.info(turn.model)
-            tools = []
-            if self.services.has_tools:
-                tools = self.services.toolbox.offered(self.conversation, known)
-            path = [*keep, turn.prompt]
-            request = build_request(self.conversation, known, turn.model, path, tools=tools)
-        await self.start_reply(turn, request, keep[0] if keep else None)
+    async def on_send_text(self, event: msg.SendText) -> None:
+        await chat_send.send(self, event.text, event.keep)
 
     async def start_reply(
         self, turn: Turn, request: ChatRequest | None = None, since: Message | None = None
@@ -454,29 +340,38 @@ class ChatScreen(ChatKeys):
         """Show the reply's box under the prompt on screen and stream into it (``since``: the
         request carries the branch from there on, the recent turns that fit)."""
         self.save()
-        view = self.query_one(ConversationView)
-        widgets = view.message_widgets()
+        widgets = self.pane.message_widgets()
         last = widgets[-1] if widgets else None
         user_widget = last if isinstance(last, UserMessage) else None
         reply = AssistantMessage(turn.model, code_style=self.context.theming.code_style())
-        await view.add(reply)
-        box = self.query_one(PromptInput)
-        self.start_run(PaneRun(self, turn, reply, user_widget, view, box, request, since))
+        await self.pane.add(reply)
+        self.start_run(PaneRun(self, turn, reply, user_widget, request, since))
 
     def start_run(self, run: ReplyRun) -> None:
         """Stream one reply in a worker of its own (all in the group Esc cancels)."""
-        self.runs.append(run)
+        self.session.add_run(run)
+        self.note_sent(run.turn.model)
         self.streaming = True
         run.worker = self.run_worker(run.run(), group="reply", exit_on_error=False)
 
     async def reply_ended(self, run: ReplyRun) -> None:
         """A run settles; when it was the last, nothing streams any more."""
-        if run in self.runs:
-            self.runs.remove(run)
-        if not self.runs:
+        self.session.end_run(run)
+        if not self.session.streaming:
             self.streaming = False
             if "compare" in self.__dict__:
                 await self.compare.all_ended()
+
+    def start_column(self, turn: Turn, column: CompareColumn, request: ChatRequest) -> None:
+        """One model's reply of a comparison, streamed into its column."""
+        self.start_run(ColumnRun(self, turn, column, request))
+
+    async def redraw(self) -> None:
+        await self.branches.redraw()
+
+    async def close_comparison(self, *, continuing: bool = False) -> None:
+        if "compare" in self.__dict__:  # built: a comparison may be on screen
+            await self.compare.close_view(continuing=continuing)
 
     # -- attachments and comparing ------------------------------------------------------------
 
@@ -498,6 +393,6 @@ class ChatScreen(ChatKeys):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in the worker is reported, never a traceback or a frozen screen."""
         if event.state == WorkerState.ERROR and event.worker.group == "reply":
-            self.runs = [run for run in self.runs if run.worker is not event.worker]
-            self.streaming = bool(self.runs)
+            self.session.runs[:] = [r for r in self.session.runs if r.worker is not event.worker]
+            self.streaming = self.session.streaming
             self.notify(f"Unexpected error: {event.worker.error!r}", severity="error", markup=False)

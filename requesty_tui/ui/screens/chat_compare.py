@@ -4,18 +4,25 @@ on with. The rules of a comparison are :mod:`requesty_tui.chat.compare`'s."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from requesty_tui.chat.compare import MAX_MODELS, MIN_MODELS, Comparison, start_comparison
 from requesty_tui.core.domain import Attachment, Message
-from requesty_tui.ui.screens.chat_reply import ColumnRun
+from requesty_tui.ui.screens.chat_host import ChatParts
 from requesty_tui.ui.widgets.compare_view import CompareColumn, CompareView
-from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.message import UserMessage
-from requesty_tui.ui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
-    from requesty_tui.ui.screens.chat import ChatScreen
+    from requesty_tui.chat.turn import Turn
+    from requesty_tui.client.request import ChatRequest
+
+
+class CompareHost(ChatParts, Protocol):
+    async def redraw(self) -> None:
+        """The conversation's branch on screen again (the columns are gone)."""
+
+    def start_column(self, turn: Turn, column: CompareColumn, request: ChatRequest) -> None:
+        """Stream one model's reply into its column."""
 
 
 class CompareControl:
@@ -23,14 +30,18 @@ class CompareControl:
     across new chats until turned off) and in the conversation (``Conversation.compare``: a
     resumed conversation comes back in its mode)."""
 
-    def __init__(self, screen: ChatScreen) -> None:
-        self.screen = screen
+    def __init__(self, host: CompareHost) -> None:
+        self.host = host
         self.comparison: Comparison | None = None
         self.view: CompareView | None = None
 
     @property
     def models(self) -> list[str]:
-        return self.screen.context.compare_models
+        return self.host.context.compare_models
+
+    def forget(self) -> None:
+        """Another conversation takes this one's place: its columns go with the rest."""
+        self.view = self.comparison = None
 
     # -- the mode -------------------------------------------------------------------------------
 
@@ -38,33 +49,34 @@ class CompareControl:
         """The picker in multi-select; the chosen set turns compare mode on."""
         from requesty_tui.ui.screens.model_picker import ModelSetPicker
 
-        screen = self.screen
-        catalogue = screen.services.catalogue
-        chosen = self.models or [screen.model]
+        host = self.host
+        catalogue = host.services.catalogue
+        chosen = self.models or [host.session.model]
         picker = ModelSetPicker(
             catalogue.models, chosen, catalogue.detail, limits=(MIN_MODELS, MAX_MODELS)
         )
-        screen.app.push_screen(picker, self._chosen)
+        host.app.push_screen(picker, self._chosen)
 
     def _chosen(self, models: list[str] | None) -> None:
         if models:
             self.models[:] = models
-            self.screen.conversation.compare = list(models)  # resumed, it compares again
-            self.screen.save()
-            self.screen.notify(
+            self.host.session.conversation.compare = list(models)  # resumed, it compares again
+            self.host.session.save()
+            self.host.notify(
                 f"Compare mode: each message goes to {', '.join(models)} "
                 "(ctrl+p: chat: compare off).",
                 markup=False,
             )
-        self.screen.refresh_bars()
-        self.screen.query_one(PromptInput).focus()
+        self.host.refresh_bars()
+        self.host.prompt.focus()
 
     def turn_off(self) -> None:
         self.models.clear()
-        self.screen.conversation.compare = []
-        self.screen.save()
-        self.screen.notify(f"Compare mode off: messages go to {self.screen.model}.", markup=False)
-        self.screen.refresh_bars()
+        session = self.host.session
+        session.conversation.compare = []
+        session.save()
+        self.host.notify(f"Compare mode off: messages go to {session.model}.", markup=False)
+        self.host.refresh_bars()
 
     # -- a comparison ---------------------------------------------------------------------------
 
@@ -72,79 +84,75 @@ class CompareControl:
         self, text: str, edited: Message | None, attachments: list[Attachment] | None = None
     ) -> None:
         """The prompt to every chosen model at once, a column each."""
-        screen = self.screen
-        view = screen.query_one(ConversationView)
-        prices = screen.services.catalogue.info
-        screen.conversation.compare = list(self.models)  # also a new chat in compare mode
+        host, session = self.host, self.host.session
+        view = host.pane
+        prices = host.services.catalogue.info
+        session.conversation.compare = list(self.models)  # also a new chat in compare mode
         comparison = start_comparison(
-            screen.conversation,
+            session.conversation,
             text,
             list(self.models),
             prices,
             instead_of=edited,
             attachments=attachments,
         )
-        screen.save_draft(force=True)
+        host.save_draft(force=True)
         if edited is not None:
-            await screen.branches.redraw()
+            await host.redraw()
         else:
             await view.add(UserMessage(comparison.prompt))
-        code = screen.context.theming.code_style()
+        code = host.context.theming.code_style()
         columns = [CompareColumn(turn, n, code) for n, turn in enumerate(comparison.turns)]
         self.comparison, self.view = comparison, CompareView(columns)
         await view.add(self.view)
-        screen.save()
-        runs = [
-            ColumnRun(screen, turn, column, request)
-            for turn, column, request in zip(
-                comparison.turns, columns, comparison.requests, strict=True
-            )
-        ]
-        for run in runs:
-            screen.start_run(run)
+        session.save()
+        for turn, column, request in zip(
+            comparison.turns, columns, comparison.requests, strict=True
+        ):
+            host.start_column(turn, column, request)
 
     def stop_one(self, column: CompareColumn) -> None:
-        for run in self.screen.runs:
+        for run in self.host.session.runs:
             if run.reply is column and run.worker is not None:
                 run.worker.cancel()
 
     async def all_ended(self) -> None:
         """The last column ended: the prompt stays if anyone answered, else it goes back."""
-        comparison, screen = self.comparison, self.screen
+        comparison, host = self.comparison, self.host
         if comparison is None or comparison.ended is not None:
             return
-        outcome = comparison.end(exiting=screen.exiting)
+        outcome = comparison.end(exiting=host.session.exiting)
         if outcome.give_back is not None:
-            screen.query_one(PromptInput).restore(outcome.give_back)
+            host.prompt.restore(outcome.give_back)
             stopped = all(t.finish is None and t.error is None for t in comparison.turns)
             reason = "stopped before any reply began" if stopped else "no model answered"
-            for widget in screen.query(UserMessage):
+            for widget in host.pane.query(UserMessage):
                 if widget.message is comparison.prompt:
                     widget.mark_not_sent("not answered", reason)
-        screen.save()
-        screen.save_draft(force=outcome.give_back is not None)
-        screen.refresh_bars()
-        screen.context.refresh_spend()
+        host.session.save()
+        host.save_draft(force=outcome.give_back is not None)
+        host.refresh_bars()
+        host.context.refresh_spend()
 
     async def pick(self, column: CompareColumn) -> None:
         """Continue from this column: its reply becomes the branch on screen."""
-        comparison, screen = self.comparison, self.screen
+        comparison, host = self.comparison, self.host
         if comparison is None or column.turn not in comparison.turns:
             return
-        if screen.streaming:
-            screen.notify(
+        if host.session.streaming:
+            host.notify(
                 "Still streaming: wait for every column, or esc stops them all (ctrl+x stops one).",
                 severity="warning",
             )
             return
         if not comparison.pick(column.turn):
-            screen.notify("This model gave no reply to continue from.", severity="warning")
+            host.notify("This model gave no reply to continue from.", severity="warning")
             return
-        screen.conversation.model = column.turn.model  # compare off goes on with it
+        host.session.conversation.model = column.turn.model  # compare off goes on with it
         await self.close_view()
-        screen.save()
-        screen.refresh_bars()
-        screen.query_one(PromptInput).focus()
+        host.session.save()
+        host.refresh_bars()
+        host.prompt.focus()
 
     async def close_view(self, *, continuing: bool = False) -> None:
         """The columns give way to the conversation's branch (the picked or first reply, with
@@ -156,11 +164,11 @@ class CompareControl:
         self.view = None
         end = comparison.on_screen() if comparison is not None else None
         if continuing and comparison is not None and comparison.picked is None and end:
-            self.screen.notify(
+            self.host.notify(
                 f"Continuing from {end.model}'s reply (the first column that answered); the "
                 "others are its alternatives (‹ › on it).",
                 markup=False,
             )
         self.comparison = None
         await view.remove()
-        await self.screen.branches.redraw()
+        await self.host.redraw()

@@ -4,17 +4,37 @@ the reply's header and is saved with the conversation; sending happens in a work
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, Protocol
 
 from requesty_tui.chat.feedback import rate
 from requesty_tui.core.domain import Message, Rating
+from requesty_tui.ui.screens.chat_host import ChatParts
 from requesty_tui.ui.widgets.message import AssistantMessage
 
 if TYPE_CHECKING:
-    from requesty_tui.ui.screens.chat import ChatScreen
+    from textual.worker import Worker
 
 
-def rate_reply(chat: ChatScreen, message: Message, rating: str, comment: str | None = None) -> None:
+class FeedbackHost(ChatParts, Protocol):
+    """A rating is sent in the screen's ``feedback`` worker."""
+
+    def run_worker(
+        self,
+        work: Coroutine[Any, Any, None],
+        name: str | None = "",
+        group: str = "default",
+        description: str = "",
+        exit_on_error: bool = True,
+        start: bool = True,
+        exclusive: bool = False,
+        thread: bool = False,
+    ) -> Worker[None]: ...
+
+
+def rate_reply(
+    chat: FeedbackHost, message: Message, rating: str, comment: str | None = None
+) -> None:
     """Rate ``message`` now (the header says so at once) and send it in a worker."""
     if rating not in ("good", "bad"):
         return
@@ -23,7 +43,7 @@ def rate_reply(chat: ChatScreen, message: Message, rating: str, comment: str | N
     async def send() -> None:
         problem = await rate(chat.services.connection, message, value, comment)
         _show(chat, message)
-        chat.save()
+        chat.session.save()
         if problem is not None:
             chat.notify(problem, severity="warning", markup=False)
 
@@ -32,13 +52,13 @@ def rate_reply(chat: ChatScreen, message: Message, rating: str, comment: str | N
     chat.run_worker(send(), group="feedback", exclusive=True, exit_on_error=False)
 
 
-def _show(chat: ChatScreen, message: Message) -> None:
-    for widget in chat.query(AssistantMessage):
+def _show(chat: ChatParts, message: Message) -> None:
+    for widget in chat.pane.query(AssistantMessage):
         if widget.message is message:
             widget.refresh_rating()
 
 
-def rate_from_palette(chat: ChatScreen) -> None:
+def rate_from_palette(chat: FeedbackHost) -> None:
     """``chat: rate reply…``: the focused reply (else the last), good or bad, a comment."""
     from requesty_tui.ui.screens.dialogs import Choice, TextPrompt
 
@@ -46,7 +66,7 @@ def rate_from_palette(chat: ChatScreen) -> None:
     if isinstance(focused, AssistantMessage) and focused.message is not None:
         target: Message | None = focused.message
     else:
-        path = chat.conversation.path()
+        path = chat.session.conversation.path()
         target = next((m for m in reversed(path) if m.role == "assistant"), None)
     if target is None:
         chat.notify("There is no reply to rate yet.", severity="warning")

@@ -9,14 +9,17 @@ key is a command there: the commands of a focused message use keys typing cannot
 The App calls :meth:`ChatKeys.route_typing` before it forwards a key, in its one queue, so a
 burst of keys stays in order while the focus moves.
 
-Also the pane's scrolling from the input box (PgUp/PgDn, ctrl+home/ctrl+end), and ctrl+y on
-whatever has the focus.
+Also the pane's scrolling from the input box (PgUp/PgDn, ctrl+home/ctrl+end), ctrl+y on
+whatever has the focus, and ctrl+g to a tool call's question.
 """
 
 from __future__ import annotations
 
+from typing import cast
+
 from textual import events
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -29,7 +32,7 @@ TYPING_AREAS = frozenset({"conversation", "attachments"})
 
 
 class ChatKeys(Screen[None]):
-    """The chat screen's key routing (a base of ``ChatScreen``)."""
+    """The chat screen's key routing (its base class)."""
 
     BINDINGS = [
         # Priority: the input box would move its cursor a page (TextArea's own pageup).
@@ -42,6 +45,10 @@ class ChatKeys(Screen[None]):
         Binding("ctrl+end", "scroll_pane('bottom')", "Scroll to the end", show=False,
                 priority=True, id="chat.bottom"),
     ]  # fmt: skip
+
+    streaming: reactive[bool] = reactive(False, bindings=True)
+    """A reply is streaming (Esc stops it, ctrl+g goes to a tool call's question; the key bar
+    shows them)."""
 
     def route_typing(self, event: events.Key | events.Paste) -> None:
         """Called by the App for every key and paste, before Textual forwards it to the focused
@@ -58,11 +65,21 @@ class ChatKeys(Screen[None]):
 
     def on_rate_reply(self, event: RateReply) -> None:
         """shift+up / shift+down on a reply (keys typing cannot produce): rate it."""
-        from requesty_tui.ui.screens.chat import ChatScreen
-        from requesty_tui.ui.screens.chat_feedback import rate_reply
+        from requesty_tui.ui.screens.chat_feedback import FeedbackHost, rate_reply
 
-        if isinstance(self, ChatScreen):
-            rate_reply(self, event.message, event.rating)
+        rate_reply(cast(FeedbackHost, self), event.message, event.rating)
+
+    def asking(self) -> Widget | None:
+        """The tool call waiting for the user's answer, if any (ctrl+g goes to it)."""
+        if not self.streaming:
+            return None
+        return next((b for b in self.query("ToolCallBlock") if getattr(b, "asking", False)), None)
+
+    def action_answer_tool(self) -> None:
+        block = self.asking()
+        if block is not None:
+            block.focus()
+            block.scroll_visible()
 
     def action_scroll_pane(self, where: str) -> None:
         """Scroll the conversation wherever the focus is (the input box keeps it)."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from requesty_tui.chat.runner import ReplyObserver, ReplyRunner
 from requesty_tui.client.events import Retrying, ToolCallDelta
 from requesty_tui.ui.gc_pause import gc_paused
-from requesty_tui.ui.screens.chat_title import TitleHost
+from requesty_tui.ui.screens.chat_host import ChatParts
 from requesty_tui.ui.widgets.message import Notice
 
 if TYPE_CHECKING:
@@ -25,25 +25,18 @@ if TYPE_CHECKING:
     from requesty_tui.ui.screens.chat_attach import AttachControl
     from requesty_tui.ui.screens.chat_branches import BranchControl
     from requesty_tui.ui.widgets.compare_view import CompareColumn
-    from requesty_tui.ui.widgets.conversation import ConversationView
     from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
-    from requesty_tui.ui.widgets.prompt_input import PromptInput
 
 
-class ReplyHost(TitleHost, Protocol):
-    """What a reply needs of the screen it is shown on (the chat screen is one)."""
-
-    @property
-    def exiting(self) -> bool:
-        """The app is quitting: a reply cancelled now keeps its prompt in the file."""
+class ReplyHost(ChatParts, Protocol):
+    """What a reply needs of the screen it is shown on (the chat screen is one): besides its
+    parts (the session, the pane, the input box), the branches and the files waiting."""
 
     @property
     def branches(self) -> BranchControl: ...
 
     @property
     def attach(self) -> AttachControl: ...
-
-    def save_draft(self, force: bool = False) -> None: ...
 
     async def reply_ended(self, run: ReplyRun) -> None:
         """A run has settled (when it was the last, nothing streams any more)."""
@@ -67,7 +60,7 @@ class ReplyRun(ReplyObserver):
         """The box the current request streams into (a new one for each round of tools)."""
         services = host.services
         self.runner = ReplyRunner(
-            host.conversation,
+            host.session.conversation,
             turn,
             services.connection.ready,
             models=services.catalogue.info,
@@ -75,7 +68,7 @@ class ReplyRun(ReplyObserver):
             request=request,
             since=since,
             observer=self,
-            exiting=lambda: host.exiting,
+            exiting=lambda: host.session.exiting,
         )
         self.worker: Worker[None] | None = None
 
@@ -111,7 +104,7 @@ class ReplyRun(ReplyObserver):
             reply.set_state(event.describe())
 
     def save(self) -> None:
-        self.host.save()
+        self.host.session.save()
 
 
 class PaneRun(ReplyRun):
@@ -123,15 +116,12 @@ class PaneRun(ReplyRun):
         turn: Turn,
         reply: AssistantMessage,
         prompt: UserMessage | None,
-        view: ConversationView,
-        box: PromptInput,
         request: ChatRequest | None = None,
         since: Message | None = None,
     ) -> None:
         super().__init__(host, turn, reply, request, since=since)
         self.prompt = prompt
-        self.view = view
-        self.box = box
+        """The prompt's widget (marked when no reply came), if it is on screen."""
 
     def waiting_for_tools(self, waiting: bool) -> None:
         waits = "waiting for the tools to start (Esc stops)"
@@ -162,11 +152,11 @@ class PaneRun(ReplyRun):
         from requesty_tui.ui.widgets.message import AssistantMessage
 
         self.reply = AssistantMessage(turn.model, code_style=self.host.context.theming.code_style())
-        await self.view.add(self.reply)
+        await self.host.pane.add(self.reply)
 
     async def _settle(self, outcome: Outcome) -> None:
         """Show the outcome: the reply marked as it ended, or the prompt given back."""
-        host, runner, reply, view = self.host, self.runner, self.reply, self.view
+        host, runner, reply, view = self.host, self.runner, self.reply, self.host.pane
         turn = runner.turn
         await host.reply_ended(self)
         answer = turn.answer
@@ -176,7 +166,7 @@ class PaneRun(ReplyRun):
         if runner.rounds and outcome.kept:
             from requesty_tui.chat.tool_loop import turn_usage
 
-            reply.set_turn(*turn_usage(host.conversation, answer))
+            reply.set_turn(*turn_usage(host.session.conversation, answer))
         if outcome.kept:
             reply.message = answer
         else:
@@ -186,13 +176,13 @@ class PaneRun(ReplyRun):
         elif outcome.give_back is not None and self.prompt is not None and outcome.not_sent:
             self.prompt.mark_not_sent(outcome.not_sent[1], outcome.not_sent[0])
         if outcome.give_back is not None:
-            self.box.restore(outcome.give_back)
+            host.prompt.restore(outcome.give_back)
             if turn.prompt.attachments:
                 await host.attach.restore(turn.prompt.attachments)
         host.branches.refresh_labels()
         for notice in (*outcome.notices, *runner.notices):
             await view.add(Notice(notice))
-        host.save()
+        host.session.save()
         host.save_draft(force=outcome.give_back is not None)
         if outcome.kept and host.services.settings.title_model:
             from requesty_tui.ui.screens.chat_title import title_soon
@@ -231,5 +221,5 @@ class ColumnRun(ReplyRun):
             )
         extra = [n for n in outcome.notices if n != failure]
         column.ended(" · ".join(x for x in (failure, *extra) if x) or None)
-        host.save()
+        host.session.save()
         await host.reply_ended(self)

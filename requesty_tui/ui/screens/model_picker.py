@@ -6,13 +6,14 @@
 | up/down | move in the list |
 | enter | choose the highlighted model (or the typed id when nothing matches); several: confirm |
 | space | with several: choose or drop the highlighted model |
+| ctrl+s (or * in the list) | star or unstar the highlighted model (starred and recent come first) |
 | ctrl+a | show every model, also those that cannot chat (embeddings, images, speech) |
 | escape | close without changing |
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -28,6 +29,9 @@ from requesty_tui.core.markdown_blocks import make_safe
 from requesty_tui.core.model_filter import describe, filter_models
 from requesty_tui.ui.screens.filter_list import LIST_BINDINGS, FilterListScreen
 
+if TYPE_CHECKING:
+    from requesty_tui.chat.favourites import Favourites
+
 R = TypeVar("R")
 
 
@@ -41,15 +45,27 @@ class ModelList(FilterListScreen[R]):
         Binding("escape", "dismiss(None)", "Close", id="picker.close"),
         # Priority: the filter box would take ctrl+a (start of line).
         Binding("ctrl+a", "toggle_all", "All models", id="picker.all", priority=True),
+        Binding("ctrl+s", "star", "Star", id="picker.star", priority=True),
+        # Not a priority: typed in the filter box, * is text; on the list, it stars.
+        Binding("asterisk", "star", "Star", id="picker.star_in_list", show=False),
         *LIST_BINDINGS,
     ]
 
-    def __init__(self, models: list[ModelInfo], current: str, status: str = "") -> None:
+    def __init__(
+        self,
+        models: list[ModelInfo],
+        current: str,
+        status: str = "",
+        favourites: Favourites | None = None,
+    ) -> None:
         super().__init__()
         self.models = models
         self.current = current
         self.status = status
-        self._shown: list[ModelInfo] = []
+        self.favourites = favourites
+        """Starred and recent models (their sections first); None: one list."""
+        self._shown: list[ModelInfo | None] = []
+        """What each option shows: a model, or None for a section's heading."""
         self._options: dict[str, Option] = {}
         self.show_all = False
         """Also the models that cannot chat (hidden by default: choosing one only fails)."""
@@ -83,8 +99,12 @@ class ModelList(FilterListScreen[R]):
             )
             if model.is_policy:
                 label = Text("◆ ") + label
+            if self.favourites is not None and self.favourites.is_starred(model.id):
+                label = Text("★ ", style="bold") + label
             facts = describe(model)
-            if facts:
+            if not self._listed(model.id):
+                label.append("  not available on this server", style="dim italic")
+            elif facts:
                 label.append(f"  {facts}", style="dim")
             option = self._options[model.id] = Option(label)
         return option
@@ -100,21 +120,79 @@ class ModelList(FilterListScreen[R]):
         self.show_all = not self.show_all
         self._apply_filter(self.query_one(Input).value)
 
+    def _listed(self, model_id: str) -> bool:
+        """The server lists it (or its list has not come yet)."""
+        return not self.models or any(m.id == model_id for m in self.models)
+
+    def _sections(self, query: str) -> list[tuple[str, list[ModelInfo]]]:
+        """Starred, recently used, then everything (each filtered); one unnamed list when
+        nothing is starred or recent."""
+        everything = filter_models(self.models, query, include_all=self.show_all)
+        favourites = self.favourites
+        if favourites is None or not (favourites.starred or favourites.recent):
+            return [("", everything)]
+        known = {m.id: m for m in self.models}
+
+        def models(ids: list[str]) -> list[ModelInfo]:
+            infos = [known.get(i) or ModelInfo(id=i) for i in ids]
+            return filter_models(infos, query) if query.strip() else infos  # as kept
+
+        stars = favourites.starred
+        recent = [m for m in favourites.recent if m not in stars]
+        return [
+            ("★ Starred (ctrl+s stars or unstars)", models(stars)),
+            ("Recently used", models(recent)),
+            ("All models", everything),
+        ]
+
     def _apply_filter(self, query: str) -> None:
-        shown = filter_models(self.models, query, include_all=self.show_all)
+        shown: list[ModelInfo | None] = []
+        options: list[Option] = []
+        for heading, models in self._sections(query):
+            if not models:
+                continue
+            if heading:
+                shown.append(None)
+                options.append(Option(Text(heading, style="bold dim"), disabled=True))
+            shown += models
+            options += [self._option(model) for model in models]
         self._shown = shown
-        options = [self._option(model) for model in shown]
         option_list = self.query_one(OptionList)
         option_list.set_options(options)
-        if options:
-            index = next((i for i, m in enumerate(shown) if m.id == self.current and not query), 0)
-            option_list.highlighted = index
+        if any(m is not None for m in shown):
+            first = next(i for i, m in enumerate(shown) if m is not None)
+            current = (i for i, m in enumerate(shown) if m is not None and m.id == self.current)
+            option_list.highlighted = first if query else next(current, first)
         else:
             self.query_one("#picker-detail", Static).update("")
         self.query_one("#picker-status", Static).update(Text(self._status(query)))
 
+    def _highlighted_model(self) -> ModelInfo | None:
+        index = self.query_one(OptionList).highlighted
+        return self._shown[index] if index is not None and index < len(self._shown) else None
+
+    def action_star(self) -> None:
+        """Star or unstar the highlighted model (it stays highlighted)."""
+        model = self._highlighted_model()
+        if model is None or self.favourites is None:
+            return
+        try:
+            starred = self.favourites.toggle_star(model.id)
+        except OSError as exc:
+            self.notify(f"Could not save the star: {exc}", severity="warning", markup=False)
+            return
+        self._options.pop(model.id, None)
+        self._apply_filter(self.query_one(Input).value)
+        option_list = self.query_one(OptionList)
+        at = next(
+            (i for i, m in enumerate(self._shown) if m is not None and m.id == model.id), None
+        )
+        if at is not None:  # (an unstarred model the server does not list is gone)
+            option_list.highlighted = at
+        self.notify(f"{model.id} {'starred' if starred else 'unstarred'}.", markup=False)
+
     def _status(self, query: str) -> str:
-        shown = self._shown
+        shown = [m for m in self._shown if m is not None]
         status = self.status
         if not shown and query.strip():
             status = f"No model matches. Enter uses {query.strip()!r} as the model id."
@@ -130,8 +208,9 @@ class ModelList(FilterListScreen[R]):
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         index = event.option_index
-        if 0 <= index < len(self._shown):
-            self.query_one("#picker-detail", Static).update(details(self._shown[index]))
+        model = self._shown[index] if 0 <= index < len(self._shown) else None
+        if model is not None:
+            self.query_one("#picker-detail", Static).update(details(model))
 
     @on(Input.Changed, "#picker-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -139,16 +218,17 @@ class ModelList(FilterListScreen[R]):
 
     @on(Input.Submitted, "#picker-filter")
     def _submitted(self, event: Input.Submitted) -> None:
-        option_list = self.query_one(OptionList)
-        if self._shown and option_list.highlighted is not None:
-            self._choose(self._shown[option_list.highlighted].id)
+        model = self._highlighted_model()
+        if model is not None:
+            self._choose(model.id)
         elif event.value.strip():
             self._choose(event.value.strip())
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        if 0 <= event.option_index < len(self._shown):
-            self._choose(self._shown[event.option_index].id)
+        model = self._shown[event.option_index] if event.option_index < len(self._shown) else None
+        if model is not None:
+            self._choose(model.id)
 
 
 class ModelPicker(ModelList[str | None]):
@@ -194,8 +274,9 @@ class ModelSetPicker(ModelList[list[str] | None]):
     def action_toggle_model(self) -> None:
         option_list = self.query_one(OptionList)
         typed = self.query_one(Input).value.strip()
-        if self._shown and option_list.highlighted is not None:
-            model_id = self._shown[option_list.highlighted].id
+        highlighted_model = self._highlighted_model()
+        if highlighted_model is not None:
+            model_id = highlighted_model.id
         elif typed:
             model_id = typed  # any id, as in the single picker
         else:

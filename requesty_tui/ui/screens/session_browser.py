@@ -2,12 +2,15 @@
 
 | key | action |
 | --- | --- |
-| type | filter (every word, as a prefix, in the title or any message; ``from:claude``: imported |
+| type | filter: words (as prefixes) in the title or any message; tag:, model:, from:, is:pinned |
 | up/down | move |
 | enter | resume the conversation |
 | ctrl+r | rename |
-| ctrl+d | delete (asks first) |
-| ctrl+e | export to Markdown |
+| ctrl+d | delete (asks first; the chosen ones, when some are) |
+| ctrl+e | export to Markdown (the chosen ones, when some are) |
+| ctrl+s | pin or unpin: pinned conversations stay on top |
+| ctrl+t | edit the conversation's tags |
+| space (on the list: tab goes there) | choose or drop a conversation (for delete, export) |
 | escape | close |
 """
 
@@ -24,6 +27,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
+from requesty_tui.core.domain import Conversation
 from requesty_tui.core.formatting import format_usd
 from requesty_tui.storage.sessions import (
     MATCH_END,
@@ -60,6 +64,10 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         Binding("ctrl+r", "rename", "Rename", id="sessions.rename", priority=True),
         Binding("ctrl+d", "delete", "Delete", id="sessions.delete", priority=True),
         Binding("ctrl+e", "export", "Export", id="sessions.export", priority=True),
+        Binding("ctrl+s", "pin", "Pin", id="sessions.pin", priority=True),
+        Binding("ctrl+t", "tags", "Tags", id="sessions.tags", priority=True),
+        # Not a priority: in the filter box a space is a space.
+        Binding("space", "choose", "Choose", id="sessions.choose", show=False),
     ]
 
     def __init__(
@@ -67,6 +75,7 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         store: SessionStore,
         delete: Callable[[str], Awaitable[None]] | None = None,
         rename: Callable[[str, str], None] | None = None,
+        edit: Callable[[str, Callable[[Conversation], None]], None] | None = None,
     ) -> None:
         """``delete``, ``rename``: how to (the App's: an open conversation is closed first,
         renamed where it is open); by default the store's."""
@@ -74,7 +83,10 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         self.store = store
         self._delete = delete
         self._rename = rename or store.rename
+        self._edit = edit or store.update
         self.rows: list[SessionSummary] = []
+        self.chosen: set[str] = set()
+        """Conversations chosen with space (delete and export act on all of them)."""
         self.indexing = True
         """True until the index has caught up with the folder (done in a thread)."""
 
@@ -128,8 +140,9 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         for row in self.rows:
             if row.readable:
                 cost = format_usd(row.cost) if row.cost is not None else ""
+                mark = "✓ " if row.id in self.chosen else ""
                 cells = [
-                    format_updated(row.updated),
+                    mark + format_updated(row.updated),
                     titled(row),
                     Text(row.model),
                     str(row.message_count),
@@ -155,7 +168,10 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         if self.indexing:
             shown += " · indexing…"
         self.query_one("#browser-status", Static).update(
-            Text(f"{shown} · Enter resume · ^r rename · ^d delete · ^e export")
+            Text(
+                f"{shown}{f' · {len(self.chosen)} chosen' if self.chosen else ''} · Enter resume"
+                " · ^r rename · ^d delete · ^e export · ^s pin · ^t tags"
+            )
         )
         self._show_snippet()
 
@@ -171,11 +187,16 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
 
     @on(DataTable.RowHighlighted)
     def _show_snippet(self) -> None:
-        """Where the search words are in the highlighted conversation."""
+        """Where the search words are in the highlighted conversation, after its tags (whole
+        here: at 80 columns the title column cuts them)."""
         row = self._current()
         snippet = self.query_one("#browser-snippet", Static)
-        snippet.display = bool(row and row.snippet)
-        snippet.update(highlighted(row.snippet) if row and row.snippet else "")
+        text = Text(" ".join(f"#{t}" for t in row.labels), style="bold") if row else Text()
+        if row and row.snippet:
+            text.append(" · " if text else "")
+            text.append_text(highlighted(row.snippet))
+        snippet.display = bool(text)
+        snippet.update(text)
 
     def _current(self) -> SessionSummary | None:
         table = self.query_one(DataTable)
@@ -218,7 +239,64 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
 
         self.app.push_screen(TextPrompt("Rename conversation", row.title), done)
 
+    def _chosen_rows(self) -> list[SessionSummary]:
+        return [row for row in self.rows if row.id in self.chosen]
+
+    def action_choose(self) -> None:
+        """Space on the list: choose or drop the highlighted conversation."""
+        row = self._current()
+        if row is None:
+            return
+        self.chosen ^= {row.id}
+        table = self.query_one(DataTable)
+        at = table.cursor_row
+        self.reload()
+        table.move_cursor(row=min(at + 1, len(self.rows) - 1))
+
+    def action_pin(self) -> None:
+        row = self._current()
+        if row is None or not row.readable:
+            return
+        pinned = not row.pinned
+
+        def change(conversation: Conversation) -> None:
+            conversation.pinned = pinned
+
+        self._apply(row, change)
+
+    def action_tags(self) -> None:
+        row = self._current()
+        if row is None or not row.readable:
+            return
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            tags = [t.strip().lstrip("#") for t in text.split(",") if t.strip().lstrip("#")]
+
+            def change(conversation: Conversation) -> None:
+                conversation.labels = tags
+
+            self._apply(row, change)
+
+        hint = "Comma-separated; the filter finds them with tag:NAME. Empty: no tags."
+        current = ", ".join(row.labels)
+        self.app.push_screen(TextPrompt("Tags", current, hint=hint, allow_empty=True), done)
+
+    def _apply(self, row: SessionSummary, change: Callable[[Conversation], None]) -> None:
+        table = self.query_one(DataTable)
+        try:
+            self._edit(row.id, change)
+        except (OSError, SessionError) as exc:
+            self.notify(f"Not saved: {exc}", severity="error", markup=False)
+        self.reload(refresh=True)
+        at = next((n for n, r in enumerate(self.rows) if r.id == row.id), 0)
+        table.move_cursor(row=at)
+
     def action_delete(self) -> None:
+        if self.chosen:
+            self._delete_chosen()
+            return
         row = self._current()
         if row is None:
             return
@@ -239,7 +317,41 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         question = f"Delete {what!r}? This cannot be undone."
         self.app.push_screen(Confirm(question, "Delete", danger=True), done)
 
+    def _delete_chosen(self) -> None:
+        rows = self._chosen_rows()
+
+        async def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            for row in rows:
+                try:
+                    if self._delete is not None:
+                        await self._delete(row.id)
+                    else:
+                        self.store.delete(row.id)
+                except SessionError as exc:
+                    self.notify(str(exc), severity="error", markup=False)
+            self.chosen.clear()
+            self.reload(refresh=True)
+
+        n = len(rows)
+        question = f"Delete these {n} conversation{'s' if n != 1 else ''}? This cannot be undone."
+        self.app.push_screen(Confirm(question, f"Delete {n}", danger=True), done)
+
     def action_export(self) -> None:
+        if self.chosen:
+            from requesty_tui.storage.export import export_markdown
+
+            targets = []
+            for chosen in self._chosen_rows():
+                try:
+                    targets.append(export_markdown(self.store.load(chosen.id)))
+                except (OSError, SessionError) as exc:
+                    self.notify(f"Export failed: {exc}", severity="error", markup=False)
+            if targets:
+                where = targets[0].parent
+                self.notify(f"Exported {len(targets)} conversations to {where}", markup=False)
+            return
         row = self._current()
         if row is None or not row.readable:
             return
@@ -285,11 +397,15 @@ IMPORTED_MARK = "⇣"
 
 
 def titled(row: SessionSummary) -> Text:
-    """The title cell: an imported conversation marked with its source (dim, not markup)."""
-    title = Text(row.title or "(untitled)")
-    if not row.source:
-        return title
-    return Text.assemble((f"{IMPORTED_MARK}{row.source} ", "dim"), title)
+    """The title cell: ★ when pinned, an imported conversation marked with its source, the
+    browser's tags after it (dim; all of it text, not markup)."""
+    title = Text("★ " if row.pinned else "")
+    if row.source:
+        title.append(f"{IMPORTED_MARK}{row.source} ", style="dim")
+    title.append(row.title or "(untitled)")
+    if row.labels:
+        title.append("  " + " ".join(f"#{t}" for t in row.labels), style="dim")
+    return title
 
 
 def highlighted(snippet: str) -> Text:

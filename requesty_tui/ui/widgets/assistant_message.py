@@ -265,8 +265,12 @@ class AssistantMessage(Vertical, can_focus=True):
                 block.mark_not_run("no tools were offered to this model")
 
     def highlight(self, pattern: re.Pattern[str] | None) -> None:
-        """Mark these words in the answer (None: no more)."""
+        """Mark these words in the answer, its thinking and its tool calls (None: no more)."""
         self.body.highlight(pattern)
+        if self.thinking is not None:
+            self.thinking.body.highlight(pattern)
+        for block in self.tool_blocks.values():
+            block.highlight(pattern)
 
     def set_turn(self, requests: int, usage: Usage | None) -> None:
         """This reply ends a turn of ``requests`` requests (its tools'): the header shows the

@@ -29,6 +29,11 @@ Each mounted reply costs about 0.35 MB (its rendered lines and Textual's caches 
 the limit is kept close to the window: 8 messages are put away every 4 replies."""
 
 
+JUMP_WINDOW = 6
+"""Messages mounted from one found far up (the rest up to the pane's end wait behind a
+marker): enough to fill a screen below it; mounting each costs a few ms, and going to a match
+800 messages up has 200 ms (benchmarks/find_in_chat.py)."""
+
 PREPARE_EVERY = 0.1
 """Seconds between rendering one more mounted message that has not been drawn yet, after a
 resume or a switch of branch. A 4 KB reply with code takes 15-40 ms to render; drawn on
@@ -58,6 +63,17 @@ class EarlierMarker(Static):
             parent.run_worker(parent.show_earlier(), exclusive=True, group="earlier")
 
 
+class LaterMarker(Static):
+    """ "▼ 770 more messages": between a message found far up and the end of the pane; click
+    (or scroll to it) to show the next ones."""
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        parent = self.parent
+        if isinstance(parent, ConversationView):
+            parent.run_worker(parent.show_later(), exclusive=True, group="later")
+
+
 class ConversationView(VerticalScroll, can_focus=False):
     """Holds the message widgets and sticks to the bottom while the user has not scrolled up."""
 
@@ -68,6 +84,10 @@ class ConversationView(VerticalScroll, can_focus=False):
         self._marker: EarlierMarker | None = None
         self._loading = False
         self._pattern: re.Pattern[str] | None = None
+        self._gap: list[Message] = []
+        """Messages between a stretch opened far up (a found message) and the end of the pane,
+        not mounted: behind :attr:`_gap_marker`."""
+        self._gap_marker: LaterMarker | None = None
 
     @property
     def hidden_count(self) -> int:
@@ -77,6 +97,7 @@ class ConversationView(VerticalScroll, can_focus=False):
     async def clear(self) -> None:
         """Nothing shown and nothing behind the marker (another conversation takes the pane)."""
         self._hidden, self._marker = [], None
+        self._gap, self._gap_marker = [], None
         await self.remove_children()
 
     async def add(self, widget: Widget) -> Widget:
@@ -90,6 +111,7 @@ class ConversationView(VerticalScroll, can_focus=False):
         """Mount the last window of ``messages``; keep the rest for :meth:`show_earlier`."""
         messages = with_widgets(messages)
         self._make = make
+        self._gap, self._gap_marker = [], None
         self._hidden = list(messages[:-WINDOW]) if len(messages) > WINDOW else []
         shown = messages[-WINDOW:]
         widgets = self._build(shown, make)
@@ -121,6 +143,7 @@ class ConversationView(VerticalScroll, can_focus=False):
         make = self._make
         if make is None:
             return
+        await self.close_gap()
         path = with_widgets(path)
         hidden = self._hidden
         if len(hidden) > len(path) or any(a is not b for a, b in zip(hidden, path, strict=False)):
@@ -171,12 +194,20 @@ class ConversationView(VerticalScroll, can_focus=False):
             _highlight(widget, pattern)
 
     async def reveal(self, message: Message) -> Widget | None:
-        """The widget of ``message``, mounted if it was behind the marker (with everything
-        after it: the pane stays one stretch of the branch); None if it has none."""
+        """The widget of ``message``, mounted if it was not (with everything after it: the
+        pane stays one stretch of the branch); None if it has none. A message far behind the
+        marker is mounted with the few after it, and the rest up to what is mounted stays
+        behind a "more messages" marker: mounting 800 messages took seconds."""
+        if any(m is message for m in self._gap):
+            await self._reveal_in_gap(message)
         at = next((n for n, m in enumerate(self._hidden) if m is message), None)
         if at is not None and self._make is not None and self._marker is not None:
-            batch, self._hidden = self._hidden[at:], self._hidden[:at]
-            await self.mount_all(self._build(batch, self._make), after=self._marker)
+            if len(self._hidden) - at > JUMP_WINDOW:
+                await self.close_gap()  # one gap at a time: the new one is further up
+                await self._open_gap(at)
+            else:
+                batch, self._hidden = self._hidden[at:], self._hidden[:at]
+                await self.mount_all(self._build(batch, self._make), after=self._marker)
             if not self._hidden:
                 await self._marker.remove()
                 self._marker = None
@@ -185,6 +216,71 @@ class ConversationView(VerticalScroll, can_focus=False):
         return next(
             (w for w in self.message_widgets() if getattr(w, "message", None) is message), None
         )
+
+    async def _open_gap(self, at: int) -> None:
+        """Mount ``_hidden[at]`` and the few after it; the rest waits in the gap."""
+        assert self._make is not None and self._marker is not None
+        batch = self._hidden[at : at + JUMP_WINDOW]
+        self._gap = self._hidden[at + JUMP_WINDOW :]
+        self._hidden = self._hidden[:at]
+        self._gap_marker = LaterMarker(id="later")
+        self._update_gap_marker()
+        widgets = [*self._build(batch, self._make), self._gap_marker]
+        await self.mount_all(widgets, after=self._marker)
+
+    async def _reveal_in_gap(self, message: Message) -> None:
+        """A message in the gap: near its top, the gap gives way down to it; else the stretch
+        above the gap goes behind the marker and the message is found again from there."""
+        at = next(n for n, m in enumerate(self._gap) if m is message)
+        if at < WINDOW:
+            await self.show_later(at + JUMP_WINDOW)
+        else:
+            await self.close_gap()
+
+    async def show_later(self, count: int = WINDOW) -> None:
+        """Mount the first ``count`` messages of the gap (below the stretch shown above it)."""
+        marker = self._gap_marker
+        if marker is None or self._make is None:
+            return
+        batch, self._gap = self._gap[:count], self._gap[count:]
+        await self.mount_all(self._build(batch, self._make), before=marker)
+        if not self._gap:
+            self._gap_marker = None
+            await marker.remove()
+        else:
+            self._update_gap_marker()
+
+    async def close_gap(self) -> None:
+        """No gap any more: the stretch above it and the gap's messages go behind the
+        earlier-messages marker (in order), the end of the pane stays as it is."""
+        marker = self._gap_marker
+        if marker is None:
+            return
+        above: list[Widget] = []
+        for widget in self.children:
+            if widget is marker:
+                break
+            if widget is not self._marker:
+                above.append(widget)
+        kept = [m for w in above if isinstance(m := getattr(w, "message", None), Message)]
+        self._hidden = [*self._hidden, *kept, *self._gap]
+        self._gap, self._gap_marker = [], None
+        await self.remove_children([*above, marker])
+        if self._marker is None and self._hidden:
+            self._marker = EarlierMarker(id="earlier")
+            await self.mount(self._marker, before=0)
+        self._update_marker()
+
+    def _update_gap_marker(self) -> None:
+        if self._gap_marker is not None:
+            n = len(self._gap)
+            self._gap_marker.update(
+                Text(
+                    f"▼ {n:,} more message{'s' if n != 1 else ''} — "
+                    "scroll down or click to show them",
+                    style="dim",
+                )
+            )
 
     def message_widgets(self) -> list[Widget]:
         """The mounted widgets that show a message, top to bottom."""
@@ -210,6 +306,7 @@ class ConversationView(VerticalScroll, can_focus=False):
         end; never while they have scrolled up to read older ones."""
         if self._make is None or self._loading or self.scroll_y < self.max_scroll_y - 1:
             return
+        await self.close_gap()
         shown = [w for w in self.children if w is not self._marker]
         if len(shown) <= LIVE_LIMIT:
             return
@@ -249,3 +346,6 @@ class ConversationView(VerticalScroll, can_focus=False):
         super().watch_scroll_y(old, new)
         if new <= 0 < old and self._hidden and not self._loading:
             self.run_worker(self.show_earlier(), exclusive=True, group="earlier")
+        gap = self._gap_marker
+        if gap is not None and new > old and gap.virtual_region.y < new + self.size.height:
+            self.run_worker(self.show_later(), exclusive=True, group="later")

@@ -13,6 +13,7 @@ characters made visible; ``Content``, never markup).
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Literal
 
 from textual import events
@@ -28,6 +29,7 @@ from requesty_tui.core.safe_text import make_safe
 from requesty_tui.core.tools import ToolCall, pretty_arguments
 from requesty_tui.ui.key_names import label_for
 from requesty_tui.ui.messages import CopyRequest
+from requesty_tui.ui.widgets.highlight import HIGHLIGHT
 
 Decision = Literal["once", "always", "decline"]
 
@@ -138,6 +140,8 @@ class ToolCallBlock(Vertical, can_focus=True):
         self.highlighted = 0
         """The index in CHOICES that Enter would answer with."""
         self._drawn: dict[int, str] = {}
+        self._pattern: re.Pattern[str] | None = None
+        """Words marked in the arguments and the result (a find)."""
         self.header = Static("", classes="tool-header", markup=False)
         self.arguments = Static("", classes="tool-arguments", markup=False)
         self.question = Static("", classes="tool-question", markup=False)
@@ -187,7 +191,19 @@ class ToolCallBlock(Vertical, can_focus=True):
         """Only a text that changed goes to the widget (each update is a layout)."""
         if self._drawn.get(id(widget)) != text:
             self._drawn[id(widget)] = text
-            widget.update(Content(text))
+            widget.update(self._marked(Content(text)))
+
+    def _marked(self, content: Content) -> Content:
+        pattern = self._pattern
+        return content.highlight_regex(pattern, style=HIGHLIGHT) if pattern else content
+
+    def highlight(self, pattern: re.Pattern[str] | None) -> None:
+        """Mark these words in the arguments and the result (None: no more)."""
+        if pattern != self._pattern:
+            self._pattern = pattern
+            self._drawn.clear()
+            self._draw_call()
+            self._draw_result()
 
     def mark_not_run(self, why: str = "the reply was stopped") -> None:
         """The reply ended without this call being answered: it never ran (stopped while it
@@ -300,7 +316,7 @@ class ToolCallBlock(Vertical, can_focus=True):
         content = Content.styled(label, "dim") + Content("\n") + Content(make_safe(shown))
         if more:
             content = content + Content("\n") + Content.styled(more, "dim italic")
-        self.output.update(content)
+        self.output.update(self._marked(content))
 
     def action_toggle_result(self) -> None:
         self.expanded = not self.expanded

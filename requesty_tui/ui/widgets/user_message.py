@@ -101,7 +101,9 @@ class UserMessage(Static, can_focus=True):
     def highlight(self, pattern: re.Pattern[str] | None) -> None:
         """Mark these words in the text (None: no more)."""
         content = self._plain
-        self.update(content.highlight_regex(pattern, style=HIGHLIGHT) if pattern else content)
+        # The same size: no layout (a find marks on every key).
+        marked = content.highlight_regex(pattern, style=HIGHLIGHT) if pattern else content
+        self.update(marked, layout=False)
 
     def mark_not_sent(self, reason: str, label: str = "not answered") -> None:
         """The request got no reply (``label`` says how it ended; ``reason`` in full in the
