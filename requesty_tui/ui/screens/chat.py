@@ -42,6 +42,7 @@ from requesty_tui.client.request import ChatRequest
 from requesty_tui.core.domain import Attachment, Conversation, Message
 from requesty_tui.ui.context import UiContext
 from requesty_tui.ui.messages import EditMessage, RegenerateReply, ShowAlternative
+from requesty_tui.ui.notify import notify_reply
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands
@@ -61,7 +62,9 @@ from requesty_tui.ui.widgets.status_line import StatusLine
 if TYPE_CHECKING:
     from requesty_tui.ui.screens.chat_attach import AttachControl
     from requesty_tui.ui.screens.chat_compare import CompareControl
+    from requesty_tui.ui.screens.chat_queue import QueueControl
     from requesty_tui.ui.widgets.compare_view import CompareColumn
+    from requesty_tui.ui.widgets.queued_bar import QueuedBar
 
 DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
@@ -120,6 +123,13 @@ class ChatScreen(ChatKeys):
         from requesty_tui.ui.screens import chat_attach
 
         return chat_attach.AttachControl(self)
+
+    @cached_property
+    def queue(self) -> QueueControl:
+        """Messages sent while a reply streams (built on first use)."""
+        from requesty_tui.ui.screens import chat_queue
+
+        return chat_queue.QueueControl(self, self)
 
     @property
     def pending_attachments(self) -> list[Attachment]:
@@ -336,6 +346,8 @@ class ChatScreen(ChatKeys):
         self.branches.start_edit(event.message)
 
     def on_prompt_input_edit_last(self, _event: PromptInput.EditLast) -> None:
+        if self.queue.take_back():
+            return  # the newest queued message, back in the box
         if any(m.role == "user" for m in self.conversation.path()):
             self.branches.start_edit()  # as the palette's ``chat: edit message``
 
@@ -396,21 +408,7 @@ class ChatScreen(ChatKeys):
 
     @on(PromptInput.Submitted)
     async def _on_submit(self, event: PromptInput.Submitted) -> None:
-        text = event.text
-        if self.streaming:
-            event.input.restore(text)
-            waiting = (
-                "A tool call waits for your answer: ctrl+g goes to it (Enter answers), Esc stops "
-                "the turn."
-            )
-            busy = "A reply is still streaming: press Esc to stop it first."
-            self.notify(waiting if self.asking() else busy, severity="warning")
-            return
-        from requesty_tui.ui.screens.chat_fit import fit_check
-
-        if not self.context.compare_models and not fit_check(self, text):
-            return  # a dialog asks what to do; the text is back in the input box
-        await self.send(text)
+        await self.queue.submit(event.text)  # while a reply streams: queued (chat_queue)
 
     async def send(self, text: str, keep: list[Message] | None = None) -> None:
         """Send ``text`` (``keep``: only these earlier messages go with it, the recent turns
@@ -473,7 +471,9 @@ class ChatScreen(ChatKeys):
         """A run settles; when it was the last, nothing streams any more."""
         if run in self.runs:
             self.runs.remove(run)
+        self.queue.ended(run, last=not self.runs)  # issue 27: a failed reply gives the queue back
         if not self.runs:
+            notify_reply(self.app, self.services.settings, run, self.conversation.title)
             self.streaming = False
             if "compare" in self.__dict__:
                 await self.compare.all_ended()
@@ -485,6 +485,14 @@ class ChatScreen(ChatKeys):
 
     async def on_attachment_bar_removed(self, event: AttachmentBar.Removed) -> None:
         await self.attach.remove(event.attachment)
+
+    async def on_queued_bar_chosen(self, event: QueuedBar.Chosen) -> None:
+        await self.queue.chosen(event)
+
+    def on_prompt_input_clipboard_paste(self, event: PromptInput.ClipboardPaste) -> None:
+        from requesty_tui.ui.clipboard_image import paste_from_clipboard
+
+        self.run_worker(paste_from_clipboard(self.attach, event.input, event.empty_paste))
 
     def on_prompt_input_path_pasted(self, event: PromptInput.PathPasted) -> None:
         self.attach.offer(event.path, event.text)

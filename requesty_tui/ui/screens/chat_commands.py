@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from requesty_tui.core import options as chat_options
+from requesty_tui.ui.widgets.prompt_input import PromptInput
 
 if TYPE_CHECKING:
     from requesty_tui.ui.screens.chat import ChatScreen
@@ -81,6 +82,11 @@ class ChatCommands(Provider):
             return
         yield "chat: new", "Start a new conversation (ctrl+n)", chat.action_new_chat
         yield "model: pick", "Choose the model for this conversation (f2)", chat.action_pick_model
+        yield (
+            "input: open in editor",
+            "Write the next message in $VISUAL / $EDITOR (ctrl+e); Enter sends it",
+            chat.query_one(PromptInput).action_open_editor,
+        )
         if chat.conversation.messages:
             yield (
                 "chat: export…",
