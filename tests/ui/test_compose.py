@@ -311,3 +311,54 @@ async def test_without_a_clipboard_tool_the_notice_says_what_to_do(
         message = list(app._notifications)[-1].message
         assert "no system clipboard here" in message and "ctrl+t" in message
     assert os.environ.get("DISPLAY") is None
+
+
+async def test_in_compare_mode_the_queue_waits_for_every_column(
+    router: RouterServer, settings: Settings
+) -> None:
+    a, b = "openai/gpt-4o-mini", "anthropic/claude-sonnet-4-5"
+    hold_b = threading.Event()
+    router.queue_for(a, Reply(text="alpha"), Reply(text="alpha again"))
+    router.queue_for(b, Reply(text="bravo", hold=hold_b), Reply(text="bravo again"))
+    app = RequestyApp(settings.with_overrides(stall_timeout=30.0), compare=[a, b])
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        screen = chat_screen(app)
+        await send(pilot, "both")
+        await wait_for(pilot, lambda: len(router.chat_requests()) == 2, what="two requests")
+        await send(pilot, "then this")
+        await wait_for(pilot, lambda: screen.conversation.messages[-1].content == "alpha")
+        await pilot.pause()
+        assert len(router.chat_requests()) == 2, "one column still streams: it waits"
+        hold_b.set()
+        await wait_for(pilot, lambda: len(router.chat_requests()) == 4, what="sent to both")
+        assert router.chat_requests()[2]["body"]["messages"][-1]["content"] == "then this"
+        assert any("Continuing from" in n.message for n in app._notifications), "as today"
+
+
+async def test_keys_on_a_queued_message_take_it_back_or_remove_it(
+    router: RouterServer, settings: Settings
+) -> None:
+    hold = threading.Event()
+    router.queue(Reply(text="slow", hold=hold))
+    app = RequestyApp(settings.with_overrides(stall_timeout=30.0))
+    async with app.run_test() as pilot:
+        screen = chat_screen(app)
+        box = screen.query_one(PromptInput)
+        await send(pilot, "first")
+        await wait_for(pilot, lambda: screen.streaming, what="the stream")
+        for text in ("one", "two", "three"):
+            await send(pilot, text)
+        queued = list(screen.query(QueuedMessage))
+        queued[0].focus()
+        await pilot.press("delete")  # "one" goes
+        await wait_for(pilot, lambda: screen.drafts.queue.items == ["two", "three"])
+        focused = screen.focused
+        assert isinstance(focused, QueuedMessage), "the next one keeps the focus"
+        await pilot.press("x")  # typing on it goes to the input box
+        assert screen.focused is box and box.text == "x"
+        screen.query(QueuedMessage).last().focus()
+        await pilot.press("enter")  # "three" comes back into the box, after what is there
+        assert box.text == "x\n\nthree" and screen.drafts.queue.items == ["two"]
+        hold.set()
+        await wait_for(pilot, lambda: len(router.chat_requests()) == 2, what="two goes")
+        assert router.chat_requests()[1]["body"]["messages"][-1]["content"] == "two"
