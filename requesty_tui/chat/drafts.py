@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 
+from requesty_tui.chat.queue import SendQueue, draft_text
 from requesty_tui.core.domain import Conversation
 from requesty_tui.storage.drafts import discard_draft, load_draft, save_draft
 
@@ -22,6 +23,8 @@ class DraftKeeper:
         self.from_file = from_file
         self.saved_under: str | None = self.key
         self.dirty = False
+        self.queue = SendQueue()
+        """Messages queued while a reply streams: on disk with the draft, before it."""
 
     @property
     def key(self) -> str | None:
@@ -42,7 +45,7 @@ class DraftKeeper:
             force = True
         if self.dirty or force:
             self.dirty = False
-            save_draft(text, key)
+            save_draft(draft_text(self.queue.items, text), key)
 
     def switch(self, conversation: Conversation, *, from_file: bool = False) -> None:
         """Another conversation on the same screen (the old one's draft was saved first)."""

@@ -78,6 +78,11 @@ class Settings:
     """The colour theme."""
     clipboard: str = "auto"
     """auto | system | osc52."""
+    notify: str = "auto"
+    """auto | bell | osc9 | osc777 | off: how a reply that ended while the terminal window
+    had no focus is told (auto: OSC 9 where the terminal shows it, else a bell)."""
+    notify_after: float = 5.0
+    """Seconds a reply must take before its end is notified (a quick one is seen anyway)."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id → keys, fed to App.set_keymap."""
     system_prompt: str | None = None
@@ -156,6 +161,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "retry_base_delay": (int, float),
     "theme": (str,),
     "clipboard": (str,),
+    "notify": (str,),
+    "notify_after": (int, float),
     "keys": (dict,),
     "region": (str,),
     "manage_url": (str,),
@@ -175,7 +182,11 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "max_tool_output": (int,),
     "models": (dict,),
 }
-_CHOICES = {"clipboard": ("auto", "system", "osc52"), "region": tuple(REGIONS)}
+_CHOICES = {
+    "clipboard": ("auto", "system", "osc52"),
+    "region": tuple(REGIONS),
+    "notify": ("auto", "bell", "osc9", "osc777", "off"),
+}
 
 
 _OPTION_RULES: dict[str, Callable[[object], object]] = {
@@ -231,6 +242,8 @@ def validate(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
         )
         if positive and number is not None and number <= 0:
             raise ConfigError(f"{where}: {key} must be greater than 0")
+        if key == "notify_after" and number is not None and number < 0:
+            raise ConfigError(f"{where}: {key} must be 0 or more seconds")
         at_least_one = ("max_attempts", "max_tool_rounds", "max_tool_output")
         if key in at_least_one and number is not None and number < 1:
             raise ConfigError(f"{where}: {key} must be at least 1")

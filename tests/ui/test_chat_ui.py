@@ -203,11 +203,18 @@ async def test_ui_stays_live_while_streaming(router: RouterServer, settings: Set
         await pilot.press("escape")
         assert app.screen is screen
         assert screen.streaming, "the reply is still streaming after all that"
-        await pilot.press("enter")  # sending now is refused, and the text is kept
-        assert screen.query_one(PromptInput).text == "ok"
+        await pilot.press("enter")  # issue 27: queued (it was refused), sent after the reply
+        assert screen.query_one(PromptInput).text == ""
+        assert screen.drafts.queue.items == ["ok"]
         assert len(router.chat_requests()) == 1
-        await wait_for(pilot, lambda: not screen.streaming, timeout=30)
-        assert screen.query_one(AssistantMessage).body.source == "streaming text " * 400
+        await wait_for(
+            pilot,
+            lambda: len(router.chat_requests()) == 2 and not screen.streaming,
+            timeout=30,
+            what="the reply, then the queued message's",
+        )
+        assert screen.query(AssistantMessage).first().body.source == "streaming text " * 400
+        assert router.chat_requests()[1]["body"]["messages"][-1]["content"] == "ok"
 
 
 async def test_reply_box_grows_with_every_last_line(

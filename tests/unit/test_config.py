@@ -67,6 +67,18 @@ def test_clipboard_choice() -> None:
         load_settings(environ={})
 
 
+def test_notify_settings() -> None:
+    write_config('notify = "osc777"\nnotify_after = 2\n')
+    s = load_settings(environ={})
+    assert (s.notify, s.notify_after) == ("osc777", 2.0)
+    write_config('notify = "loud"\n')
+    with pytest.raises(ConfigError, match=r"config.toml: notify must be one of auto, bell, osc9"):
+        load_settings(environ={})
+    write_config("notify_after = -1\n")
+    with pytest.raises(ConfigError, match="notify_after must be 0 or more seconds"):
+        load_settings(environ={})
+
+
 def test_region_picks_router_and_management_hosts() -> None:
     s = load_settings(environ={})
     assert (s.base_url, s.manage_host) == (DEFAULT_BASE_URL, "https://api-v2.requesty.ai")

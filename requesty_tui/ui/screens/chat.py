@@ -41,6 +41,7 @@ from requesty_tui.ui.screens.chat_commands import ChatCommands, Command, command
 from requesty_tui.ui.screens.chat_find import FindKeys
 from requesty_tui.ui.screens.chat_keys import ChatKeys
 from requesty_tui.ui.screens.chat_models import ModelKeys
+from requesty_tui.ui.screens.chat_queue import QueueEvents
 from requesty_tui.ui.screens.chat_rename import RenameKeys
 from requesty_tui.ui.screens.chat_reply import ColumnRun, PaneRun, ReplyRun
 from requesty_tui.ui.screens.chat_session import Found
@@ -62,7 +63,7 @@ DRAFT_EVERY = 1.0
 """Seconds between checks for a changed draft in the input box."""
 
 
-class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys):
+class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys, QueueEvents):
     """One conversation at a time: its state is the :class:`ChatSession`; this routes what
     widgets announce to the helpers (where keys go: :class:`ChatKeys`)."""
 
@@ -256,6 +257,8 @@ class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys):
         self.branches.start_edit(event.message)
 
     def on_prompt_input_edit_last(self, _event: PromptInput.EditLast) -> None:
+        if self.queue.take_back():
+            return  # the newest queued message, back in the box
         if any(m.role == "user" for m in self.conversation.path()):
             self.branches.start_edit()  # as the palette's ``chat: edit message``
 
@@ -357,6 +360,7 @@ class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys):
     async def reply_ended(self, run: ReplyRun) -> None:
         """A run settles; when it was the last, nothing streams any more."""
         self.session.end_run(run)
+        self.run_over(run)  # the queue, the notification (chat_queue)
         if not self.session.streaming:
             self.streaming = False
             if "compare" in self.__dict__:
@@ -380,9 +384,6 @@ class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys):
 
     async def on_attachment_bar_removed(self, event: AttachmentBar.Removed) -> None:
         await self.attach.remove(event.attachment)
-
-    def on_prompt_input_path_pasted(self, event: PromptInput.PathPasted) -> None:
-        self.attach.offer(event.path, event.text)
 
     async def on_compare_column_picked(self, event: CompareColumn.Picked) -> None:
         await self.compare.pick(event.column)

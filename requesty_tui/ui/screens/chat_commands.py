@@ -144,6 +144,11 @@ def commands(chat: PaletteHost) -> Iterator[Command]:
     """The chat's commands, those that make sense now."""
     yield "chat: new", "Start a new conversation (ctrl+n)", chat.action_new_chat
     yield "model: pick", "Choose the model for this conversation (f2)", chat.action_pick_model
+    yield (
+        "input: open in editor",
+        "Write the next message in $VISUAL / $EDITOR (ctrl+e); Enter sends it",
+        chat.prompt.action_open_editor,
+    )
     yield from _extras(chat)
     if chat.session.conversation.messages:
         yield (

@@ -27,7 +27,7 @@ from requesty_tui.ui.messages import RateReply
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 
-TYPING_AREAS = frozenset({"conversation", "attachments"})
+TYPING_AREAS = frozenset({"conversation", "attachments", "queued"})
 """Ids of the parts whose focused widgets pass typing on to the input box."""
 
 

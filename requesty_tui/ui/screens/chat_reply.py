@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from requesty_tui.core.tools import ToolCall, ToolSpec
     from requesty_tui.ui.screens.chat_attach import AttachControl
     from requesty_tui.ui.screens.chat_branches import BranchControl
+    from requesty_tui.ui.screens.chat_queue import QueueControl
     from requesty_tui.ui.widgets.compare_view import CompareColumn
     from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
 
@@ -37,6 +38,9 @@ class ReplyHost(ChatParts, Protocol):
 
     @property
     def attach(self) -> AttachControl: ...
+
+    @property
+    def queue(self) -> QueueControl: ...
 
     async def reply_ended(self, run: ReplyRun) -> None:
         """A run has settled (when it was the last, nothing streams any more)."""
@@ -87,6 +91,7 @@ class ReplyRun(ReplyObserver):
             finally:
                 if self.runner.outcome is not None:
                     await self._settle(self.runner.outcome)
+                    self.host.queue.settled()  # issue 27: the next queued message may go
 
     async def _settle(self, outcome: Outcome) -> None:
         """What the screen shows of the outcome."""

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from requesty_tui.ui.screens.chat_attach import AttachControl
     from requesty_tui.ui.screens.chat_branches import BranchControl
     from requesty_tui.ui.screens.chat_compare import CompareControl
+    from requesty_tui.ui.screens.chat_queue import QueueControl
 
 
 class SendHost(ChatParts, Protocol):
@@ -31,6 +32,9 @@ class SendHost(ChatParts, Protocol):
 
     @property
     def compare(self) -> CompareControl: ...
+
+    @property
+    def queue(self) -> QueueControl: ...
 
     def asking(self) -> Widget | None:
         """The tool call waiting for the user's answer, if any."""
@@ -46,14 +50,8 @@ class SendHost(ChatParts, Protocol):
 
 async def submitted(host: SendHost, text: str) -> None:
     """Enter in the input box (the box is empty now; ``text`` was in it)."""
-    if host.session.streaming:
-        host.prompt.restore(text)
-        waiting = (
-            "A tool call waits for your answer: ctrl+g goes to it (Enter answers), Esc stops "
-            "the turn."
-        )
-        busy = "A reply is still streaming: press Esc to stop it first."
-        host.notify(waiting if host.asking() else busy, severity="warning")
+    if host.session.streaming:  # a tool call asking too: its question keeps its keys
+        await host.queue.add(text)  # sent when the reply ends well (chat_queue)
         return
     from requesty_tui.ui.screens.chat_fit import fit_check
 

@@ -39,6 +39,11 @@ async def ask_user(run: PaneRun, call: ToolCall) -> Decision:
         go = label_for(run.host.services.settings.keys, "chat.answer_tool", "ctrl+g")
         screen.notify(f"{call.label} waits for your answer: {go} goes to it, Enter answers.",
                       title="Tool call", timeout=8, markup=False)  # fmt: skip
+    from requesty_tui.ui.notify import notify_reply
+
+    host = run.host  # issue 27: told when the window is elsewhere
+    waits = f"{call.label} waits for your answer"
+    notify_reply(screen.app, host.services.settings, run, host.session.conversation.title, waits)
     try:
         screen.call_after_refresh(screen.refresh_bindings)  # ctrl+g in the key bar
         return await block.ask()

@@ -67,6 +67,8 @@ class TextEditorPrompt(ModalScreen[str | None]):
         Binding("escape", "dismiss(None)", "Cancel"),
         # Priority: the editor would otherwise take the key (ctrl+s reaches raw-mode apps).
         Binding("ctrl+s", "save", "Save", priority=True),
+        # Priority: TextArea's ctrl+e is the line's end (end does that too).
+        Binding("ctrl+e", "editor", "Editor", priority=True, id="input.editor"),
     ]
 
     def __init__(self, title: str, value: str = "", *, hint: str = "") -> None:
@@ -79,7 +81,7 @@ class TextEditorPrompt(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, markup=False)
             yield TextArea(self.value, id="prompt-text", soft_wrap=True)
-            keys = "ctrl+s: save · Esc: keep"
+            keys = "ctrl+s: save · ctrl+e: in your $EDITOR · Esc: keep"
             yield Label(f"{self.hint}\n{keys}" if self.hint else keys, markup=False, classes="hint")
 
     def on_mount(self) -> None:
@@ -89,6 +91,11 @@ class TextEditorPrompt(ModalScreen[str | None]):
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
+
+    def action_editor(self) -> None:
+        from requesty_tui.ui.editor import edit_in_place
+
+        edit_in_place(self.query_one(TextArea))
 
 
 class Confirm(ModalScreen[bool]):

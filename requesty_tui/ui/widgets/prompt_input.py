@@ -4,7 +4,10 @@
 | --- | --- |
 | enter | send |
 | ctrl+j, shift+enter | new line (ctrl+j works in every terminal) |
-| up (in an empty box) | edit the last message of yours (as ``chat: edit message``) |
+| up (in an empty box) | take back the last queued message, else edit the last message of yours |
+| ctrl+e | compose in $VISUAL / $EDITOR (:mod:`requesty_tui.ui.editor`) |
+| ctrl+a / ctrl+l | select all / clear (ctrl+z brings the text back) |
+| ctrl+v | an image on the system clipboard is attached; else paste as TextArea does |
 
 Enter is handled in the widget's own key handler, not by a priority binding: the App runs
 priority bindings as soon as a key arrives, ahead of the keys still queued for this widget, so
@@ -35,6 +38,11 @@ class PromptInput(TextArea):
     BINDINGS = [
         Binding("enter", "submit", "Send", id="input.send"),
         Binding("ctrl+j,shift+enter", "newline", "New line", id="input.newline", key_display="^j"),
+        # TextArea's ctrl+e is the line's end (end does that too): here it opens the editor.
+        Binding("ctrl+e", "open_editor", "Editor", id="input.editor", show=False),
+        # TextArea's ctrl+a is the line's start (home does that too): here, as in text fields.
+        Binding("ctrl+a", "select_all", "Select all", id="input.select_all", show=False),
+        Binding("ctrl+l", "clear_text", "Clear", id="input.clear", show=False),
     ]
     SUBMIT_KEYS = frozenset({"enter"})
     NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "newline"})
@@ -99,7 +107,37 @@ class PromptInput(TextArea):
         path: Path
         text: str
 
+    @dataclass
+    class ClipboardPaste(Message):
+        """ctrl+v, or a paste that brought nothing (what a terminal sends for an image): the
+        screen looks for an image on the system clipboard, else pastes as TextArea does."""
+
+        input: PromptInput
+        empty_paste: bool = False
+
+    def action_paste(self) -> None:
+        self.post_message(self.ClipboardPaste(self))
+
+    def paste_text(self) -> None:
+        """TextArea's own paste (the app's clipboard)."""
+        super().action_paste()
+
+    def action_open_editor(self) -> None:
+        from requesty_tui.ui.editor import edit_in_place
+
+        edit_in_place(self)
+
+    def action_clear_text(self) -> None:
+        """Clear in one key, as an edit: ctrl+z brings the text back."""
+        if self.text:
+            self.clear()
+
     async def _on_paste(self, event: events.Paste) -> None:
+        if not event.text:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.ClipboardPaste(self, empty_paste=True))
+            return
         path = pasted_path(event.text)
         if path is not None:
             event.stop()
