@@ -205,7 +205,7 @@ async def test_ui_stays_live_while_streaming(router: RouterServer, settings: Set
         assert screen.streaming, "the reply is still streaming after all that"
         await pilot.press("enter")  # issue 27: queued (it was refused), sent after the reply
         assert screen.query_one(PromptInput).text == ""
-        assert screen.drafts.queue.items == ["ok"]
+        assert screen.session.drafts.queue.items == ["ok"]
         assert len(router.chat_requests()) == 1
         await wait_for(
             pilot,

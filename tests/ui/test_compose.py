@@ -351,14 +351,14 @@ async def test_keys_on_a_queued_message_take_it_back_or_remove_it(
         queued = list(screen.query(QueuedMessage))
         queued[0].focus()
         await pilot.press("delete")  # "one" goes
-        await wait_for(pilot, lambda: screen.drafts.queue.items == ["two", "three"])
+        await wait_for(pilot, lambda: screen.session.drafts.queue.items == ["two", "three"])
         focused = screen.focused
         assert isinstance(focused, QueuedMessage), "the next one keeps the focus"
         await pilot.press("x")  # typing on it goes to the input box
         assert screen.focused is box and box.text == "x"
         screen.query(QueuedMessage).last().focus()
         await pilot.press("enter")  # "three" comes back into the box, after what is there
-        assert box.text == "x\n\nthree" and screen.drafts.queue.items == ["two"]
+        assert box.text == "x\n\nthree" and screen.session.drafts.queue.items == ["two"]
         hold.set()
         await wait_for(pilot, lambda: len(router.chat_requests()) == 2, what="two goes")
         assert router.chat_requests()[1]["body"]["messages"][-1]["content"] == "two"
