@@ -433,7 +433,8 @@ async def test_keys_typed_for_the_input_never_answer_a_question(
         assert not screen.services.toolbox.allowed and len(router.chat_requests()) == 1
         assert any("ctrl+g goes to it" in n.message for n in app._notifications)
         await pilot.press("enter")  # issue 27: queued while a call asks, not sent
-        assert box.text == "" and screen.session.drafts.queue.items == ["so yes and another thing n y"]
+        queued = screen.session.drafts.queue.items
+        assert box.text == "" and queued == ["so yes and another thing n y"]
         await pilot.press("ctrl+g")
         await wait_for(pilot, lambda: screen.focused is block, what="ctrl+g to the question")
         await type_text(pilot, " y")  # an old habit: y is text, and goes to the input box
