@@ -8,8 +8,10 @@ marks the same pattern where it draws the text (:mod:`requesty_tui.ui.widgets.hi
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,7 +41,8 @@ def find_pattern(query: str) -> re.Pattern[str] | None:
 
 
 def _count(pattern: re.Pattern[str], text: str | None) -> int:
-    return sum(1 for m in pattern.finditer(text) if m.end() > m.start()) if text else 0
+    # The pattern is a non-empty literal (find_pattern): no empty match to leave out.
+    return len(pattern.findall(text)) if text else 0
 
 
 def _parts(conversation: Conversation, message: Message) -> Iterator[tuple[Part, str, str]]:
@@ -57,17 +60,64 @@ def _parts(conversation: Conversation, message: Message) -> Iterator[tuple[Part,
                 yield "result", call.id, result.content
 
 
-def matches(conversation: Conversation, pattern: re.Pattern[str] | None) -> list[Match]:
+Group = tuple[Message, Part, str, int]
+"""A message's part (and its tool call) and how many occurrences it holds."""
+
+
+class Matches:
+    """Every occurrence in the branch on screen, top to bottom, as a count per part of each
+    message; a :class:`Match` is made when one is asked for. A one-letter query in a 2 MB
+    conversation has 130,000 occurrences: an object each took 120 ms a key
+    (``benchmarks/find_in_chat.py``)."""
+
+    def __init__(self, groups: list[Group]) -> None:
+        self.groups = groups
+        self._starts = list(itertools.accumulate((g[3] for g in groups), initial=0))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __getitem__(self, index: int) -> Match:
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        group = bisect.bisect_right(self._starts, index) - 1
+        message, part, call_id, _count = self.groups[group]
+        return Match(message, part, index - self._starts[group], call_id)
+
+    def index_of(self, match: Match) -> int | None:
+        """Where ``match`` is now (None: gone)."""
+        for start, (message, part, call_id, count) in zip(self._starts, self.groups, strict=False):
+            if message is match.message and (part, call_id) == (match.part, match.call_id):
+                return start + match.occurrence if match.occurrence < count else None
+        return None
+
+    def first(self, where: Callable[[Message, Part], bool], last: bool = False) -> int | None:
+        """The first (or last) occurrence in a part for which ``where`` holds."""
+        pairs = list(zip(self._starts, self.groups, strict=False))
+        for start, (message, part, _call, count) in reversed(pairs) if last else pairs:
+            if where(message, part):
+                return start + count - 1 if last else start
+        return None
+
+
+def matches(conversation: Conversation, pattern: re.Pattern[str] | None) -> Matches:
     """Every occurrence in the branch on screen, top to bottom."""
     if pattern is None:
-        return []
-    found: list[Match] = []
+        return Matches([])
+    groups: list[Group] = []
     for message in conversation.path():
         if message.role not in ("user", "assistant"):
             continue  # a tool's result is shown (and found) in the reply that called it
         for part, call_id, text in _parts(conversation, message):
-            found += [Match(message, part, n, call_id) for n in range(_count(pattern, text))]
-    return found
+            count = _count(pattern, text)
+            if count:
+                groups.append((message, part, call_id, count))
+    return Matches(groups)
 
 
 def elsewhere(conversation: Conversation, pattern: re.Pattern[str] | None) -> list[Message]:

@@ -60,7 +60,7 @@ class FindControl:
     def __init__(self, host: FindHost) -> None:
         self.host = host
         self.pattern: re.Pattern[str] | None = None
-        self.matches: list[find.Match] = []
+        self.matches = find.Matches([])
         self.current: int | None = None
         self.others = 0
         self._marked: Widget | None = None
@@ -84,7 +84,7 @@ class FindControl:
         bar, self.bar = self.bar, None
         self.view.highlight(None)
         self._mark(None)
-        self.pattern, self.matches, self.current, self.others = None, [], None, 0
+        self.pattern, self.matches, self.current, self.others = None, find.Matches([]), None, 0
         if bar is not None:
             await bar.remove()
         self.host.prompt.focus()
@@ -129,7 +129,7 @@ class FindControl:
         n = len(self.matches)
         if not n:
             return
-        same = _index_of(self.matches, before) if before is not None else None
+        same = self.matches.index_of(before) if before is not None else None
         await self.go((same + step) % n if same is not None else self._first(step))
 
     def _first(self, step: int) -> int:
@@ -145,12 +145,14 @@ class FindControl:
             and w.region.bottom > top
             and w.region.y < top + height
         ]
-        at = [order.get(id(m.message), 0) for m in self.matches]
+        matches = self.matches
         if step > 0:
             start = min(shown) if shown else 0
-            return next((i for i, pos in enumerate(at) if pos >= start), 0)
+            found = matches.first(lambda m, _part: order.get(id(m), 0) >= start)
+            return found if found is not None else 0
         end = max(shown) if shown else len(order)
-        return next((i for i in range(len(at) - 1, -1, -1) if at[i] <= end), len(at) - 1)
+        found = matches.first(lambda m, _part: order.get(id(m), 0) <= end, last=True)
+        return found if found is not None else len(matches) - 1
 
     async def go(self, index: int) -> None:
         """Bring match ``index`` into view (mounted, unfolded, scrolled to its line)."""
@@ -231,22 +233,11 @@ class FindControl:
         self._recount()
         target = others[0]
         if target.role == "tool":  # found in the reply that called it
-            target = next((m for m in self.matches if m.part == "result"), self.matches[0]).message
-        index = next((i for i, m in enumerate(self.matches) if m.message is target), 0)
+            result = self.matches.first(lambda _m, part: part == "result")
+            target = self.matches[result if result is not None else 0].message
+        index = self.matches.first(lambda m, _part: m is target) or 0
         if self.matches:
             await self.go(index)
-
-
-def _index_of(matches: list[find.Match], match: find.Match) -> int | None:
-    return next(
-        (
-            i
-            for i, m in enumerate(matches)
-            if m.message is match.message
-            and (m.part, m.call_id, m.occurrence) == (match.part, match.call_id, match.occurrence)
-        ),
-        None,
-    )
 
 
 def _line_in(text: str, pattern: re.Pattern[str] | None, occurrence: int) -> int:
