@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from requesty_tui.core.domain import Message
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
+from requesty_tui.ui.widgets.notice import Notice
 
 WINDOW = 24
 """Messages mounted at a time when opening a long conversation."""
@@ -28,6 +29,14 @@ LIVE_LIMIT = WINDOW + 8
 Each mounted reply costs about 0.35 MB (its rendered lines and Textual's caches of them), so
 the limit is kept close to the window: 8 messages are put away every 4 replies."""
 
+SCROLL_LIMIT = LIVE_LIMIT + WINDOW
+"""Mounted messages while the user reads far up before those far off screen are put away
+again (behind a marker): scrolling from the end to the top of 1,000 messages kept all 1,000
+widgets, at about 0.35 MB each (see LIVE_LIMIT)."""
+
+FAR = 2
+"""Screens off the viewport a message must be before it is put away while scrolling: a page
+key or two never meets a marker where a message was."""
 
 JUMP_WINDOW = 6
 """Messages mounted from one found far up (the rest up to the pane's end wait behind a
@@ -45,6 +54,16 @@ def with_widgets(messages: Sequence[Message]) -> list[Message]:
     """The messages that have a widget of their own: a tool's result is shown in the reply
     that called it."""
     return [m for m in messages if m.role in ("user", "assistant")]
+
+
+def _releasable(widget: Widget) -> bool:
+    """A complete message (not a reply still streaming, nor a comparison) or a notice: what
+    may be put away behind a marker and rebuilt from its message."""
+    return isinstance(getattr(widget, "message", None), Message) or isinstance(widget, Notice)
+
+
+def _messages(widgets: Sequence[Widget]) -> list[Message]:
+    return [m for w in widgets if isinstance(m := getattr(w, "message", None), Message)]
 
 
 def _highlight(widget: Widget, pattern: re.Pattern[str] | None) -> None:
@@ -193,18 +212,18 @@ class ConversationView(VerticalScroll, can_focus=False):
         for widget in self.message_widgets():
             _highlight(widget, pattern)
 
-    async def reveal(self, message: Message) -> Widget | None:
+    async def reveal(self, message: Message, count: int = JUMP_WINDOW) -> Widget | None:
         """The widget of ``message``, mounted if it was not (with everything after it: the
         pane stays one stretch of the branch); None if it has none. A message far behind the
-        marker is mounted with the few after it, and the rest up to what is mounted stays
-        behind a "more messages" marker: mounting 800 messages took seconds."""
+        marker is mounted with the few after it (``count`` with it), and the rest up to what is
+        mounted stays behind a "more messages" marker: mounting 800 messages took seconds."""
         if any(m is message for m in self._gap):
             await self._reveal_in_gap(message)
         at = next((n for n, m in enumerate(self._hidden) if m is message), None)
         if at is not None and self._make is not None and self._marker is not None:
-            if len(self._hidden) - at > JUMP_WINDOW:
+            if len(self._hidden) - at > count:
                 await self.close_gap()  # one gap at a time: the new one is further up
-                await self._open_gap(at)
+                await self._open_gap(at, count)
             else:
                 batch, self._hidden = self._hidden[at:], self._hidden[:at]
                 await self.mount_all(self._build(batch, self._make), after=self._marker)
@@ -217,11 +236,11 @@ class ConversationView(VerticalScroll, can_focus=False):
             (w for w in self.message_widgets() if getattr(w, "message", None) is message), None
         )
 
-    async def _open_gap(self, at: int) -> None:
+    async def _open_gap(self, at: int, count: int) -> None:
         """Mount ``_hidden[at]`` and the few after it; the rest waits in the gap."""
         assert self._make is not None and self._marker is not None
-        batch = self._hidden[at : at + JUMP_WINDOW]
-        self._gap = self._hidden[at + JUMP_WINDOW :]
+        batch = self._hidden[at : at + count]
+        self._gap = self._hidden[at + count :]
         self._hidden = self._hidden[:at]
         self._gap_marker = LaterMarker(id="later")
         self._update_gap_marker()
@@ -307,18 +326,119 @@ class ConversationView(VerticalScroll, can_focus=False):
         if self._make is None or self._loading or self.scroll_y < self.max_scroll_y - 1:
             return
         await self.close_gap()
+        if len(self.children) - (self._marker is not None) > LIVE_LIMIT:
+            await self._fold_top(lambda _w: True)
+        self.anchor()
+
+    async def _fold_top(self, may: Callable[[Widget], bool]) -> None:
+        """Put away the widgets above the last window (from the top, while ``may`` allows)."""
         shown = [w for w in self.children if w is not self._marker]
-        if len(shown) <= LIVE_LIMIT:
-            return
-        old = shown[: len(shown) - WINDOW]
-        messages = [m for w in old if isinstance(m := getattr(w, "message", None), Message)]
-        self._hidden.extend(messages)
+        old: list[Widget] = []
+        for widget in shown[: max(0, len(shown) - WINDOW)]:
+            if not may(widget):
+                break
+            old.append(widget)
+        self._hidden.extend(_messages(old))
         await self.remove_children(old)
+        await self._ensure_marker()
+
+    async def _ensure_marker(self) -> None:
         if self._marker is None and self._hidden:
             self._marker = EarlierMarker(id="earlier")
             await self.mount(self._marker, before=0)
         self._update_marker()
+
+    async def show_first(self) -> None:
+        """ctrl+home: the first message with a window after it, the rest up to the last window
+        in the gap between (mounting every message on the way took seconds)."""
+        if self._hidden:
+            await self.reveal(self._hidden[0], WINDOW)
+        marker = self._gap_marker
+        if marker is not None:
+            below = list(self.children)[list(self.children).index(marker) + 1 :]
+            out: list[Widget] = []
+            for widget in below[: max(0, len(below) - WINDOW)]:
+                if not _releasable(widget):
+                    break
+                out.append(widget)
+            self._gap.extend(_messages(out))
+            await self.remove_children(out)
+            self._update_gap_marker()
+        self.scroll_home(animate=False, immediate=True)
+
+    async def show_last(self) -> None:
+        """ctrl+end: the end, the gap folded back and only the last window left mounted."""
+        await self.close_gap()
+        await self._fold_top(_releasable)
         self.anchor()
+
+    def _stretch(self) -> list[Widget]:
+        """The widgets scrolling may put away: those above the gap (without one, all but the
+        last window: never the end, where a reply may be streaming)."""
+        shown = [w for w in self.children if w is not self._marker]
+        if self._gap_marker is not None:
+            return shown[: shown.index(self._gap_marker)]
+        return shown[: max(0, len(shown) - WINDOW)]
+
+    async def _release_below(self, coming: int) -> None:
+        """Too many mounted (``coming`` more on the way): those far below the viewport go
+        into the gap (created just above the last window if there is none)."""
+        if len(self.message_widgets()) + coming <= SCROLL_LIMIT:
+            return
+        limit = self.scroll_y + (FAR + 1) * self.size.height
+        out: list[Widget] = []
+        for widget in reversed(self._stretch()):
+            region = widget.virtual_region
+            if not _releasable(widget) or not region.height or region.y < limit:
+                break
+            out.append(widget)
+        if not out:
+            return
+        out.reverse()
+        self._gap = [*_messages(out), *self._gap]
+        if self._gap_marker is None:
+            self._gap_marker = LaterMarker(id="later")
+            await self.mount(self._gap_marker, after=out[-1])
+        self._update_gap_marker()
+        await self.remove_children(out)
+
+    async def _release_above(self) -> None:
+        """Too many mounted while scrolling down toward the gap: those far above the viewport
+        go behind the earlier-messages marker, the view kept still."""
+        if len(self.message_widgets()) <= SCROLL_LIMIT:
+            return
+        limit = self.scroll_y - FAR * self.size.height
+        stretch = self._stretch()
+        out: list[Widget] = []
+        for widget in stretch:
+            region = widget.virtual_region
+            if not _releasable(widget) or not region.height or region.bottom > limit:
+                break
+            out.append(widget)
+        if not out or len(out) == len(stretch):
+            return
+        stays = stretch[len(out)]
+        offset = stays.virtual_region.y - self.scroll_y
+        self._hidden.extend(_messages(out))
+        await self.remove_children(out)
+        await self._ensure_marker()
+        self.call_after_refresh(self._keep_place, stays, offset)
+
+    def _keep_place(self, widget: Widget, offset: float) -> None:
+        """Scroll so that ``widget`` is where it was (widgets came or went above it)."""
+        if widget.parent is self:
+            self.scroll_to(y=widget.virtual_region.y - offset, animate=False)
+
+    async def _scroll_later(self) -> None:
+        """The user scrolled down to the gap: the next window comes in, the top goes."""
+        if self._loading:
+            return
+        self._loading = True
+        try:
+            await self.show_later()
+            await self._release_above()
+        finally:
+            self._loading = False
 
     async def show_earlier(self) -> None:
         """Mount the previous window above the first shown message, keeping the view still."""
@@ -328,24 +448,31 @@ class ConversationView(VerticalScroll, can_focus=False):
         try:
             batch, self._hidden = self._hidden[-WINDOW:], self._hidden[:-WINDOW]
             widgets = self._build(batch, self._make)
-            before = self.max_scroll_y
+            await self._release_below(len(batch))
+            shown = [w for w in self.children if w is not self._marker]
+            stays = shown[0] if shown else None
+            offset = stays.virtual_region.y - self.scroll_y if stays is not None else 0
             await self.mount_all(widgets, after=self._marker)
             if not self._hidden:
                 await self._marker.remove()
                 self._marker = None
             else:
                 self._update_marker()
-            self.call_after_refresh(self._keep_position, before)
+            if stays is not None:
+                self.call_after_refresh(self._keep_place, stays, offset)
         finally:
             self._loading = False
-
-    def _keep_position(self, before: float) -> None:
-        self.scroll_to(y=self.scroll_y + (self.max_scroll_y - before), animate=False)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if new <= 0 < old and self._hidden and not self._loading:
             self.run_worker(self.show_earlier(), exclusive=True, group="earlier")
         gap = self._gap_marker
-        if gap is not None and new > old and gap.virtual_region.y < new + self.size.height:
-            self.run_worker(self.show_later(), exclusive=True, group="later")
+        if (
+            gap is not None
+            and new > old
+            and not self._loading
+            and gap.virtual_region.height
+            and gap.virtual_region.y < new + self.size.height
+        ):
+            self.run_worker(self._scroll_later(), group="later")
