@@ -101,3 +101,67 @@ async def test_paging_up_shows_every_message_in_order_with_few_mounted(
         assert seen == set(range(len(conv.messages))), "every message was on screen"
         assert most <= LIVE_LIMIT + 2 * WINDOW, f"{most} message widgets mounted at once"
         assert isinstance(app.focused, PromptInput)
+
+
+async def test_paging_down_from_the_first_message_shows_every_message_with_few_mounted(
+    router: RouterServer, settings: Settings
+) -> None:
+    conv = long_conversation()
+    app = RequestyApp(settings, conversation=conv)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = chat_screen(app)
+        view = chat.query_one(ConversationView)
+        await wait_for(pilot, lambda: view.message_widgets(), what="the history")
+        await pilot.press("ctrl+home")
+        await wait_for(pilot, lambda: view.scroll_y == 0 and on_screen(view), what="the top")
+        seen: set[int] = set()
+        most = 0
+        last = len(conv.messages) - 1
+        for _ in range(400):
+            mounted = positions(conv, view.message_widgets())
+            assert mounted == sorted(set(mounted)), "mounted in order, none twice"
+            most = max(most, len(mounted))
+            shown = positions(conv, on_screen(view))
+            if seen and shown:
+                assert min(shown) - 1 <= max(seen), (shown, max(seen))
+            seen.update(shown)
+            if last in seen:
+                break
+            await pilot.press("pagedown")
+            await wait_for(pilot, lambda: not view._loading, what="later messages")
+            await pilot.pause()
+        assert seen == set(range(len(conv.messages))), "every message was on screen"
+        assert most <= LIVE_LIMIT + 2 * WINDOW, f"{most} message widgets mounted at once"
+
+
+async def test_ctrl_home_and_end_while_a_reply_streams(
+    router: RouterServer, settings: Settings
+) -> None:
+    from requesty_tui.testing.router import Reply
+    from requesty_tui.ui.widgets.message import AssistantMessage
+
+    router.queue(Reply(text="streamed words " * 150, chunk_chars=11, delay=0.01))
+    conv = long_conversation()
+    app = RequestyApp(settings, conversation=conv)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = chat_screen(app)
+        view = chat.query_one(ConversationView)
+        await wait_for(pilot, lambda: view.message_widgets(), what="the history")
+        await type_text(pilot, "go on")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: chat.streaming, what="the reply to start")
+        await pilot.press("ctrl+home")
+        first = conv.messages[0]
+        await wait_for(
+            pilot,
+            lambda: any(w.message is first for w in on_screen(view)),  # type: ignore[attr-defined]
+            what="the first message while the reply streams",
+        )
+        assert chat.streaming, "the reply is still streaming (the test saw it mid-way)"
+        await pilot.press("ctrl+end")
+        await wait_for(pilot, lambda: not chat.streaming, timeout=30, what="the reply to end")
+        reply = chat.query(AssistantMessage).last()
+        assert reply.message is not None
+        assert reply.message.content == "streamed words " * 150
+        assert len(conv.messages) == 2 * TURNS + 2
+        await wait_for(pilot, lambda: reply in on_screen(view), what="the end in view")
