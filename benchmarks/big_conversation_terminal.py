@@ -9,7 +9,8 @@ from outside we time:
   the screen shows it;
 - scrolling back with the keys: ``pgup`` and a ``Q`` in turn, each ``Q`` timed (key echo while
   earlier text comes in);
-- ``ctrl+home`` → the first message on screen;
+- ``ctrl+home`` → the first message on screen (mounted with a window after it, the rest
+  behind a "more messages" marker), then ``ctrl+end`` → the last screen again;
 - the app's CPU seconds and peak memory (``VmHWM``) at the end, against the same 1,000
   messages with short replies (``--short``).
 
@@ -117,6 +118,13 @@ def one_run(root: Path, size: tuple[int, int], short: bool) -> dict[str, float |
                 out["home"] = time.perf_counter() - home
             except AssertionError:
                 out["home"] = float("nan")  # never got there (said as nan)
+            end = time.perf_counter()
+            term.keys("C-End")
+            try:
+                term.wait_for(lambda s: "A short last reply." in s, timeout=30, what="the end")
+                out["end"] = time.perf_counter() - end
+            except AssertionError:
+                out["end"] = float("nan")
             time.sleep(1.0)
             out["cpu"] = cpu_seconds(pid)
             out["peak_mb"] = peak_mb(pid)
@@ -144,6 +152,7 @@ def main() -> None:
     summary = {
         "shown_s": med(float(r["shown"]) for r in runs),  # type: ignore[arg-type]
         "home_s": med(float(r["home"]) for r in runs),  # type: ignore[arg-type]
+        "end_s": med(float(r["end"]) for r in runs),  # type: ignore[arg-type]
         "echo_open_p50_ms": med(med(r["echo_open"]) for r in runs),  # type: ignore[arg-type]
         "echo_open_p99_ms": med(p99(r["echo_open"]) for r in runs),  # type: ignore[arg-type]
         "echo_scroll_p50_ms": med(med(r["echo_scroll"]) for r in runs),  # type: ignore[arg-type]

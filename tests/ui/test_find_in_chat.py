@@ -82,8 +82,15 @@ async def test_find_counts_marks_and_goes_to_a_match_far_up(
         await pilot.press("escape")
         await wait_for(pilot, lambda: not chat.query(FindBar), what="the bar to close")
         assert isinstance(app.focused, PromptInput)
-        assert not any(marked(reply.body.render_line(y)) for y in range(body.line_count()))
-        assert not reply.has_class("-find-current")
+        # The reply, unless it was put away since (scrolled far off), and every message shown.
+        shown = [w for w in chat.query(AssistantMessage) if w.message is not None]
+        for widget in [reply] if reply.is_attached else []:
+            assert not any(marked(widget.body.render_line(y)) for y in range(body.line_count()))
+            assert not widget.has_class("-find-current")
+        for widget in shown:
+            lines = range(widget.body.line_count())
+            assert not any(marked(widget.body.render_line(y)) for y in lines)
+            assert not widget.has_class("-find-current")
 
 
 async def test_smart_case_and_literal_text(router: RouterServer, settings: Settings) -> None:

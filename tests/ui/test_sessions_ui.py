@@ -201,7 +201,7 @@ async def test_palette_opens_the_browser(router: RouterServer, settings: Setting
 async def test_long_conversation_opens_windowed_and_all_stays_reachable(
     router: RouterServer, settings: Settings
 ) -> None:
-    from requesty_tui.ui.widgets.conversation import WINDOW, ConversationView
+    from requesty_tui.ui.widgets.conversation import SCROLL_LIMIT, WINDOW, ConversationView
 
     conv = Conversation(id="20261120-100000-long", model="openai/gpt-4o-mini", title="Long")
     for i in range(60):
@@ -219,13 +219,18 @@ async def test_long_conversation_opens_windowed_and_all_stays_reachable(
         assert "96 earlier messages" in str(chat.query_one("#earlier").content)
         last = chat.query(AssistantMessage).last()
         assert "answer 59" in rendered_text(last.body)
+        # Every question comes in on the way up; those far below are put away again (issue 25:
+        # all 120 stayed mounted), so fewer than all are mounted at the top.
+        seen = {str(w.content) for w in chat.query(UserMessage)}
         while view.hidden_count:
             view.scroll_home(animate=False)
             await wait_for(pilot, lambda: not view._loading)
             await pilot.pause()
+            seen.update(str(w.content) for w in chat.query(UserMessage))
+            assert len(view.message_widgets()) <= SCROLL_LIMIT + WINDOW
         first = chat.query(UserMessage).first()
         assert "question 0" in str(first.content)
-        assert len(chat.query(UserMessage)) == 60
+        assert seen == {f"question {i}" for i in range(60)}
         assert not chat.query("#earlier")
 
 

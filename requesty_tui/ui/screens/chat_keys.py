@@ -81,7 +81,7 @@ class ChatKeys(Screen[None]):
             block.focus()
             block.scroll_visible()
 
-    def action_scroll_pane(self, where: str) -> None:
+    async def action_scroll_pane(self, where: str) -> None:
         """Scroll the conversation wherever the focus is (the input box keeps it)."""
         pane = self.query_one(ConversationView)
         if where == "page_up":
@@ -89,9 +89,9 @@ class ChatKeys(Screen[None]):
         elif where == "page_down":
             pane.scroll_page_down(animate=False)
         elif where == "top":
-            pane.scroll_home(animate=False)
+            await pane.show_first()  # the first message, however far up
         else:
-            pane.anchor()  # the end, and stay there as replies grow
+            await pane.show_last()  # the end, and stay there as replies grow
 
     def action_copy(self) -> None:
         """ctrl+y: copy what has the focus (a message, a tool's result), else the last reply."""

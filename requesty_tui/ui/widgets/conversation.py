@@ -10,23 +10,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from rich.text import Text
-from textual import events
-from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Static
 
 from requesty_tui.core.domain import Message
+from requesty_tui.ui.widgets.conversation_window import (
+    LIVE_LIMIT,
+    SCROLL_LIMIT,
+    WINDOW,
+    EarlierMarker,
+    LaterMarker,
+    WindowedPane,
+    messages_of,
+    releasable,
+)
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 
-WINDOW = 24
-"""Messages mounted at a time when opening a long conversation."""
-
-LIVE_LIMIT = WINDOW + 8
-"""Mounted messages in a live chat before the oldest are put away (behind the marker): a
-200-reply session otherwise kept every widget, and each reply got slower (soak benchmark).
-Each mounted reply costs about 0.35 MB (its rendered lines and Textual's caches of them), so
-the limit is kept close to the window: 8 messages are put away every 4 replies."""
+__all__ = [
+    "LIVE_LIMIT", "SCROLL_LIMIT", "WINDOW", "ConversationView", "EarlierMarker", "LaterMarker",
+]  # fmt: skip
 
 
 JUMP_WINDOW = 6
@@ -53,46 +54,8 @@ def _highlight(widget: Widget, pattern: re.Pattern[str] | None) -> None:
         mark(pattern)
 
 
-class EarlierMarker(Static):
-    """ "▲ 970 earlier messages": click (or scroll to the top) to show more."""
-
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        parent = self.parent
-        if isinstance(parent, ConversationView):
-            parent.run_worker(parent.show_earlier(), exclusive=True, group="earlier")
-
-
-class LaterMarker(Static):
-    """ "▼ 770 more messages": between a message found far up and the end of the pane; click
-    (or scroll to it) to show the next ones."""
-
-    def on_click(self, event: events.Click) -> None:
-        event.stop()
-        parent = self.parent
-        if isinstance(parent, ConversationView):
-            parent.run_worker(parent.show_later(), exclusive=True, group="later")
-
-
-class ConversationView(VerticalScroll, can_focus=False):
+class ConversationView(WindowedPane):
     """Holds the message widgets and sticks to the bottom while the user has not scrolled up."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._hidden: list[Message] = []
-        self._make: Callable[[Message], Widget] | None = None
-        self._marker: EarlierMarker | None = None
-        self._loading = False
-        self._pattern: re.Pattern[str] | None = None
-        self._gap: list[Message] = []
-        """Messages between a stretch opened far up (a found message) and the end of the pane,
-        not mounted: behind :attr:`_gap_marker`."""
-        self._gap_marker: LaterMarker | None = None
-
-    @property
-    def hidden_count(self) -> int:
-        """Earlier messages not mounted yet."""
-        return len(self._hidden)
 
     async def clear(self) -> None:
         """Nothing shown and nothing behind the marker (another conversation takes the pane)."""
@@ -193,18 +156,18 @@ class ConversationView(VerticalScroll, can_focus=False):
         for widget in self.message_widgets():
             _highlight(widget, pattern)
 
-    async def reveal(self, message: Message) -> Widget | None:
+    async def reveal(self, message: Message, count: int = JUMP_WINDOW) -> Widget | None:
         """The widget of ``message``, mounted if it was not (with everything after it: the
         pane stays one stretch of the branch); None if it has none. A message far behind the
-        marker is mounted with the few after it, and the rest up to what is mounted stays
-        behind a "more messages" marker: mounting 800 messages took seconds."""
+        marker is mounted with the few after it (``count`` with it), and the rest up to what is
+        mounted stays behind a "more messages" marker: mounting 800 messages took seconds."""
         if any(m is message for m in self._gap):
             await self._reveal_in_gap(message)
         at = next((n for n, m in enumerate(self._hidden) if m is message), None)
         if at is not None and self._make is not None and self._marker is not None:
-            if len(self._hidden) - at > JUMP_WINDOW:
+            if len(self._hidden) - at > count:
                 await self.close_gap()  # one gap at a time: the new one is further up
-                await self._open_gap(at)
+                await self._open_gap(at, count)
             else:
                 batch, self._hidden = self._hidden[at:], self._hidden[:at]
                 await self.mount_all(self._build(batch, self._make), after=self._marker)
@@ -217,11 +180,11 @@ class ConversationView(VerticalScroll, can_focus=False):
             (w for w in self.message_widgets() if getattr(w, "message", None) is message), None
         )
 
-    async def _open_gap(self, at: int) -> None:
+    async def _open_gap(self, at: int, count: int) -> None:
         """Mount ``_hidden[at]`` and the few after it; the rest waits in the gap."""
         assert self._make is not None and self._marker is not None
-        batch = self._hidden[at : at + JUMP_WINDOW]
-        self._gap = self._hidden[at + JUMP_WINDOW :]
+        batch = self._hidden[at : at + count]
+        self._gap = self._hidden[at + count :]
         self._hidden = self._hidden[:at]
         self._gap_marker = LaterMarker(id="later")
         self._update_gap_marker()
@@ -271,32 +234,6 @@ class ConversationView(VerticalScroll, can_focus=False):
             await self.mount(self._marker, before=0)
         self._update_marker()
 
-    def _update_gap_marker(self) -> None:
-        if self._gap_marker is not None:
-            n = len(self._gap)
-            self._gap_marker.update(
-                Text(
-                    f"▼ {n:,} more message{'s' if n != 1 else ''} — "
-                    "scroll down or click to show them",
-                    style="dim",
-                )
-            )
-
-    def message_widgets(self) -> list[Widget]:
-        """The mounted widgets that show a message, top to bottom."""
-        return [w for w in self.children if isinstance(getattr(w, "message", None), Message)]
-
-    def _update_marker(self) -> None:
-        if self._marker is not None:
-            n = len(self._hidden)
-            self._marker.update(
-                Text(
-                    f"▲ {n:,} earlier message{'s' if n != 1 else ''} — "
-                    "scroll up or click to show them",
-                    style="dim",
-                )
-            )
-
     def set_factory(self, make: Callable[[Message], Widget]) -> None:
         """How to rebuild a message widget when the user scrolls back to it."""
         self._make = make
@@ -307,18 +244,56 @@ class ConversationView(VerticalScroll, can_focus=False):
         if self._make is None or self._loading or self.scroll_y < self.max_scroll_y - 1:
             return
         await self.close_gap()
-        shown = [w for w in self.children if w is not self._marker]
-        if len(shown) <= LIVE_LIMIT:
-            return
-        old = shown[: len(shown) - WINDOW]
-        messages = [m for w in old if isinstance(m := getattr(w, "message", None), Message)]
-        self._hidden.extend(messages)
-        await self.remove_children(old)
-        if self._marker is None and self._hidden:
-            self._marker = EarlierMarker(id="earlier")
-            await self.mount(self._marker, before=0)
-        self._update_marker()
+        if len(self.children) - (self._marker is not None) > LIVE_LIMIT:
+            await self._fold_top(lambda _w: True)
         self.anchor()
+
+    async def _fold_top(self, may: Callable[[Widget], bool]) -> None:
+        """Put away the widgets above the last window (from the top, while ``may`` allows)."""
+        shown = [w for w in self.children if w is not self._marker]
+        old: list[Widget] = []
+        for widget in shown[: max(0, len(shown) - WINDOW)]:
+            if not may(widget):
+                break
+            old.append(widget)
+        self._hidden.extend(messages_of(old))
+        await self.remove_children(old)
+        await self._ensure_marker()
+
+    async def show_first(self) -> None:
+        """ctrl+home: the first message with a window after it, the rest up to the last window
+        in the gap between (mounting every message on the way took seconds)."""
+        if self._hidden:
+            await self.reveal(self._hidden[0], WINDOW)
+        marker = self._gap_marker
+        if marker is not None:
+            below = list(self.children)[list(self.children).index(marker) + 1 :]
+            out: list[Widget] = []
+            for widget in below[: max(0, len(below) - WINDOW)]:
+                if not releasable(widget):
+                    break
+                out.append(widget)
+            self._gap.extend(messages_of(out))
+            await self.remove_children(out)
+            self._update_gap_marker()
+        self.scroll_home(animate=False, immediate=True)
+
+    async def show_last(self) -> None:
+        """ctrl+end: the end, the gap folded back and only the last window left mounted."""
+        await self.close_gap()
+        await self._fold_top(releasable)
+        self.anchor()
+
+    async def _scroll_later(self) -> None:
+        """The user scrolled down to the gap: the next window comes in, the top goes."""
+        if self._loading:
+            return
+        self._loading = True
+        try:
+            await self.show_later()
+            await self._release_above()
+        finally:
+            self._loading = False
 
     async def show_earlier(self) -> None:
         """Mount the previous window above the first shown message, keeping the view still."""
@@ -328,24 +303,31 @@ class ConversationView(VerticalScroll, can_focus=False):
         try:
             batch, self._hidden = self._hidden[-WINDOW:], self._hidden[:-WINDOW]
             widgets = self._build(batch, self._make)
-            before = self.max_scroll_y
+            await self._release_below(len(batch))
+            shown = [w for w in self.children if w is not self._marker]
+            stays = shown[0] if shown else None
+            offset = stays.virtual_region.y - self.scroll_y if stays is not None else 0
             await self.mount_all(widgets, after=self._marker)
             if not self._hidden:
                 await self._marker.remove()
                 self._marker = None
             else:
                 self._update_marker()
-            self.call_after_refresh(self._keep_position, before)
+            if stays is not None:
+                self.call_after_refresh(self._keep_place, stays, offset)
         finally:
             self._loading = False
-
-    def _keep_position(self, before: float) -> None:
-        self.scroll_to(y=self.scroll_y + (self.max_scroll_y - before), animate=False)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if new <= 0 < old and self._hidden and not self._loading:
             self.run_worker(self.show_earlier(), exclusive=True, group="earlier")
         gap = self._gap_marker
-        if gap is not None and new > old and gap.virtual_region.y < new + self.size.height:
-            self.run_worker(self.show_later(), exclusive=True, group="later")
+        if (
+            gap is not None
+            and new > old
+            and not self._loading
+            and gap.virtual_region.height
+            and gap.virtual_region.y < new + self.size.height
+        ):
+            self.run_worker(self._scroll_later(), group="later")
