@@ -191,6 +191,12 @@ async def test_the_account_screen_degrades_with_a_reason(
         await wait_for(pilot, lambda: "404" in str(problem.content), what="the reason")
         assert "no Requesty management API" in str(problem.content)
         assert "balance" not in str(screen.query_one("#month", Static).content), "no error"
+        await pilot.pause()
+        from requesty_tui.ui.widgets.spend_chart import SpendChart
+
+        shown = [str(w.render()) for w in (*screen.query(Static), *screen.query(SpendChart))]
+        said = " ".join(" ".join(t.split()) for t in shown)
+        assert said.count("no Requesty management API") == 1, "the reason is said once"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)])

@@ -112,7 +112,8 @@ class AccountScreen(Screen[None]):
         chart = self.query_one(SpendChart)
         top = self.query_one("#top", Static)
         if history is None:
-            chart.show(None, [], "No chart: " + (figures.problem or "no figures."))
+            # The reason is on the line above already (it was said twice at 80x24).
+            chart.show(None, [], "No chart (see above)." if figures.problem else "No figures.")
             top.update("")
             return
         ranked = history.top()
