@@ -16,7 +16,6 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from requesty_tui.chat.branches import branch_with
-from requesty_tui.chat.compare import resumed_compare
 from requesty_tui.chat.services import Services
 from requesty_tui.core.domain import Conversation
 from requesty_tui.core.formatting import plural
@@ -72,7 +71,9 @@ class RequestyApp(App[None]):
         self.context.attach_first = list(attach or [])
         if conversation is not None and model:
             conversation.model = model  # --model wins over the session's
-        if conversation is not None and not compare:
+        if conversation is not None and conversation.compare and not compare:
+            from requesty_tui.chat.compare import resumed_compare  # only for one that compared
+
             self.context.compare_models = resumed_compare(conversation)
         self.first_conversation = conversation
         self.first_preset = preset
@@ -336,6 +337,8 @@ class RequestyApp(App[None]):
         if isinstance(chat, ChatScreen):
             await chat.stop_reply()
             chat.save_draft(force=True)  # what is typed stays with the chat it was typed in
+        from requesty_tui.chat.compare import resumed_compare
+
         self.context.compare_models[:] = resumed_compare(conversation)  # its mode, on or off
         resumed = ChatScreen(self.context, conversation.model, conversation)
         if hit is not None and words:

@@ -38,25 +38,24 @@ from requesty_tui.ui.screens import chat_model, chat_send, chat_session
 from requesty_tui.ui.screens.chat_bars import status_pieces, top_line
 from requesty_tui.ui.screens.chat_branches import BranchControl
 from requesty_tui.ui.screens.chat_commands import ChatCommands, Command, commands
-from requesty_tui.ui.screens.chat_find import FindKeys
+from requesty_tui.ui.screens.chat_find_keys import FindKeys
 from requesty_tui.ui.screens.chat_keys import ChatKeys
 from requesty_tui.ui.screens.chat_models import ModelKeys
-from requesty_tui.ui.screens.chat_queue import QueueEvents
+from requesty_tui.ui.screens.chat_queue_events import QueueEvents
 from requesty_tui.ui.screens.chat_rename import RenameKeys
-from requesty_tui.ui.screens.chat_reply import ColumnRun, PaneRun, ReplyRun
 from requesty_tui.ui.screens.chat_session import Found
 from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.widgets.attachment_bar import AttachmentBar
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
-from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
 from requesty_tui.ui.widgets.prompt_input import PromptInput
 from requesty_tui.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from requesty_tui.ui.screens.chat_attach import AttachControl
     from requesty_tui.ui.screens.chat_compare import CompareControl
+    from requesty_tui.ui.screens.chat_reply import ReplyRun
     from requesty_tui.ui.widgets.compare_view import CompareColumn
 
 DRAFT_EVERY = 1.0
@@ -342,13 +341,9 @@ class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys, QueueEvents):
     ) -> None:
         """Show the reply's box under the prompt on screen and stream into it (``since``: the
         request carries the branch from there on, the recent turns that fit)."""
-        self.save()
-        widgets = self.pane.message_widgets()
-        last = widgets[-1] if widgets else None
-        user_widget = last if isinstance(last, UserMessage) else None
-        reply = AssistantMessage(turn.model, code_style=self.context.theming.code_style())
-        await self.pane.add(reply)
-        self.start_run(PaneRun(self, turn, reply, user_widget, request, since))
+        from requesty_tui.ui.screens.chat_reply import pane_run  # the runner: on the first send
+
+        self.start_run(await pane_run(self, turn, request, since))
 
     def start_run(self, run: ReplyRun) -> None:
         """Stream one reply in a worker of its own (all in the group Esc cancels)."""
@@ -368,6 +363,8 @@ class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys, QueueEvents):
 
     def start_column(self, turn: Turn, column: CompareColumn, request: ChatRequest) -> None:
         """One model's reply of a comparison, streamed into its column."""
+        from requesty_tui.ui.screens.chat_reply import ColumnRun
+
         self.start_run(ColumnRun(self, turn, column, request))
 
     async def redraw(self) -> None:

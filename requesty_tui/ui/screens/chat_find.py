@@ -11,11 +11,8 @@ warning colour.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cached_property
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Protocol
 
-from textual.binding import Binding
-from textual.screen import Screen
 from textual.widget import Widget
 
 from requesty_tui.chat import find
@@ -262,41 +259,6 @@ def _hit_line(view: MarkdownView, pattern: re.Pattern[str], occurrence: int) -> 
                 return y
             seen += hits
     return last
-
-
-class FindKeys(Screen[None]):
-    """The chat screen's find keys and what the bar asks (a base of the chat screen, which
-    is a :class:`FindHost`)."""
-
-    BINDINGS = [
-        # Priority: the input box would keep ctrl+f (a text area's word key in some versions).
-        Binding("ctrl+f", "find", "Find", id="chat.find", priority=True, show=False),
-        Binding("f3", "find_step(1)", "Next match", id="chat.find_next", show=False),
-        Binding("shift+f3", "find_step(-1)", "Previous match", id="chat.find_previous",
-                show=False),
-    ]  # fmt: skip
-
-    @cached_property
-    def finder(self) -> FindControl:
-        return FindControl(cast(FindHost, self))
-
-    async def action_find(self) -> None:
-        await self.finder.open()
-
-    async def action_find_step(self, step: int) -> None:
-        if self.finder.bar is None:
-            await self.finder.open()
-        else:
-            await self.finder.step(step)
-
-    def on_find_bar_changed(self, event: FindBar.Changed) -> None:
-        self.finder.search(event.query)
-
-    async def on_find_bar_step(self, event: FindBar.Step) -> None:
-        await self.finder.step(event.step)
-
-    async def on_find_bar_closed(self, _event: FindBar.Closed) -> None:
-        await self.finder.close()
 
 
 class Finding(Protocol):

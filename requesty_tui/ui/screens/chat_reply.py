@@ -11,7 +11,7 @@ from requesty_tui.chat.runner import ReplyObserver, ReplyRunner
 from requesty_tui.client.events import Retrying, ToolCallDelta
 from requesty_tui.ui.gc_pause import gc_paused
 from requesty_tui.ui.screens.chat_host import ChatParts
-from requesty_tui.ui.widgets.message import Notice
+from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from requesty_tui.ui.screens.chat_branches import BranchControl
     from requesty_tui.ui.screens.chat_queue import QueueControl
     from requesty_tui.ui.widgets.compare_view import CompareColumn
-    from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
 
 
 class ReplyHost(ChatParts, Protocol):
@@ -228,3 +227,17 @@ class ColumnRun(ReplyRun):
         column.ended(" · ".join(x for x in (failure, *extra) if x) or None)
         host.session.save()
         await host.reply_ended(self)
+
+
+async def pane_run(
+    host: ReplyHost, turn: Turn, request: ChatRequest | None, since: Message | None
+) -> PaneRun:
+    """A reply's box under the prompt on screen (saved first: the prompt is on disk before a
+    byte is asked for), and the run that streams into it."""
+    host.session.save()
+    widgets = host.pane.message_widgets()
+    last = widgets[-1] if widgets else None
+    user_widget = last if isinstance(last, UserMessage) else None
+    reply = AssistantMessage(turn.model, code_style=host.context.theming.code_style())
+    await host.pane.add(reply)
+    return PaneRun(host, turn, reply, user_widget, request, since)
