@@ -50,7 +50,7 @@ def export_all(folder: Path, fmt: str, err: TextIO, out: TextIO) -> int:
     """One file per conversation (every branch) and an index page, with a progress bar."""
     from requesty_tui.cli.progress import Progress
     from requesty_tui.storage.atomic import write_atomic
-    from requesty_tui.storage.export import render
+    from requesty_tui.storage.export import export_file
     from requesty_tui.storage.sessions import SessionError, SessionStore, format_updated
 
     store = SessionStore()
@@ -62,8 +62,7 @@ def export_all(folder: Path, fmt: str, err: TextIO, out: TextIO) -> int:
         for n, row in enumerate(rows, 1):
             name = f"{row.id}.{fmt}"
             try:
-                text = render(store.load(row.id), fmt, all_branches=True)
-                write_atomic(folder / name, text)
+                export_file(store.load(row.id), fmt, folder)
             except (OSError, SessionError) as exc:
                 error(exc)
                 failed += 1

@@ -224,11 +224,11 @@ def copy_examples(folder: Path) -> None:
     if folder.exists():
         return
     try:
-        folder.mkdir(parents=True)
+        paths.ensure_private_dir(folder)  # like every folder of ours
         for example in (
             resources.files("requesty_tui.storage").joinpath("preset_examples").iterdir()
         ):
             if example.name.endswith(".toml"):
-                (folder / example.name).write_text(example.read_text(encoding="utf-8"))
+                write_atomic(folder / example.name, example.read_text(encoding="utf-8"))
     except OSError:
         pass  # no examples: the user can still write presets (and is told where when saving)

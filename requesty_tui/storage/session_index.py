@@ -195,7 +195,7 @@ class SessionIndex:
         self, db: sqlite3.Connection, name: str, stat: tuple[int, int], conv: Conversation
     ) -> None:
         total = conv.total_cost()
-        db.execute(
+        rowid = db.execute(
             _INSERT_FILE,
             (
                 name,
@@ -213,9 +213,8 @@ class SessionIndex:
                 int(conv.pinned),
                 _labels_column(conv),
             ),
-        )
+        ).lastrowid
         body = "\n".join([conv.title, *(m.content for m in conv.messages)])
-        rowid = db.execute("SELECT rowid FROM files WHERE name = ?", (name,)).fetchone()[0]
         db.execute("INSERT INTO texts (rowid, body) VALUES (?, ?)", (rowid, body))
 
     def listing(

@@ -158,10 +158,11 @@ class SessionStore:
         self._known.pop(conv.id, None)
 
     def rename(self, session_id: str, title: str) -> None:
-        conv = self.load(session_id)
-        conv.title = title
-        conv.title_by = "user"  # never replaced by a model's title
-        self.save(conv)
+        def retitle(conv: Conversation) -> None:
+            conv.title = title
+            conv.title_by = "user"  # never replaced by a model's title
+
+        self.update(session_id, retitle)
 
     def update(self, session_id: str, change: Callable[[Conversation], None]) -> None:
         """Change a conversation's file (pin, tags): read, change, save."""
