@@ -185,8 +185,11 @@ class Turn:
 
     def record(self) -> bool:
         """Put what arrived so far into the conversation (a periodic save); True if anything."""
-        self.answer.content = "".join(self.parts)
-        self.answer.reasoning = "".join(self.reasoning) or None
+        content = self.answer.content = "".join(self.parts)
+        self.parts[:] = [content] if content else []  # joined once: the next save adds the rest
+        reasoning = "".join(self.reasoning)
+        self.reasoning[:] = [reasoning] if reasoning else []
+        self.answer.reasoning = reasoning or None
         self.answer.skipped_chunks = self.skipped.total if self.skipped else 0
         self.answer.tool_calls = self.tool_calls
         if self.received and not self.conversation.holds(self.answer):

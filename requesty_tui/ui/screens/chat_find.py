@@ -251,8 +251,8 @@ def _hit_line(view: MarkdownView, pattern: re.Pattern[str], occurrence: int) -> 
     """The drawn line of the ``occurrence``-th match (the last line with one, when the drawn
     text holds fewer than the source: Markdown's own marks are not drawn)."""
     seen, last = 0, 0
-    for y in range(view.line_count()):
-        hits = len(pattern.findall(view.render_line(y).text))
+    for y, line in enumerate(view.drawn_lines()):
+        hits = len(pattern.findall(line))
         if hits:
             last = y
             if seen + hits > occurrence:

@@ -217,7 +217,8 @@ class AssistantMessage(Vertical, can_focus=True):
             self._auto_fold = False
             self.thinking.finish()
             self.thinking.set_expanded(False)
-        self.body.display = True
+        if not self.body.display:  # hidden while a reply had only tool calls
+            self.body.display = True
         self.body.append(text)
 
     def append_reasoning(self, text: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
+from collections.abc import Iterator
 
 from rich.console import Console, ConsoleOptions
 from rich.style import Style
@@ -153,12 +154,17 @@ class MarkdownView(Widget):
 
     def first_hit_line(self) -> int | None:
         """The first line holding a marked word (renders the whole text first)."""
-        if self._pattern is None:
+        pattern = self._pattern
+        if pattern is None:
             return None
+        return next((y for y, line in enumerate(self.drawn_lines()) if pattern.search(line)), None)
+
+    def drawn_lines(self) -> Iterator[str]:
+        """The text of each line as drawn (renders every block first), from the render cache:
+        not through :meth:`render_line`, whose marks and styles a search does not need."""
+        width = self._width
         for y in range(self.line_count()):
-            if self._pattern.search(self.render_line(y).text):
-                return y
-        return None
+            yield self._cache.line(y, width).text
 
     def line_count(self) -> int:
         """Rendered lines (renders every block first)."""
@@ -367,8 +373,7 @@ class MarkdownView(Widget):
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """The selected text as shown (its lines as drawn), for the screen's copy."""
-        width = self._width
-        lines = (self._cache.line(y, width).text.rstrip() for y in range(self.line_count()))
+        lines = (line.rstrip() for line in self.drawn_lines())
         return selection.extract("\n".join(lines)), "\n"
 
     def notify_style_update(self) -> None:
