@@ -357,18 +357,20 @@ class MarkdownView(Widget):
         if style is None:
             # Worked out from every ancestor's styles: ~0.1 ms, for every line drawn.
             style = self._line_style = self.rich_style
+        # Styled first: cached on the cached strip, and a line without a mark keeps it, so a
+        # line drawn again costs nothing more (marked first, every line was styled anew on
+        # every redraw while a search was open). The marks go on a new strip, a marked line's.
+        strip = strip.apply_style(style)
         if self._pattern is not None:
             strip = highlight_strip(strip, self._pattern)
-        # Both steps are cached on the strip: a line drawn again costs nothing more.
-        strip = strip.apply_style(style)
         selection = self.text_selection
         if selection is not None:
             span = selection.get_span(y)
             if span is not None:
                 selected = self.screen.get_component_rich_style("screen--selection")
                 strip = mark_selected(strip, *span, selected)
-        # Each cell says which character it shows: how the screen's mouse selection finds
-        # its place in the text (without it, a drag selected nothing).
+        # Last, once the segments are cut: each cell says which character it shows (how the
+        # screen's mouse selection finds its place; cached on the strip too).
         return strip.apply_offsets(0, y)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
