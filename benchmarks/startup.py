@@ -32,6 +32,11 @@ import time
 t0 = time.perf_counter()
 import asyncio, sys, json, os
 sys.path.insert(0, os.environ["ROOT"])
+try:  # what the CLI does before it imports the UI (absent from older commits: A/B)
+    from requesty_tui.ui.gc_pause import hold_until_first_frame
+    hold_until_first_frame()
+except ImportError:
+    pass
 from requesty_tui.core.settings import Settings
 from requesty_tui.ui.app import RequestyApp
 imported = time.perf_counter() - t0
@@ -111,10 +116,10 @@ def main() -> None:
             if data.get("tools") is not None:
                 tools.append(data["tools"])
     print(
-        f"exec -> first frame: median {median(firsts):.2f} s "
+        f"exec -> first frame: median {median(firsts):.3f} s "
         f"(runs: {', '.join(f'{v:.2f}' for v in firsts)})"
     )
-    print(f"import of requesty_tui.ui.app (Textual included): median {median(imports):.2f} s")
+    print(f"import of requesty_tui.ui.app (Textual included): median {median(imports):.3f} s")
     if tools:
         print(
             f"first frame -> tools listed: median {median(tools):.2f} s "

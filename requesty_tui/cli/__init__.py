@@ -241,6 +241,9 @@ def _main(argv: list[str] | None) -> int:
         if problem is not None:
             print(f"requesty-tui: --compare: {problem}, as A,B[,C,D].", file=sys.stderr)
             return EXIT_USAGE
+    from requesty_tui.ui.gc_pause import hold_until_first_frame
+
+    hold_until_first_frame()  # the app lets the collector run again after its first frame
     from requesty_tui.storage.sessions import SessionStore
 
     store = SessionStore()

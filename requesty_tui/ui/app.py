@@ -3,7 +3,6 @@ is the App's alone (themes, copying, help, the session browser, quitting and sig
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
@@ -23,10 +22,10 @@ from requesty_tui.core.settings import ConfigError, Settings
 from requesty_tui.storage.sessions import SessionError, SessionStore
 from requesty_tui.ui.clipboard import copy_text
 from requesty_tui.ui.context import ExitHooks, UiContext
+from requesty_tui.ui.gc_pause import first_frame_drawn
 from requesty_tui.ui.messages import CopyRequest
 from requesty_tui.ui.screens.chat import ChatScreen
 from requesty_tui.ui.screens.chat_session import Found
-from requesty_tui.ui.screens.session_browser import Chosen, SessionBrowser
 from requesty_tui.ui.shutdown import install_signal_handlers
 from requesty_tui.ui.textual_fixes import apply_fixes
 from requesty_tui.ui.themes import APP_VARIABLES
@@ -35,6 +34,7 @@ from requesty_tui.ui.widgets.key_help import toggle_key_help
 
 if TYPE_CHECKING:
     from requesty_tui.storage.presets import Preset
+    from requesty_tui.ui.screens.session_browser import Chosen
 
 
 class RequestyApp(App[None]):
@@ -126,16 +126,15 @@ class RequestyApp(App[None]):
         self.call_after_refresh(self.refresh_spend)
         if self.services.has_tools:
             self.call_after_refresh(self.start_tools)
-        if not self.is_headless:
-            self.call_after_refresh(self._freeze_startup_objects)
+        self.call_after_refresh(self._after_first_frame)
 
-    @staticmethod
-    def _freeze_startup_objects() -> None:
+    def _after_first_frame(self) -> None:
         """Move everything that exists at the first frame (modules, classes, styles: ~100k
         objects that live as long as the app) out of the garbage collector's sight: the tmux
         soak's full collections took 123-129 ms each, 88-100 ms with them frozen. Not headless:
-        tests make many apps in one process, and frozen objects are never collected."""
-        gc.freeze()
+        tests make many apps in one process, and frozen objects are never collected. Then the
+        collections the start held back (``hold_until_first_frame``) run again."""
+        first_frame_drawn(freeze=not self.is_headless)
 
     async def on_unmount(self) -> None:
         if "toolbox" in self.services.__dict__:
@@ -279,6 +278,8 @@ class RequestyApp(App[None]):
                 yield command
 
     def action_browse_sessions(self) -> None:
+        from requesty_tui.ui.screens.session_browser import SessionBrowser
+
         if not isinstance(self.screen, SessionBrowser):
             store = self.services.store
             browser = SessionBrowser(

@@ -15,7 +15,7 @@ import weakref
 from requesty_tui.core.settings import Settings
 from requesty_tui.testing.router import Reply, RouterServer
 from requesty_tui.ui.app import RequestyApp
-from requesty_tui.ui.gc_pause import full_collections_paused
+from requesty_tui.ui.gc_pause import full_collections_paused, hold_until_first_frame
 from requesty_tui.ui.widgets.conversation import LIVE_LIMIT, WINDOW, ConversationView
 from requesty_tui.ui.widgets.markdown_view import MarkdownView
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
@@ -111,6 +111,22 @@ async def test_no_full_collection_mid_stream_and_collection_always_resumes(
             await wait_for(pilot, lambda: not screen.streaming, what=f"the end of {text}")
             assert gc.get_threshold() == before, text
         assert [m.content for m in screen.conversation.messages[-2:]] == ["third", "done"]
+
+
+async def test_the_collector_held_for_the_start_runs_again_after_the_first_frame(
+    settings: Settings,
+) -> None:
+    """The CLI holds every collection while the app starts (start-up is faster by one full
+    collection); a collector left off after that would let memory grow for the whole session."""
+    hold_until_first_frame()
+    try:
+        assert not gc.isenabled()
+        app = RequestyApp(settings)
+        async with app.run_test() as pilot:
+            await wait_for(pilot, gc.isenabled, what="the collector back on")
+            assert chat_screen(app).query_one("PromptInput").has_focus
+    finally:
+        gc.enable()
 
 
 def test_memory_stays_flat_while_a_reply_streams_at_reading_speed(router: RouterServer) -> None:

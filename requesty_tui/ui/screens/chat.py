@@ -44,7 +44,6 @@ from requesty_tui.ui.screens.chat_models import ModelKeys
 from requesty_tui.ui.screens.chat_queue_events import QueueEvents
 from requesty_tui.ui.screens.chat_rename import RenameKeys
 from requesty_tui.ui.screens.chat_session import Found
-from requesty_tui.ui.screens.dialogs import edit_option
 from requesty_tui.ui.widgets.attachment_bar import AttachmentBar
 from requesty_tui.ui.widgets.conversation import ConversationView
 from requesty_tui.ui.widgets.key_bar import KeyBar
@@ -288,6 +287,8 @@ class ChatScreen(ChatKeys, FindKeys, ModelKeys, RenameKeys, QueueEvents):
         def changed() -> None:
             self.save()
             self.refresh_bars()
+
+        from requesty_tui.ui.screens.dialogs import edit_option
 
         edit_option(self, self.conversation, key, changed)
 

@@ -11,7 +11,6 @@ from requesty_tui.core.domain import Message
 from requesty_tui.core.formatting import plural
 from requesty_tui.ui.messages import OpenConversation
 from requesty_tui.ui.screens.chat_host import ChatParts
-from requesty_tui.ui.screens.dialogs import Confirm
 from requesty_tui.ui.widgets.message import AssistantMessage, UserMessage
 
 if TYPE_CHECKING:
@@ -183,4 +182,6 @@ class BranchControl:
                 self.host.refresh_bars()
 
         question = f"Delete {what} on this branch? Its alternatives stay. This cannot be undone."
+        from requesty_tui.ui.screens.dialogs import Confirm
+
         self.host.app.push_screen(Confirm(question, "Delete", danger=True), done)

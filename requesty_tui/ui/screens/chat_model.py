@@ -3,12 +3,18 @@ start, and checked against the server's model list when it arrives."""
 
 from __future__ import annotations
 
+import sys
+
 from requesty_tui.ui.screens.chat_host import ChatParts
-from requesty_tui.ui.screens.model_picker import ModelList, ModelPicker
+
+_PICKER = "requesty_tui.ui.screens.model_picker"
+"""Imported when a picker first opens (8 ms of start-up otherwise)."""
 
 
 def pick_model(host: ChatParts) -> None:
     """The picker; its answer goes to :func:`set_model`."""
+    from requesty_tui.ui.screens.model_picker import ModelPicker
+
     catalogue = host.services.catalogue
     favourites = host.services.favourites
     picker = ModelPicker(catalogue.models, host.session.model, catalogue.detail, favourites)
@@ -41,6 +47,7 @@ def models_changed(host: ChatParts, is_current: bool) -> None:
             timeout=10,
             markup=False,
         )
-    if isinstance(host.app.screen, ModelList):
+    picker = sys.modules.get(_PICKER)  # not imported: no picker was ever open
+    if picker is not None and isinstance(host.app.screen, picker.ModelList):
         host.app.screen.set_models(catalogue.models, catalogue.detail)
     host.refresh_bars()

@@ -10,7 +10,6 @@ from textual.screen import Screen
 
 from requesty_tui.ui.screens.chat_bars import top_title
 from requesty_tui.ui.screens.chat_host import ChatParts
-from requesty_tui.ui.screens.dialogs import TextPrompt
 
 
 class RenameKeys(Screen[None]):
@@ -29,6 +28,8 @@ class RenameKeys(Screen[None]):
             if conversation.messages:
                 chat.session.save()  # a new chat is saved with its first message, title and all
             chat.refresh_bars()
+
+        from requesty_tui.ui.screens.dialogs import TextPrompt
 
         self.app.push_screen(TextPrompt("Rename conversation", conversation.title), done)
 
