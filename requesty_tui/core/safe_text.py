@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\U0010eeee]")
+"""Control characters, and kitty's image placeholder (U+10EEEE: text must not draw a picture)."""
 
 
 def _visible(match: re.Match[str]) -> str:

@@ -83,6 +83,9 @@ class Settings:
     had no focus is told (auto: OSC 9 where the terminal shows it, else a bell)."""
     notify_after: float = 5.0
     """Seconds a reply must take before its end is notified (a quick one is seen anyway)."""
+    images: str = "auto"
+    """auto | kitty | off: image attachments drawn in the message (kitty graphics protocol with
+    Unicode placeholders; auto: in kitty and Ghostty, not inside tmux), else their chip."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Binding id → keys, fed to App.set_keymap."""
     system_prompt: str | None = None
@@ -163,6 +166,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "clipboard": (str,),
     "notify": (str,),
     "notify_after": (int, float),
+    "images": (str,),
     "keys": (dict,),
     "region": (str,),
     "manage_url": (str,),
@@ -186,6 +190,7 @@ _CHOICES = {
     "clipboard": ("auto", "system", "osc52"),
     "region": tuple(REGIONS),
     "notify": ("auto", "bell", "osc9", "osc777", "off"),
+    "images": ("auto", "kitty", "off"),
 }
 
 

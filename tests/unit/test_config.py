@@ -79,6 +79,18 @@ def test_notify_settings() -> None:
         load_settings(environ={})
 
 
+def test_images_setting() -> None:
+    assert load_settings(environ={}).images == "auto"
+    write_config('images = "kitty"\n')
+    assert load_settings(environ={}).images == "kitty"
+    write_config('images = "sixel"\n')
+    with pytest.raises(ConfigError, match=r"config.toml: images must be one of auto, kitty, off"):
+        load_settings(environ={})
+    write_config("images = false\n")
+    with pytest.raises(ConfigError, match=r"config.toml: images must be a string, not"):
+        load_settings(environ={})
+
+
 def test_region_picks_router_and_management_hosts() -> None:
     s = load_settings(environ={})
     assert (s.base_url, s.manage_host) == (DEFAULT_BASE_URL, "https://api-v2.requesty.ai")
