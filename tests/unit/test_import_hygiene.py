@@ -92,8 +92,10 @@ def test_textual_serve_is_imported_by_serve_only() -> None:
 
 def test_what_waits_for_first_use_is_not_imported_at_start() -> None:
     """The reply runner (the first send), find (ctrl+f), the queue (Enter while a reply
-    streams) and compare come when used: at start they cost ~10 ms that nobody waits for."""
+    streams), compare and pictures (a message with an image) come when used: at start they
+    cost ~10 ms that nobody waits for."""
     names = ("requesty_tui.chat.runner", "requesty_tui.ui.screens.chat_reply",
              "requesty_tui.ui.screens.chat_find", "requesty_tui.chat.find",
-             "requesty_tui.ui.screens.chat_queue", "requesty_tui.chat.compare")  # fmt: skip
+             "requesty_tui.ui.screens.chat_queue", "requesty_tui.chat.compare",
+             "requesty_tui.ui.widgets.picture", "requesty_tui.core.kitty_graphics")  # fmt: skip
     assert loaded_after("import requesty_tui.ui.app", *names) == []

@@ -5,7 +5,9 @@ The text is data: it goes into a ``Content`` object, never through Textual marku
 
 from __future__ import annotations
 
+import contextlib
 import re
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.binding import Binding
@@ -18,6 +20,12 @@ from requesty_tui.core.markdown_blocks import make_safe
 from requesty_tui.ui.messages import CopyRequest, EditMessage, ShowAlternative
 from requesty_tui.ui.widgets.highlight import HIGHLIGHT
 from requesty_tui.ui.widgets.message_labels import USER_TITLE, arrow_step, switcher, user_title
+
+if TYPE_CHECKING:
+    from textual.selection import Selection
+    from textual.visual import Visual
+
+    from requesty_tui.ui.widgets.picture import Picture
 
 
 class UserMessage(Static, can_focus=True):
@@ -94,16 +102,35 @@ class UserMessage(Static, can_focus=True):
             content = content + Content("\n") + Content.styled(files, "dim")
         super().__init__(content, markup=False)
         self._plain = content
+        self._pictures: tuple[Picture, ...] = ()
+        if any(a.kind == "image" for a in message.attachments):
+            from requesty_tui.ui.widgets.picture import pictures  # not at start-up
+
+            with contextlib.suppress(RuntimeError):  # no app running (NoActiveAppError)
+                self._pictures = pictures(self.app, message.attachments)
+            if self._pictures:
+                self.update(self._shown(content))
         self.message = message
         self.alternatives = (1, 1)
         self.border_title = user_title(self.alternatives, message.attachments)
+
+    def _shown(self, content: Content) -> Content | Visual:
+        """The text, and under it the pictures of its images where the terminal draws them."""
+        if not self._pictures:
+            return content
+        from requesty_tui.ui.widgets.picture import Pictured
+
+        return Pictured(content, self._pictures)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract(str(self._plain)), "\n"
 
     def highlight(self, pattern: re.Pattern[str] | None) -> None:
         """Mark these words in the text (None: no more)."""
         content = self._plain
         # The same size: no layout (a find marks on every key).
         marked = content.highlight_regex(pattern, style=HIGHLIGHT) if pattern else content
-        self.update(marked, layout=False)
+        self.update(self._shown(marked), layout=False)
 
     def mark_not_sent(self, reason: str, label: str = "not answered") -> None:
         """The request got no reply (``label`` says how it ended; ``reason`` in full in the
