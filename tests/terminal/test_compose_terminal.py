@@ -1,10 +1,11 @@
 """Issue 27 in a real terminal (tmux, 80x24): compose in an editor, queue while a reply
 streams (and kill -9 with a queue), a notification in the bytes the app writes, a screenshot
-pasted from a real X clipboard."""
+pasted from a real X clipboard, an attached PNG drawn through tmux's passthrough."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -177,3 +178,50 @@ def test_ctrl_v_attaches_an_image_from_the_x_clipboard(
         assert "Nothing pasted" in shown and "clipboard-" not in shown
     finally:
         tmux.close()
+
+
+def test_a_png_attachment_reaches_kitty_through_tmux_as_a_picture(
+    router: RouterServer, xdg: Path, tmp_path: Path
+) -> None:
+    """``images = "kitty"`` inside tmux (which the outer kitty would be behind): the image is
+    sent wrapped in tmux's passthrough, the message's cells are U+10EEEE placeholders in the
+    image id's colour."""
+    from requesty_tui.core import kitty_graphics as kg
+    from requesty_tui.core.domain import Conversation, Message
+    from requesty_tui.storage.attachments import AttachmentStore
+    from requesty_tui.storage.sessions import SessionStore
+    from tests.support.files import png as sized_png
+
+    config('images = "kitty"\n')
+    shot = AttachmentStore().add_bytes("shot.png", sized_png(80, 40))
+    conv = Conversation(id="20261122-100000-cccc", model="openai/gpt-4o-mini", title="Shots")
+    conv.messages = [
+        Message(role="user", content="what is in this?", attachments=[shot]),
+        Message(role="assistant", content="A red square.", finish_reason="stop"),
+    ]
+    SessionStore().save(conv)
+    log = tmp_path / "out.bin"
+    tmux = session(router)
+    try:
+        tmux.tmux("pipe-pane", "-O", "-t", tmux.name, f"cat > {log}")
+        tmux.keys("C-o")  # opened now, so that pipe-pane sees it drawn from the start
+        tmux.wait_for(lambda s: "Conversations" in s, what="the browser")
+        tmux.keys("Enter")
+        tmux.wait_for(lambda s: "A red square." in s, what="the conversation")
+        image = kg.image_id(shot.sha256)
+        red, green, blue = kg.colour(image)
+        deadline = time.monotonic() + 20
+        written = ""
+        while time.monotonic() < deadline and f"38;2;{red};{green};{blue}" not in written:
+            time.sleep(0.1)  # what was written reaches the pipe
+            written = log.read_bytes().decode("utf-8", "replace")
+    finally:
+        tmux.close()
+    start = f"\x1bPtmux;\x1b\x1b_Ga=T,U=1,f=100,i={image},"
+    assert written.count(start) == 1, "sent once, through tmux's passthrough"
+    keys = written[written.index(start) + len(start) - 1 :].split(";", 1)[0]
+    size = re.fullmatch(r",c=(\d+),r=(\d+),q=2,m=0", keys)  # tmux says its cells' pixels
+    assert size, keys
+    columns, rows = int(size[1]), int(size[2])
+    drawn = re.findall(rf"\x1b\[38;2;{red};{green};{blue}[;\d]*m(\U0010eeee[^\x1b]*)", written)
+    assert drawn[:rows] == kg.placeholder_rows(columns, rows), "the cells, in the id's colour"
