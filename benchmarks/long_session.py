@@ -126,7 +126,10 @@ asyncio.run(main())
 """
 
 
-def build(messages: int, tree: bool = False, huge: bool = False) -> tuple[str, int]:
+def build(
+    messages: int, tree: bool = False, huge: bool = False, store: object = None
+) -> tuple[str, int]:
+    """The conversation, saved (by ``store``: the default folders when None)."""
     from requesty_tui.core.domain import Conversation, Message
     from requesty_tui.storage.sessions import SessionStore
     from requesty_tui.testing.corpus import markdown_document
@@ -173,7 +176,7 @@ def build(messages: int, tree: bool = False, huge: bool = False) -> tuple[str, i
                              finish_reason="stop"), under=conv.tree().parent(end))  # fmt: skip
             conv.show(end)
     save_costs(conv)
-    SessionStore().save(conv)
+    (store or SessionStore()).save(conv)  # type: ignore[attr-defined]
     return conv.id, sum(len(m.content) for m in conv.messages)
 
 

@@ -9,7 +9,6 @@ owns one and gives it the files to read.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -41,9 +40,6 @@ class SessionSummary:
     """Why the file is unreadable; None for a good file."""
     source: str = ""
     """Where an imported conversation came from (``chatgpt``, …); empty: made here."""
-    snippet: str | None = None
-    """For a search: the text around the first hit, the hit between ``MATCH_START`` and
-    ``MATCH_END`` (made safe: no control characters besides those two)."""
     pinned: bool = False
     """Listed on top of the browser."""
     labels: tuple[str, ...] = ()
@@ -74,8 +70,6 @@ _INSERT_FILE = (
 """``texts.rowid`` is ``files.rowid``: rows are found and deleted by rowid (an FTS5 table has
 no fast lookup by any other column)."""
 
-SNIPPETS = 200
-"""Search hits that get a snippet (the browser shows the highlighted row's)."""
 
 Reader = Callable[[Path], Conversation | str]
 """Reads a session file for the index: the conversation, or why it cannot be read."""
@@ -245,18 +239,26 @@ class SessionIndex:
             for n, i, t, m, u, c, cost, e, src, pin, labels in rows
         ]
 
-    def _snippets(self, match: str, ids: list[str]) -> dict[str, str]:
-        """The text around the first hit in each of these sessions (FTS5 ``snippet``)."""
-        if not ids:
-            return {}
-        marks = ", ".join("?" for _ in ids)
-        rows = self._index().execute(
-            "SELECT files.id, snippet(texts, 0, ?, ?, '…', 14) FROM texts "
-            "JOIN files ON files.rowid = texts.rowid "
-            f"WHERE texts MATCH ? AND files.id IN ({marks})",
-            (MATCH_START, MATCH_END, match, *ids),
+    def snippet(self, session_id: str, query: str) -> str | None:
+        """The text around the first hit of ``query``'s words in one session (FTS5
+        ``snippet``), the hit between ``MATCH_START`` and ``MATCH_END``, made safe (no control
+        characters besides those two); None without words or a hit. One session's at a time,
+        the row the browser highlights: a snippet tokenizes its whole text again, and the 200
+        a search used to make took 0.2-8.8 s among 10,000 conversations
+        (``benchmarks/sessions_browser.py --large 500``)."""
+        match = _match(session_filter.parse(query).words)
+        if not match:
+            return None
+        row = (
+            self._index()
+            .execute(
+                "SELECT snippet(texts, 0, ?, ?, '…', 14) FROM texts WHERE texts MATCH ?"
+                " AND rowid = (SELECT rowid FROM files WHERE id = ?)",
+                (MATCH_START, MATCH_END, match, session_id),
+            )
+            .fetchone()
         )
-        return {i: _safe_snippet(text) for i, text in rows if text}
+        return _safe_snippet(row[0]) if row and row[0] else None
 
     def search(self, query: str, limit: int = -1) -> list[SessionSummary]:
         """Sessions whose title or messages contain every word of ``query`` (as prefixes) and
@@ -265,13 +267,13 @@ class SessionIndex:
         where, args = session_filter.conditions(wanted)
         if not wanted.words:
             return self.listing(f"WHERE {' AND '.join(where)}" if where else "", tuple(args), limit)
-        match = " AND ".join('"' + w.replace('"', '""') + '"*' for w in wanted.words)
         where.append("rowid IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
-        found = self.listing(f"WHERE {' AND '.join(where)}", (*args, match), limit)
-        snippets = self._snippets(match, [s.id for s in found[:SNIPPETS]])
-        return [
-            dataclasses.replace(s, snippet=snippets[s.id]) if s.id in snippets else s for s in found
-        ]
+        return self.listing(f"WHERE {' AND '.join(where)}", (*args, _match(wanted.words)), limit)
+
+
+def _match(words: Iterable[str]) -> str:
+    """An FTS5 query for sessions holding every word (as a prefix), each quoted as data."""
+    return " AND ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
 def _labels_column(conv: Conversation) -> str:

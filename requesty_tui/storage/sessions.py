@@ -285,6 +285,10 @@ class SessionStore:
             self.refresh_index()
         return self._index.search(query, limit)
 
+    def snippet(self, session_id: str, query: str) -> str | None:
+        """Where ``query``'s words are in one session (see :meth:`SessionIndex.snippet`)."""
+        return self._index.snippet(session_id, query)
+
 
 CANDIDATES = 10
 """Conversations an ambiguous ``--resume`` lists (newest first)."""

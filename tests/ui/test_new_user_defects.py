@@ -110,26 +110,35 @@ async def test_the_picker_hides_models_that_cannot_chat(
 async def test_the_browser_shows_where_the_search_matched(
     router: RouterServer, settings: Settings
 ) -> None:
+    """The highlighted row's snippet (found for that row alone, off the UI thread), and the
+    next row's when the cursor moves."""
     conv = Conversation(id="20261120-100000-snip", model="m/x", title="Cooking")
     conv.messages = [
         Message(role="user", content="How long should I boil [b]spaghetti[/b] for carbonara?"),
         Message(role="assistant", content="Boil it for nine minutes, then toss with eggs."),
     ]
+    older = Conversation(id="20261119-100000-nine", model="m/x", title="Older")
+    older.messages = [Message(role="user", content="What rhymes with nine? Pine and wine.")]
+    SessionStore().save(older)
     SessionStore().save(conv)
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 30)) as pilot:
         browser = await open_browser(pilot)
         await type_text(pilot, "nine")
-        await pilot.pause()
         snippet = browser.query_one("#browser-snippet")
-        assert snippet.display
-        text = snippet.render_line(0).text
-        assert "Boil it for nine minutes" in text
+
+        def shown() -> str:
+            return snippet.render_line(0).text if snippet.display else ""
+
+        await wait_for(pilot, lambda: "Boil it for nine minutes" in shown(), what="the snippet")
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "rhymes with nine" in shown(), what="the next row's")
+        assert "Boil it" not in shown()
         for _ in "nine":
             await pilot.press("backspace")
         await type_text(pilot, "spag")
-        await pilot.pause()
-        assert "[b]spaghetti[/b]" in snippet.render_line(0).text, "as data, not markup"
+        await wait_for(pilot, lambda: "spaghetti" in shown(), what="the new search's snippet")
+        assert "[b]spaghetti[/b]" in shown(), "as data, not markup"
 
 
 async def test_small_terminal_keeps_help_and_palette_keys(

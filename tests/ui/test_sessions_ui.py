@@ -277,3 +277,29 @@ async def test_a_reply_cut_by_a_crash_is_marked_when_resumed(
         reply = app.screen.query_one(AssistantMessage)
         assert "interrupted" in str(reply.header.content)
         assert "half a repl" in rendered_text(reply.body)
+
+
+async def test_a_long_list_comes_whole_and_a_new_search_is_not_mixed_with_the_old(
+    router: RouterServer, settings: Settings
+) -> None:
+    """Rows past the first screenfuls go in after the frame that shows the answer; all of them
+    arrive, and a search typed meanwhile shows only its own rows (the old listing's rest is
+    dropped, not added under it)."""
+    store = SessionStore()
+    for n in range(130):
+        conv = Conversation(id=f"20261101-{n:06d}-long", model="m/x", title=f"Chat {n}")
+        conv.messages = [Message(role="user", content=f"word{n} " + ("pasta" if n == 7 else ""))]
+        store.save(conv)
+    app = RequestyApp(settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        browser = await open_browser(pilot)
+        table = browser.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 130, what="every conversation")
+        assert str(table.get_row_at(129)[1]) == "Chat 0", "the oldest last"
+        browser.reload()  # listed anew, its rest waiting for the frame…
+        browser.query_one(Input).value = "pasta"
+        browser.reload()  # …when a search comes first
+        await wait_for(pilot, lambda: table.row_count == 1, what="the search's one row")
+        await pilot.pause()
+        await pilot.pause()
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == ["Chat 7"]

@@ -6,9 +6,25 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from requesty_tui.storage.sessions import MATCH_END, MATCH_START, SessionSummary
+from requesty_tui.core.formatting import format_usd
+from requesty_tui.storage.sessions import MATCH_END, MATCH_START, SessionSummary, format_updated
 
 COLUMNS = ("Updated", "Title", "Model", "Msgs", "Cost")
+
+
+def row_cells(row: SessionSummary, chosen: bool) -> list[object]:
+    """One conversation's cells (an unreadable file's: why, and its path)."""
+    if not row.readable:
+        return ["unreadable", Text(f"⚠ {row.error}", style="bold"), Text(str(row.path)), "", ""]
+    cost = format_usd(row.cost) if row.cost is not None else ""
+    mark = "✓ " if chosen else ""
+    return [
+        mark + format_updated(row.updated),
+        titled(row),
+        Text(row.model),
+        str(row.message_count),
+        cost,
+    ]
 
 
 def fit_columns(table: DataTable[object], rows: list[list[object]], good: list[bool]) -> None:
