@@ -13,6 +13,14 @@ fixes the bug. :func:`apply_fixes` installs them (the App calls it; importing do
    ~12,000 such objects a second (``gc.DEBUG_SAVEALL`` over 8 s: 96k garbage objects, 39k of
    them the strips' caches; 8.5k with this fix), so memory climbed whenever full collections
    waited. Here an uncut strip is returned without being cached: the same result, no cycle.
+3. A container's arrangement answers "where is everything, what is visible" with a
+   ``SpatialMap``: a grid of 100x20-cell squares, each placement listed in every square it
+   covers. A reply of ~25,000 lines is in ~2,500 squares, and the map is built again at every
+   layout of its message and of the pane: ~40 ms a layout while the blocks of a 1 MB reply
+   came in, the slowest key echoes of scrolling back through it (py-spy over
+   ``benchmarks/big_conversation_terminal.py``). A container with a few dozen children needs
+   no grid: here such an arrangement keeps a flat list, and the same answers come from one
+   pass over it.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ from typing import Any
 
 from rich.style import Style
 from textual._styles_cache import StylesCache
+from textual.geometry import Region
+from textual.layout import DockArrangeResult, WidgetPlacement
 from textual.strip import Strip
 
 _applied = False
@@ -35,6 +45,7 @@ def apply_fixes() -> None:
         _applied = True
         _patch_inner_outer()
         _patch_strip_cycles()
+        _patch_flat_arrangements()
 
 
 def _patch_inner_outer() -> None:
@@ -77,3 +88,42 @@ def _patch_strip_cycles() -> None:
 
     Strip.divide = divide_without_cycle  # type: ignore[method-assign]
     Strip.crop_extend = crop_extend_without_cycle  # type: ignore[method-assign]
+
+
+FLAT_LIMIT = 200
+"""Placements up to which an arrangement is a flat list (a message's few widgets, the mounted
+window of a conversation: at most ~60); a pass over 200 regions costs less than one square of
+a tall placement's grid."""
+
+
+class FlatMap:
+    """What an arrangement asks of its ``SpatialMap``, from a plain list: the region covered
+    (as ``SpatialMap.insert`` counts it: neither fixed nor overlay placements, no offsets)
+    and the placements that may be in a region (all of them: the caller culls by overlap)."""
+
+    def __init__(self, placements: list[WidgetPlacement]) -> None:
+        self._placements = placements
+        total = Region()
+        for placement in placements:
+            if not placement.fixed and not placement.overlay:
+                total = total.union(placement.region.grow(placement.margin))
+        self.total_region = total
+
+    def get_values_in_region(self, region: Region) -> list[WidgetPlacement]:
+        return list(self._placements)
+
+
+def _patch_flat_arrangements() -> None:
+    """Small arrangements answer from a :class:`FlatMap` (tests/unit/test_textual_fixes.py:
+    the same total region and visible placements as Textual's own map)."""
+    spatial_map: Any = DockArrangeResult.__dict__.get("spatial_map")
+    if not isinstance(spatial_map, property) or spatial_map.fget is None:
+        return
+    grid = spatial_map.fget
+
+    def flat_or_grid(self: DockArrangeResult) -> Any:
+        if self._spatial_map is None and len(self.placements) <= FLAT_LIMIT:
+            self._spatial_map = FlatMap(self.placements)  # type: ignore[assignment]
+        return grid(self)
+
+    DockArrangeResult.spatial_map = property(flat_or_grid)  # type: ignore[assignment,method-assign]
