@@ -22,22 +22,34 @@ NEVER = 2**31 - 1
 """A generation-2 threshold that is never reached: no automatic full collection."""
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Defer automatic full collections until the last overlapping ``gc_paused`` block ends."""
+def hold_full_collections() -> None:
+    """Defer automatic full collections until every hold is released (a stream, a long reply's
+    rest being rendered: see :func:`gc_paused`)."""
     global _streams, _saved
     if _streams == 0:
         _saved = gc.get_threshold()
         gen0, gen1, _gen2 = _saved
         gc.set_threshold(gen0, gen1, NEVER)
     _streams += 1
+
+
+def release_full_collections() -> None:
+    """One hold less; the last one brings full collections back."""
+    global _streams, _saved
+    _streams -= 1
+    if _streams == 0 and _saved is not None:
+        gc.set_threshold(*_saved)
+        _saved = None
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Defer automatic full collections until the last overlapping ``gc_paused`` block ends."""
+    hold_full_collections()
     try:
         yield
     finally:
-        _streams -= 1
-        if _streams == 0 and _saved is not None:
-            gc.set_threshold(*_saved)
-            _saved = None
+        release_full_collections()
 
 
 def full_collections_paused() -> bool:

@@ -22,6 +22,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
+from requesty_tui.ui.gc_pause import hold_full_collections, release_full_collections
 from requesty_tui.ui.widgets.block_lines import BlockLines
 from requesty_tui.ui.widgets.frame_clock import FrameClock
 from requesty_tui.ui.widgets.highlight import highlight_strip, mark_selected
@@ -55,7 +56,10 @@ FILL_SLICE = 0.010
 most this long (the key-echo budget is 50 ms)."""
 
 FILL_GAP = 0.010
-"""Seconds between two slices, for the frames and keys (about half of a core while it fills)."""
+"""Seconds between two slices, for the frames and keys (about half of a core while it fills).
+Full garbage collections wait meanwhile, as during a stream: the lines kept are many new
+long-lived objects, and each of the full collections they set off (45-89 ms) was one of the
+slowest key echoes of scrolling back (``benchmarks/big_conversation_terminal.py``)."""
 
 
 class MarkdownView(Widget):
@@ -97,6 +101,8 @@ class MarkdownView(Widget):
         """A complete text not rendered yet: its height is estimated until it is on screen."""
         self._filling = False
         """A slice of the rest of a long text is due (see :data:`WHOLE_AT_ONCE`)."""
+        self._holding = False
+        """Full garbage collections wait for this view's fill (see :data:`FILL_GAP`)."""
         self._pattern: re.Pattern[str] | None = None
         """Words marked where they are drawn (see :mod:`.highlight`)."""
         if text:
@@ -294,19 +300,28 @@ class MarkdownView(Widget):
     def _fill_soon(self) -> None:
         if not self._filling and self.is_mounted:
             self._filling = True
+            if not self._holding:
+                self._holding = True
+                hold_full_collections()
             self.set_timer(FILL_GAP, self._fill, name="fill")
+
+    def _fill_done(self) -> None:
+        """Nothing more to fill (or never will be: unmounted): full collections may run."""
+        if self._holding:
+            self._holding = False
+            release_full_collections()
 
     def _fill(self) -> None:
         """One slice of the blocks still waiting, the newest first (the end of a reply is what
         a resumed conversation shows; its pane stays anchored there as the heights come)."""
         self._filling = False
         if self._lazy or not self._width:
+            self._fill_done()
             return
         waiting, delta = self._cache.render_waiting(self._width, FILL_SLICE)
         if delta:
             self._relayout()
-        if waiting:
-            self._fill_soon()
+        self._fill_soon() if waiting else self._fill_done()
 
     def _estimate_was_off(self) -> None:
         """A block drawn at last is not as high as estimated: lay out again after this frame."""
@@ -339,6 +354,7 @@ class MarkdownView(Widget):
 
     def on_unmount(self) -> None:
         self._stop_timer()
+        self._fill_done()
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
