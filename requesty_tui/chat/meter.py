@@ -122,6 +122,41 @@ def _last_cached(path: list[Message]) -> int:
     return 0
 
 
+_HistoryKey = tuple[int, str | None, int, tuple[tuple[int, int, int, int, int | None], ...]]
+_history_seen: tuple[_HistoryKey, tuple[float | None, float]] | None = None
+"""The last branch measured: the status bar asks on every key typed and every reply, and a
+branch of 600 messages (a day with tools) took ~1 ms each time to count again
+(``benchmarks/soak_terminal.py --tools``: 16 % of the app's busy time was the status bar)."""
+
+
+def _history(
+    conversation: Conversation, path: list[Message], tools_chars: int
+) -> tuple[float | None, float]:
+    """The calibration and the uncalibrated tokens of the branch without the input box, counted
+    again only when a message of it came, went or changed."""
+    global _history_seen
+    key = (
+        id(conversation),
+        conversation.system,
+        tools_chars,
+        tuple(
+            (
+                id(m),
+                len(m.content),
+                sum(len(c.arguments) + 1 for c in m.tool_calls),
+                len(m.attachments),
+                m.usage.prompt_tokens if m.usage is not None else -1,
+            )
+            for m in path
+        ),
+    )
+    if _history_seen is None or _history_seen[0] != key:
+        found = (calibration(conversation, path, tools_chars),
+                 raw_tokens(conversation.system, _sent(path)))  # fmt: skip
+        _history_seen = (key, found)
+    return _history_seen[1]
+
+
 def estimate(
     conversation: Conversation,
     draft: str,
@@ -132,8 +167,8 @@ def estimate(
     """The next request: the branch on screen, ``draft`` (the input box) and the files waiting
     to go with it, to ``model``."""
     path = conversation.path()
-    ratio = calibration(conversation, path, tools_chars)
-    raw = raw_tokens(conversation.system, _sent(path), draft, pending)
+    ratio, history = _history(conversation, path, tools_chars)
+    raw = history + raw_tokens(None, [], draft, pending)
     raw += tools_chars / CHARS_PER_TOKEN  # the tools offered: their schemas go every time
     tokens = round(raw * _bounded(ratio))
     cost = None

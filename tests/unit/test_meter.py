@@ -58,3 +58,23 @@ def test_the_recent_turns_that_fit_start_with_a_prompt() -> None:
     assert estimate(Conversation(id=conv.id, model="m/x", system=conv.system,
                                  messages=kept), "next question", MODEL).tokens <= 700  # fmt: skip
     assert recent_that_fit(conv, "q" * 10_000, window=700) is None, "the draft alone is too big"
+
+
+def test_the_branch_is_counted_again_whenever_it_changes() -> None:
+    """The status bar asks on every key; the branch's count is kept between asks, and anything
+    that changes what the next request carries is seen: a reply growing as it streams, its
+    new message, the router's real count arriving."""
+    conv = Conversation(id="20261205-000000-meter", model="m/x")
+    conv.messages.append(Message(role="user", content="q" * 400))
+    reply = Message(role="assistant", content="")
+    conv.messages.append(reply)
+    seen = [estimate(conv, "", None).tokens]
+    reply.content += "a" * 400  # streaming
+    seen.append(estimate(conv, "", None).tokens)
+    conv.messages.append(Message(role="user", content="b" * 400))
+    seen.append(estimate(conv, "", None).tokens)
+    assert seen == sorted(seen) and len(set(seen)) == len(seen), seen
+    assert estimate(conv, "draft " * 100, None).tokens > seen[-1], "the input box counts too"
+    assert not estimate(conv, "", None).calibrated
+    reply.usage = Usage(prompt_tokens=150)  # the router's count of the request before it
+    assert estimate(conv, "", None).calibrated
