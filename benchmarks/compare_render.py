@@ -15,6 +15,7 @@ first: it runs the installed package.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -37,11 +38,12 @@ MODELS = [
 
 
 def replies_done(sessions: Path) -> int:
-    files = list(sessions.glob("*.toml"))
-    try:
-        return files[0].read_bytes().count(b'finish_reason = "stop"') if files else 0
-    except OSError:
-        return 0
+    """Finished replies in every session file (one at a time: a chat each)."""
+    done = 0
+    for path in sessions.glob("*.toml"):
+        with contextlib.suppress(OSError):
+            done += path.read_bytes().count(b'finish_reason = "stop"')
+    return done
 
 
 def one_run(
@@ -68,6 +70,9 @@ def one_run(
                 typed = 0
                 deadline = time.monotonic() + 60 + chunks * max(delay, 0.002) * 8
                 for sent in range(1 if compare else len(MODELS)):
+                    if sent:  # a new chat each: four 195 KB replies in one overflow the window
+                        term.keys("C-n")
+                        term.wait_for(lambda s: "replies" not in s.splitlines()[-2], what="new")
                     term.keys("go", "Enter")
                     want = len(MODELS) if compare else sent + 1
                     next_key = time.perf_counter() + 1.0

@@ -11,10 +11,11 @@ the screen, polled every 2 ms: tmux's own time is in it). It runs the installed 
 (``pip install .`` first), from a folder outside the repository.
 
     python benchmarks/stream_terminal.py [--runs 3] [--case 500@100 2000@100 10000@0]
-                                         [--size 160x50] [--py-spy FILE]
+                                         [--size 160x50] [--py-spy FILE] [--queue]
 
-``--py-spy FILE`` samples the app with py-spy during the stream (collapsed stacks in FILE) and
-prints the functions where the most time went.
+``--queue``: a second message is typed and sent (queued) just after the first, and the keys are
+timed while it waits under the streaming reply. ``--py-spy FILE`` samples the app with py-spy
+during the stream (collapsed stacks in FILE) and prints the functions where the most time went.
 """
 
 from __future__ import annotations
@@ -91,7 +92,11 @@ def finished(sessions: Path) -> bool:
 
 
 def one_run(
-    chunks: int, tokens_per_s: float, size: tuple[int, int], profile: str | None = None
+    chunks: int,
+    tokens_per_s: float,
+    size: tuple[int, int],
+    profile: str | None = None,
+    queue: bool = False,
 ) -> Run:
     text = markdown_document(chunks * CHUNK)
     delay = CHUNK / CHARS_PER_TOKEN / tokens_per_s if tokens_per_s else 0.0
@@ -121,6 +126,10 @@ def one_run(
                 cpu0, wrote0, t0 = proc_cpu(pid), proc_written(pid), time.perf_counter()
                 tmux0 = proc_cpu(server)
                 term.keys("go", "Enter")
+                if queue:  # the next message, typed and sent while the reply streams
+                    term.wait_for(lambda s: "streaming" in s, what="the stream")
+                    term.keys("and then the next one", "Enter")
+                    term.wait_for(lambda s: "queued" in s, what="the message queued")
                 keys_ms: list[float] = []
                 typed = 0
                 next_key = time.perf_counter() + 1.0
@@ -186,13 +195,14 @@ def main() -> None:
     )
     parser.add_argument("--size", default="160x50", help="terminal COLUMNSxROWS")
     parser.add_argument("--py-spy", dest="profile", help="sample the app into this file")
+    parser.add_argument("--queue", action="store_true", help="a message queued meanwhile")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
     print(f"tmux {width}x{height}, {CHUNK}-character chunks; medians of {args.runs} runs")
     for case in args.case:
         chunks, rate = case.split("@")
         runs = [
-            one_run(int(chunks), float(rate), (width, height), args.profile)
+            one_run(int(chunks), float(rate), (width, height), args.profile, args.queue)
             for _ in range(args.runs)
         ]
         keys = sorted(k for r in runs for k in r.keys_ms)
