@@ -92,10 +92,15 @@ def test_textual_serve_is_imported_by_serve_only() -> None:
 
 def test_what_waits_for_first_use_is_not_imported_at_start() -> None:
     """The reply runner (the first send), find (ctrl+f), the queue (Enter while a reply
-    streams), compare and pictures (a message with an image) come when used: at start they
-    cost ~10 ms that nobody waits for."""
+    streams), compare and pictures (a message with an image), the session browser, dialogs and
+    the model picker (opened), the session files' format and index (the first read or list)
+    come when used: at start they cost ~25 ms that nobody waits for."""
     names = ("requesty_tui.chat.runner", "requesty_tui.ui.screens.chat_reply",
              "requesty_tui.ui.screens.chat_find", "requesty_tui.chat.find",
              "requesty_tui.ui.screens.chat_queue", "requesty_tui.chat.compare",
-             "requesty_tui.ui.widgets.picture", "requesty_tui.core.kitty_graphics")  # fmt: skip
+             "requesty_tui.ui.widgets.picture", "requesty_tui.core.kitty_graphics",
+             "requesty_tui.ui.screens.session_browser", "requesty_tui.ui.screens.dialogs",
+             "requesty_tui.ui.screens.model_picker", "requesty_tui.storage.session_format",
+             "requesty_tui.storage.session_fields", "requesty_tui.storage.session_index",
+             "requesty_tui.storage.session_filter")  # fmt: skip
     assert loaded_after("import requesty_tui.ui.app", *names) == []
