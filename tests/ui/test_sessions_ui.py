@@ -303,3 +303,29 @@ async def test_a_long_list_comes_whole_and_a_new_search_is_not_mixed_with_the_ol
         await pilot.pause()
         await pilot.pause()
         assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == ["Chat 7"]
+
+
+async def test_choosing_a_row_past_the_first_screenfuls_keeps_the_place(
+    router: RouterServer, settings: Settings
+) -> None:
+    """Space on row 120 chooses it and moves to row 121, though the listing made anew puts its
+    rows past the first 100 in after its frame (the cursor went back to row 99)."""
+    store = SessionStore()
+    for n in range(130):
+        conv = Conversation(id=f"20261101-{n:06d}-deep", model="m/x", title=f"Chat {n}")
+        conv.messages = [Message(role="user", content=f"word{n}")]
+        store.save(conv)
+    app = RequestyApp(settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        browser = await open_browser(pilot)
+        table = browser.query_one(DataTable)
+        await wait_for(pilot, lambda: table.row_count == 130, what="every conversation")
+        table.focus()
+        table.move_cursor(row=120)
+        await pilot.pause()
+        chosen = browser.rows[120].id
+        await pilot.press("space")
+        await wait_for(pilot, lambda: table.row_count == 130, what="the list again")
+        await pilot.pause()
+        assert browser.chosen == {chosen}
+        assert table.cursor_row == 121

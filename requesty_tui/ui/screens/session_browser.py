@@ -178,6 +178,14 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         if listed == self._listed:
             self._add_rows(table, rows)
 
+    def _cursor_to(self, row: int) -> None:
+        """The cursor on ``row`` of a listing just made: after its frame if the row is among
+        those added then (:data:`FIRST_ROWS`)."""
+        table = self.query_one(DataTable)
+        table.move_cursor(row=row)
+        if row >= table.row_count:
+            self.call_after_refresh(lambda: table.move_cursor(row=row))
+
     def on_resize(self) -> None:
         self.call_after_refresh(self._refit)
 
@@ -186,7 +194,7 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         table = self.query_one(DataTable)
         row = table.cursor_row
         self.reload()
-        table.move_cursor(row=row)
+        self._cursor_to(row)
 
     @on(DataTable.RowHighlighted)
     def _show_snippet(self) -> None:
@@ -278,7 +286,7 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         table = self.query_one(DataTable)
         at = table.cursor_row
         self.reload()
-        table.move_cursor(row=min(at + 1, len(self.rows) - 1))
+        self._cursor_to(min(at + 1, len(self.rows) - 1))
 
     def action_pin(self) -> None:
         row = self._current()
@@ -311,14 +319,13 @@ class SessionBrowser(FilterListScreen[Chosen | None]):
         self.app.push_screen(TextPrompt("Tags", current, hint=hint, allow_empty=True), done)
 
     def _apply(self, row: SessionSummary, change: Callable[[Conversation], None]) -> None:
-        table = self.query_one(DataTable)
         try:
             self._edit(row.id, change)
         except (OSError, SessionError) as exc:
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
         self.reload(refresh=True)
         at = next((n for n, r in enumerate(self.rows) if r.id == row.id), 0)
-        table.move_cursor(row=at)
+        self._cursor_to(at)
 
     def action_delete(self) -> None:
         if self.chosen:
