@@ -51,6 +51,20 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def proc_cpu(pid: int) -> float:
+    """A process's CPU seconds so far (user + system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_status(pid: int, key: str) -> float:
+    """A memory figure of a process from /proc (``VmHWM``: its peak, ``VmRSS``: now), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024  # kB -> MiB
+    return 0.0
+
+
 def rss_mb(pid: int | str = "self") -> float:
     """Resident memory of a process (this one by default), in MB."""
     with open(f"/proc/{pid}/statm", encoding="ascii") as handle:

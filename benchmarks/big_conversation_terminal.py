@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import ROOT
+from _harness import ROOT, proc_cpu, proc_status
 
 CHILD_BUILD = r"""
 import os, sys
@@ -47,20 +47,6 @@ store.save(conv)
 print(conv.messages[0].content.split("\n")[0][:30])
 print(session_id)
 """
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-        fields = handle.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def peak_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def echo_ms(term: object, typed: int) -> float:
@@ -126,8 +112,8 @@ def one_run(root: Path, size: tuple[int, int], short: bool) -> dict[str, float |
             except AssertionError:
                 out["end"] = float("nan")
             time.sleep(1.0)
-            out["cpu"] = cpu_seconds(pid)
-            out["peak_mb"] = peak_mb(pid)
+            out["cpu"] = proc_cpu(pid)
+            out["peak_mb"] = proc_status(pid, "VmHWM")
         finally:
             term.close()
     sys.path.remove(str(root))

@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import ROOT, median, router_process
-from stream_terminal import CHARS_PER_TOKEN, CHUNK, key_echo_ms, proc_cpu
+from _harness import ROOT, median, proc_cpu, router_process
+from stream_terminal import CHARS_PER_TOKEN, CHUNK, key_echo_ms
 
 from requesty_tui.testing.corpus import markdown_document
 from requesty_tui.testing.tmux import TmuxSession

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from _harness import ROOT, median, router_process
+from _harness import ROOT, median, proc_cpu, proc_status, router_process
 
 from requesty_tui.testing.corpus import markdown_document
 from requesty_tui.testing.tmux import TmuxSession
@@ -50,18 +50,6 @@ class Run:
     written_mb: float
     wall: float
     keys_ms: list[float]
-
-
-def proc_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def proc_status(pid: int, key: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) / 1024  # kB -> MiB
-    return 0.0
 
 
 def proc_written(pid: int) -> float:

@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import ROOT, median
-from stream_terminal import key_echo_ms, proc_cpu
+from _harness import ROOT, median, proc_cpu
+from stream_terminal import key_echo_ms
 
 from requesty_tui.testing.corpus import markdown_document
 from requesty_tui.testing.router import Reply, RouterServer

@@ -20,8 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import ROOT
-from big_conversation_terminal import cpu_seconds, peak_mb
+from _harness import ROOT, proc_cpu, proc_status
 
 CHILD_BUILD = r"""
 from requesty_tui.core.domain import Conversation, Message
@@ -47,14 +46,6 @@ WHEEL_UP = "\x1b[<64;40;12M"
 """One wheel step up over the conversation, as an xterm-style terminal reports it."""
 
 
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def one_run(root: Path, rate: float) -> dict[str, float]:
     sys.path.insert(0, str(root))
     from requesty_tui.testing.tmux import TmuxSession
@@ -74,7 +65,7 @@ def one_run(root: Path, rate: float) -> dict[str, float]:
             term.wait_for(lambda s: "150 replies" in s, timeout=60, what="the chat")
             time.sleep(2.0)  # whatever the open leaves to do
             pid = term.pid()
-            cpu0, rss0 = cpu_seconds(pid), rss_mb(pid)
+            cpu0, rss0 = proc_cpu(pid), proc_status(pid, "VmRSS")
             started, steps, gap = time.perf_counter(), 0, 1 / rate
             while "FIRST MESSAGE" not in term.screen():
                 for _ in range(10):
@@ -89,9 +80,9 @@ def one_run(root: Path, rate: float) -> dict[str, float]:
                 "size_kb": int(size) / 1000,
                 "seconds": took,
                 "steps": steps,
-                "cpu_ms_per_step": (cpu_seconds(pid) - cpu0) * 1000 / max(1, steps),
+                "cpu_ms_per_step": (proc_cpu(pid) - cpu0) * 1000 / max(1, steps),
                 "rss_before_mb": rss0,
-                "peak_mb": peak_mb(pid),
+                "peak_mb": proc_status(pid, "VmHWM"),
             }
         finally:
             term.close()

@@ -51,7 +51,8 @@ def export_all(folder: Path, fmt: str, err: TextIO, out: TextIO) -> int:
     from requesty_tui.cli.progress import Progress
     from requesty_tui.storage.atomic import write_atomic
     from requesty_tui.storage.export import export_file
-    from requesty_tui.storage.sessions import SessionError, SessionStore, format_updated
+    from requesty_tui.storage.session_index import format_updated
+    from requesty_tui.storage.sessions import SessionError, SessionStore
 
     store = SessionStore()
     try:

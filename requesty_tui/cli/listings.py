@@ -32,7 +32,8 @@ def load_session(session_id: str, store: SessionStore | None = None) -> Conversa
 def sessions(out: TextIO) -> int:
     """One aligned line per conversation: id, updated, model, messages, cost, title."""
     from requesty_tui.core.formatting import format_usd, plural
-    from requesty_tui.storage.sessions import SessionStore, format_updated
+    from requesty_tui.storage.session_index import format_updated
+    from requesty_tui.storage.sessions import SessionStore
 
     store = SessionStore()
     try:

@@ -60,3 +60,10 @@ def usage_summary(usage: Usage | None) -> str:
 def plural(count: int, word: str, many: str | None = None) -> str:
     """ "1 message", "2 messages", "1,204 replies" (``many`` for irregular plurals)."""
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def other_version(n: int, of: int, heading: str, following: int) -> str:
+    """The line an export's folded alternative shows: which it is, and how many messages its
+    branch goes on after it."""
+    more = f", and {plural(following, 'message')} after it" if following else ""
+    return f"Other version {n} of {of}: {heading}{more}"

@@ -96,6 +96,18 @@ class Tree(Generic[Message]):
                 return node
             seen.add(node.id)
 
+    def alternatives(
+        self, message: Message, memory: dict[str, str]
+    ) -> list[tuple[Message, list[Message]]]:
+        """``message``'s other versions, each with its branch as last seen (from the version
+        down, see :meth:`descend`): what an export folds in after it."""
+        found = []
+        for other in self.siblings(message):
+            if other is not message:
+                start = len(self.path_to(other)) - 1
+                found.append((other, self.path_to(self.descend(other, memory))[start:]))
+        return found
+
     def below(self, message: Message) -> list[Message]:
         """The message and everything that hangs under it."""
         out, todo = [], [message]

@@ -10,30 +10,47 @@ from pathlib import Path
 from requesty_tui.storage.paths import ensure_private_dir
 
 
-def write_atomic(path: Path, text: str, mode: int = 0o600) -> None:
-    """Write ``text`` to a temp file in the same folder, fsync it, then rename it over ``path``.
-
-    On any error the temp file is removed and the previous ``path`` is left untouched.
-    """
+def _temp_beside(path: Path, text: str, mode: int, fsync: bool) -> str:
+    """``text`` in a new temp file in ``path``'s folder (removed again on any error)."""
     folder = ensure_private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return tmp
+
+
+def _sync_folder(folder: Path) -> None:
+    """The renames into ``folder`` on disk too (best effort: not every file system can)."""
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def write_atomic(path: Path, text: str, mode: int = 0o600) -> None:
+    """Write ``text`` to a temp file in the same folder, fsync it, then rename it over ``path``.
+
+    On any error the temp file is removed and the previous ``path`` is left untouched.
+    """
+    tmp = _temp_beside(path, text, mode, fsync=True)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _sync_folder(path.parent)
 
 
 class AtomicBatch:
@@ -49,17 +66,7 @@ class AtomicBatch:
         self._pending: list[tuple[str, Path]] = []
 
     def write(self, path: Path, text: str) -> None:
-        folder = ensure_private_dir(path.parent)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-            os.chmod(tmp, self.mode)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        self._pending.append((tmp, path))
+        self._pending.append((_temp_beside(path, text, self.mode, fsync=False), path))
 
     @property
     def full(self) -> bool:
@@ -81,12 +88,7 @@ class AtomicBatch:
                     os.unlink(tmp)
             raise
         for folder in {path.parent for _, path in pending}:
-            with contextlib.suppress(OSError):
-                dir_fd = os.open(folder, os.O_RDONLY)
-                try:
-                    os.fsync(dir_fd)
-                finally:
-                    os.close(dir_fd)
+            _sync_folder(folder)
         return [path for _, path in pending]
 
     def discard(self) -> None:

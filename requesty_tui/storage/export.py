@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from requesty_tui.core.domain import Attachment, Conversation, Message
-from requesty_tui.core.formatting import plural, usage_summary
+from requesty_tui.core.formatting import other_version, plural, usage_summary
 from requesty_tui.core.safe_text import make_safe
 from requesty_tui.core.tree import Tree
 from requesty_tui.storage import paths
@@ -141,12 +141,9 @@ def _branch(
         lines += [heading, "", *_body(msg)]
         if not all_branches or (nested and index == 0):
             continue  # the first of a nested branch: its versions are the ones around it
-        others = [m for m in tree.siblings(msg) if m is not msg]
-        for n, other in enumerate(others, 1):
-            end = tree.descend(other, conv.branches)
-            branch = tree.path_to(end)[len(tree.path_to(other)) - 1 :]
-            more = f", and {plural(len(branch) - 1, 'message')} after it" if len(branch) > 1 else ""
-            summary = f"Other version {n} of {len(others)}: {_heading(other)}{more}"
+        others = tree.alternatives(msg, conv.branches)
+        for n, (other, branch) in enumerate(others, 1):
+            summary = other_version(n, len(others), _heading(other), len(branch) - 1)
             lines += [f"<details><summary>{summary}</summary>", ""]
             lines += _branch(conv, tree, branch, all_branches, nested=True)
             lines += ["</details>", ""]

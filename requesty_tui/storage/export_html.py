@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from requesty_tui.core.domain import Conversation, Message
-from requesty_tui.core.formatting import format_cost, plural, size_label, usage_summary
+from requesty_tui.core.formatting import format_cost, other_version, size_label, usage_summary
 from requesty_tui.core.tree import Tree
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -137,12 +137,9 @@ def _branch(
         out.append(_message(conv, msg))
         if not all_branches or (nested and index == 0):
             continue
-        others = [m for m in tree.siblings(msg) if m is not msg]
-        for n, other in enumerate(others, 1):
-            end = tree.descend(other, conv.branches)
-            branch = tree.path_to(end)[len(tree.path_to(other)) - 1 :]
-            more = f", and {plural(len(branch) - 1, 'message')} after it" if len(branch) > 1 else ""
-            summary = f"Other version {n} of {len(others)}: {_who(other)}{more}"
+        others = tree.alternatives(msg, conv.branches)
+        for n, (other, branch) in enumerate(others, 1):
+            summary = other_version(n, len(others), _who(other), len(branch) - 1)
             inner = "".join(_branch(conv, tree, branch, all_branches, nested=True))
             out.append(
                 f'<details class="alt"><summary>{escape(summary)}</summary>{inner}</details>'

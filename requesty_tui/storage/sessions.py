@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from requesty_tui.core.domain import Conversation, new_conversation_id, utc_now
 from requesty_tui.storage import paths
@@ -22,36 +22,7 @@ from requesty_tui.storage.atomic import write_atomic
 from requesty_tui.storage.drafts import discard_draft
 
 if TYPE_CHECKING:
-    from requesty_tui.storage.session_index import (
-        MATCH_END,
-        MATCH_START,
-        SessionIndex,
-        SessionSummary,
-        format_updated,
-    )
-
-_FROM_INDEX = ("MATCH_END", "MATCH_START", "SessionSummary", "format_updated")
-
-
-def __getattr__(name: str) -> Any:
-    """The index's names, imported when first asked for: a new chat's first frame reads no
-    session file and lists none (the index and the file format were ~6.5 ms of start-up)."""
-    if name in _FROM_INDEX:
-        from requesty_tui.storage import session_index
-
-        return getattr(session_index, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-__all__ = [
-    "MATCH_END",
-    "MATCH_START",
-    "SaveResult",
-    "SessionError",
-    "SessionStore",
-    "SessionSummary",
-    "format_updated",
-]
+    from requesty_tui.storage.session_index import SessionIndex, SessionSummary
 
 MAX_SESSION_BYTES = 64 * 1024 * 1024
 """A bigger file is listed as unreadable rather than parsed."""

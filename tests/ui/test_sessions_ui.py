@@ -24,6 +24,16 @@ def saved(store: SessionStore) -> list[Conversation]:
     return [store.load(s.id) for s in store.summaries() if s.readable]
 
 
+def many_chats(count: int, pasta_in: int | None = None) -> None:
+    """``count`` one-message chats, "Chat 0" the oldest; "pasta" in chat ``pasta_in`` alone."""
+    store = SessionStore()
+    for n in range(count):
+        conv = Conversation(id=f"20261101-{n:06d}-many", model="m/x", title=f"Chat {n}")
+        pasta = " pasta" if n == pasta_in else ""
+        conv.messages = [Message(role="user", content=f"word{n}{pasta}")]
+        store.save(conv)
+
+
 def seed(store: SessionStore, cid: str, title: str, words: str) -> Conversation:
     conv = Conversation(id=cid, model="anthropic/claude-sonnet-4-5", title=title)
     conv.messages = [
@@ -285,11 +295,7 @@ async def test_a_long_list_comes_whole_and_a_new_search_is_not_mixed_with_the_ol
     """Rows past the first screenfuls go in after the frame that shows the answer; all of them
     arrive, and a search typed meanwhile shows only its own rows (the old listing's rest is
     dropped, not added under it)."""
-    store = SessionStore()
-    for n in range(130):
-        conv = Conversation(id=f"20261101-{n:06d}-long", model="m/x", title=f"Chat {n}")
-        conv.messages = [Message(role="user", content=f"word{n} " + ("pasta" if n == 7 else ""))]
-        store.save(conv)
+    many_chats(130, pasta_in=7)
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 30)) as pilot:
         browser = await open_browser(pilot)
@@ -310,11 +316,7 @@ async def test_choosing_a_row_past_the_first_screenfuls_keeps_the_place(
 ) -> None:
     """Space on row 120 chooses it and moves to row 121, though the listing made anew puts its
     rows past the first 100 in after its frame (the cursor went back to row 99)."""
-    store = SessionStore()
-    for n in range(130):
-        conv = Conversation(id=f"20261101-{n:06d}-deep", model="m/x", title=f"Chat {n}")
-        conv.messages = [Message(role="user", content=f"word{n}")]
-        store.save(conv)
+    many_chats(130)
     app = RequestyApp(settings)
     async with app.run_test(size=(120, 30)) as pilot:
         browser = await open_browser(pilot)

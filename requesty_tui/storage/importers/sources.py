@@ -54,19 +54,26 @@ def open_database(path: Path, what: str) -> sqlite3.Connection:
     """Read-only (the tool may be running: nothing of its file changes), with the reason a
     user can act on when it cannot be read."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    try:
+    locked = f"the {what} database is locked (close {what} and try again)"
+    with _said(path, locked, f"cannot open the {what} database", "not a SQLite database"):
         db = sqlite3.connect(uri, uri=True, timeout=2)
         db.row_factory = sqlite3.Row
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return db
+
+
+@contextlib.contextmanager
+def _said(path: Path, locked: str, failed: str, damaged: str) -> Iterator[None]:
+    """SQLite's errors as an :class:`Unreadable` the user can act on: a lock (the tool is
+    open), another operational failure, a damaged or foreign file."""
+    try:
+        yield
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
-            raise Unreadable(
-                f"{path}: the {what} database is locked (close {what} and try again)"
-            ) from None
-        raise Unreadable(f"{path}: cannot open the {what} database ({exc})") from None
+            raise Unreadable(f"{path}: {locked}") from None
+        raise Unreadable(f"{path}: {failed} ({exc})") from None
     except sqlite3.DatabaseError as exc:
-        raise Unreadable(f"{path}: not a SQLite database ({exc})") from None
-    return db
+        raise Unreadable(f"{path}: {damaged} ({exc})") from None
 
 
 def columns(db: sqlite3.Connection, table: str) -> set[str]:
@@ -104,16 +111,9 @@ def query(
     db: sqlite3.Connection, path: Path, sql: str, args: tuple[Any, ...] = ()
 ) -> list[dict[str, Any]]:
     """The rows as dicts (only the columns this version of the database has)."""
-    try:
+    locked = "the database is locked (close the tool and try again)"
+    with _said(path, locked, "cannot read", "a damaged database"):
         return [dict(row) for row in db.execute(sql, args)]
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc):
-            raise Unreadable(
-                f"{path}: the database is locked (close the tool and try again)"
-            ) from None
-        raise Unreadable(f"{path}: cannot read ({exc})") from None
-    except sqlite3.DatabaseError as exc:
-        raise Unreadable(f"{path}: a damaged database ({exc})") from None
 
 
 def text_of(value: Any) -> str:

@@ -7,7 +7,12 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from requesty_tui.core.formatting import format_usd
-from requesty_tui.storage.sessions import MATCH_END, MATCH_START, SessionSummary, format_updated
+from requesty_tui.storage.session_index import (
+    MATCH_END,
+    MATCH_START,
+    SessionSummary,
+    format_updated,
+)
 
 COLUMNS = ("Updated", "Title", "Model", "Msgs", "Cost")
 

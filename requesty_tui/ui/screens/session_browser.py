@@ -28,11 +28,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
 from requesty_tui.core.domain import Conversation
-from requesty_tui.storage.sessions import (
-    SessionError,
-    SessionStore,
-    SessionSummary,
-)
+from requesty_tui.storage.session_index import SessionSummary
+from requesty_tui.storage.sessions import SessionError, SessionStore
 from requesty_tui.ui.screens.browser_cells import COLUMNS, fit_columns, highlighted, row_cells
 from requesty_tui.ui.screens.dialogs import Confirm, TextPrompt
 from requesty_tui.ui.screens.filter_list import LIST_BINDINGS, FilterListScreen
