@@ -205,7 +205,9 @@ def test_a_png_attachment_reaches_kitty_through_tmux_as_a_picture(
     try:
         tmux.tmux("pipe-pane", "-O", "-t", tmux.name, f"cat > {log}")
         tmux.keys("C-o")  # opened now, so that pipe-pane sees it drawn from the start
-        tmux.wait_for(lambda s: "Conversations" in s, what="the browser")
+        # Its row, not only its frame: the index catches up with the new file in a thread,
+        # and an Enter on the empty list before that opened nothing.
+        tmux.wait_for(lambda s: "Shots" in s, what="the browser listing it")
         tmux.keys("Enter")
         tmux.wait_for(lambda s: "A red square." in s, what="the conversation")
         image = kg.image_id(shot.sha256)
