@@ -11,6 +11,7 @@ following parents always ends at a root; a hand-edited file can break that, and
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Generic, Protocol, TypeVar
@@ -31,12 +32,20 @@ Message = TypeVar("Message", bound=Node)
 """A :class:`~requesty_tui.core.domain.Message`, as far as the tree is concerned."""
 
 
-def new_message_id() -> str:
-    """Six lowercase letters and digits: short enough to edit by hand, unique enough in a file."""
-    import secrets
-    import string
+_ID_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
-    return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(6))
+
+def new_message_id() -> str:
+    """Six lowercase letters and digits: short enough to edit by hand, unique enough in a file.
+
+    From one read of the system's randomness (a linear file's 1,000 messages get their ids as
+    it is read: a read per character took 6 ms of opening it)."""
+    number = int.from_bytes(os.urandom(6))  # 48 bits for 31: all but uniform
+    chars = []
+    for _ in range(6):
+        number, digit = divmod(number, 36)
+        chars.append(_ID_CHARACTERS[digit])
+    return "".join(chars)
 
 
 class Tree(Generic[Message]):
