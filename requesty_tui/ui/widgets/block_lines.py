@@ -42,6 +42,19 @@ class BlockLines:
         self._heights.append(height)
         self.height += height
 
+    def split_first(self, estimates: list[int]) -> None:
+        """The first block turned out to be several, none rendered (each an estimate)."""
+        first = [None] * len(estimates)
+        heights = [estimate + (1 if n else 0) for n, estimate in enumerate(estimates)]
+        self._lines[:1] = first
+        self._heights[:1] = heights
+        self._starts = []
+        start = 0
+        for height in self._heights:
+            self._starts.append(start)
+            start += height
+        self.height = start
+
     def rendered(self, index: int) -> bool:
         return self._lines[index] is not None
 

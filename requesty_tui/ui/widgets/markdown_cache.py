@@ -5,6 +5,10 @@ strips and kept (:class:`.block_lines.BlockLines`), and only when it can be seen
 finish between two renders (a stream at full speed), the newest screenful is rendered and the
 others keep an estimated height until something draws them. The open tail is drawn again as it
 grows (:mod:`.markdown_tail`). A new width or code style clears it all.
+
+A complete text given whole (a reply from history) is split when it is first drawn, its end
+first (:mod:`requesty_tui.core.tail_first`): until the rest is split, it is the first block, an
+estimate that nothing renders, split in steps by :meth:`RenderCache.render_waiting`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from rich.console import Console, ConsoleOptions
 from textual.strip import Strip
 
 from requesty_tui.core.markdown_blocks import BlockSplitter, make_safe
+from requesty_tui.core.tail_first import WholeText
 from requesty_tui.ui.widgets.block_lines import BlockLines
 from requesty_tui.ui.widgets.markdown_tail import TailLines
 
@@ -46,10 +51,51 @@ class RenderCache:
         self._prepare_from: int | None = None
         self._estimated: tuple[tuple[int, int], int] = ((0, 0), 1)
         self._resized = resized
+        self._whole: WholeText | None = None
+        """A complete text given at once (None: it streams through :attr:`splitter`)."""
+
+    def give_whole(self, text: str) -> None:
+        """The whole text at once, complete: split when it is first drawn, its end first."""
+        self._whole = WholeText(make_safe(text))
 
     def feed(self, text: str) -> None:
         """More text (control characters made visible first)."""
         self.splitter.feed(make_safe(text))
+
+    def _sources(self, whole_at: int = 0) -> list[str]:
+        """The finished blocks' sources (``whole_at`` a width: the head split too, now)."""
+        if self._whole is None:
+            return self.splitter.finished
+        if whole_at and self._whole.head:
+            self._split_head(float("inf"), whole_at)
+        return self._whole.start()
+
+    def _is_head(self, index: int) -> bool:
+        return index == 0 and self._whole is not None and self._whole.head
+
+    def _split_head(self, seconds: float, width: int) -> bool:
+        """Split the head for about ``seconds``; True once its blocks are in. The lines of the
+        blocks after it stay as they are (all go, in the rare case that the whole's blocks
+        are not the end's)."""
+        assert self._whole is not None
+        count = len(self._whole.start())
+        outcome = self._whole.split_some(seconds)
+        if outcome == "more":
+            return False
+        if len(self.blocks) == count and width:
+            sources = self._whole.start()
+            if outcome == "head":
+                heads = sources[: len(sources) - count + 1]
+                self.blocks.split_first([self._estimate_lines(s, width) for s in heads])
+                shift = len(heads) - 1
+                self._prepared = {index + shift: lines for index, lines in self._prepared.items()}
+                if self._prepare_from is not None:
+                    self._prepare_from += shift
+            else:
+                self.clear()
+                self.render_new_blocks(width, 0)
+                self._resized()
+        return True
 
     def close(self) -> None:
         """The text is complete: its tail is a finished block."""
@@ -70,13 +116,14 @@ class RenderCache:
         """Render the blocks that finished since the last call, from the newest back until
         ``budget`` lines (a screenful) are rendered; older ones wait until they are drawn
         (``everything``: none waits). True if any waits."""
-        new = self.splitter.finished[len(self.blocks) :]
+        sources = self._sources(whole_at=width if everything else 0)
+        new = sources[len(self.blocks) :]
         if not new:
             return False
         self.tail.block_finished()
         rendered: list[list[Strip] | None] = []
-        for source in reversed(new):
-            if everything or budget > 0:
+        for index, source in zip(range(len(sources) - 1, -1, -1), reversed(new), strict=False):
+            if (everything or budget > 0) and not self._is_head(index):
                 strips = self.renderer.markdown(source, width)
                 budget -= len(strips) + 1
                 rendered.append(strips)
@@ -96,8 +143,10 @@ class RenderCache:
         Kept per width and block count: every layout of the pane asks each message not drawn
         yet, and a 1 MB reply's 3,500 blocks took 5 ms to estimate each time (a third of the
         CPU of scrolling back through a big conversation was layouts)."""
-        blocks = self.splitter.finished
-        key = (width, len(blocks))
+        unsplit = self._whole is not None and self._whole.blocks is None
+        # Not split yet: the whole text as one block is near enough, and costs no split.
+        blocks = [self._whole.text] if self._whole is not None and unsplit else self._sources()
+        key = (width, -1 if unsplit else len(blocks))
         if self._estimated[0] != key:
             estimate = self._estimate_lines
             total = sum(estimate(block, width) for block in blocks) + len(blocks) - 1
@@ -111,18 +160,22 @@ class RenderCache:
         a layout of the whole pane every 20 ms doubled the CPU of opening a big
         conversation, ``benchmarks/big_conversation_terminal.py``)."""
         deadline = time.perf_counter() + seconds
-        blocks, finished, prepared = self.blocks, self.splitter.finished, self._prepared
+        blocks = self.blocks
         index = blocks.waiting_before(
             len(blocks) if self._prepare_from is None else self._prepare_from
         )
         while index is not None:
-            prepared[index] = self.renderer.markdown(finished[index], width)
+            if self._is_head(index):
+                height = blocks.height
+                self._prepare_from = 1  # after the split: the last of the head's blocks
+                self._split_head(deadline - time.perf_counter(), width)
+                return True, blocks.height - height
+            self._prepared[index] = self.renderer.markdown(self._sources()[index], width)
             index = blocks.waiting_before(index)
-            if time.perf_counter() > deadline:
-                break
-        self._prepare_from = index
-        if index is not None:
-            return True, 0
+            if index is not None and time.perf_counter() > deadline:
+                self._prepare_from = index + 1  # the next slice starts with it
+                return True, 0
+        prepared = self._prepared
         ready = {i: lines for i, lines in prepared.items() if not blocks.rendered(i)}
         prepared.clear()
         self._prepare_from = None
@@ -130,9 +183,9 @@ class RenderCache:
 
     def render_all(self, width: int) -> None:
         """Render every block still waiting."""
+        sources = self._sources(whole_at=width)
         done = {
-            index: self._prepared.pop(index, [])
-            or self.renderer.markdown(self.splitter.finished[index], width)
+            index: self._prepared.pop(index, []) or self.renderer.markdown(sources[index], width)
             for index in range(len(self.blocks))
             if not self.blocks.rendered(index)
         }
@@ -153,10 +206,17 @@ class RenderCache:
     def _render_block_at(self, y: int, width: int) -> Strip:
         """Line ``y`` of a block that a fast stream carried past the screen: render it now."""
         index = self.blocks.block_at(y)
+        if self._is_head(index):  # drawn before the fill split it: split it now
+            self._split_head(float("inf"), width)
+            self._resized()
+            index = self.blocks.block_at(y)
+            line = self.blocks.line(y)
+            if line is not None:
+                return line
         done = {i: lines for i, lines in self._prepared.items() if not self.blocks.rendered(i)}
         self._prepared.clear()
         if index not in done:
-            done[index] = self.renderer.markdown(self.splitter.finished[index], width)
+            done[index] = self.renderer.markdown(self._sources()[index], width)
         # The blocks rendered ahead go in with it: they lie between here and the end, where
         # someone scrolling back has come from, so the next pages need no layout of their own
         # (a layout of a pane holding a 1 MB reply takes 60-150 ms).

@@ -106,9 +106,8 @@ class MarkdownView(Widget):
         self._pattern: re.Pattern[str] | None = None
         """Words marked where they are drawn (see :mod:`.highlight`)."""
         if text:
-            self._cache.feed(text)
+            self._cache.give_whole(text)  # split when first drawn, its end first
             self._source.append(text)
-            self._cache.close()
             self._text_complete = True
             self._lazy = True
 
