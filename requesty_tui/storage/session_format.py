@@ -18,6 +18,7 @@ import tomli_w
 from requesty_tui.core.domain import Conversation, Message
 from requesty_tui.core.options import options_from
 from requesty_tui.core.tree import repair
+from requesty_tui.storage import toml_reading
 from requesty_tui.storage.session_fields import (
     SessionFormatError,
     as_datetime,
@@ -250,7 +251,7 @@ assert len(UPGRADES) == FORMAT - 1
 def from_toml(text: str) -> Conversation:
     """Parse and validate; raises :class:`SessionFormatError` with a reason a user can read."""
     try:
-        data = tomllib.loads(text)
+        data = toml_reading.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SessionFormatError(f"not valid TOML ({exc})") from None
     fmt = data.get("format")
