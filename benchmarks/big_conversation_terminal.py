@@ -14,8 +14,11 @@ from outside we time:
 - the app's CPU seconds and peak memory (``VmHWM``) at the end, against the same 1,000
   messages with short replies (``--short``).
 
-``--root DIR`` runs another checkout's code (e.g. a ``git worktree`` of the commit you started
-from), so two versions are measured in one run::
+By default the installed package runs (``pip install .`` first), from a folder outside the
+repository, as users run it: compiled to bytecode when installed. ``--root DIR`` runs a
+checkout's code instead (e.g. a ``git worktree`` of the commit you started from); with
+``PYTHONDONTWRITEBYTECODE`` set, as here, a checkout is compiled again at every start (~0.1 s
+more). To compare two installed versions, run this script with each one's interpreter::
 
     python benchmarks/big_conversation_terminal.py [--runs 3] [--size 120x40] [--root DIR]
 """
@@ -60,24 +63,29 @@ def echo_ms(term: object, typed: int) -> float:
     return (time.perf_counter() - sent) * 1000
 
 
-def one_run(root: Path, size: tuple[int, int], short: bool) -> dict[str, float | list[float]]:
-    sys.path.insert(0, str(root))
+def one_run(
+    root: Path | None, size: tuple[int, int], short: bool
+) -> dict[str, float | list[float]]:
+    if root is not None:
+        sys.path.insert(0, str(root))
     from requesty_tui.testing.tmux import TmuxSession
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {"TERM": "xterm-256color", "REQUESTY_API_KEY": "bench",
-               "REQUESTY_BASE_URL": "http://127.0.0.1:9/v1", "PYTHONPATH": str(root)}  # fmt: skip
+               "REQUESTY_BASE_URL": "http://127.0.0.1:9/v1"}  # fmt: skip
+        if root is not None:
+            env["PYTHONPATH"] = str(root)
         for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
             env[var] = f"{tmp}/{var.lower()}"
         build_env = {**os.environ, **env, "BENCH": str(ROOT / "benchmarks"),
                      "SHORT": "1" if short else "0"}  # fmt: skip
         first, session_id = subprocess.run(
             [sys.executable, "-c", CHILD_BUILD], env=build_env, capture_output=True,
-            text=True, check=True, cwd=str(ROOT),
+            text=True, check=True, cwd=str(root or tmp),
         ).stdout.strip().splitlines()[-2:]  # fmt: skip
         started = time.perf_counter()
         term = TmuxSession(["--resume", session_id], env, width=size[0], height=size[1],
-                           cwd=str(root))  # fmt: skip
+                           cwd=str(root or tmp))  # fmt: skip
         out: dict[str, float | list[float]] = {}
         try:
             term.wait_for(lambda s: "A short last reply." in s, timeout=60, what="last screen")
@@ -116,7 +124,8 @@ def one_run(root: Path, size: tuple[int, int], short: bool) -> dict[str, float |
             out["peak_mb"] = proc_status(pid, "VmHWM")
         finally:
             term.close()
-    sys.path.remove(str(root))
+    if root is not None:
+        sys.path.remove(str(root))
     return out
 
 
@@ -129,11 +138,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--size", default="120x40")
-    parser.add_argument("--root", default=str(ROOT), help="the checkout whose code runs")
+    parser.add_argument("--root", help="a checkout whose code runs (default: the installed one)")
     parser.add_argument("--short", action="store_true", help="the same 1,000 messages, short")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
-    runs = [one_run(Path(args.root), (width, height), args.short) for _ in range(args.runs)]
+    root = Path(args.root) if args.root else None
+    runs = [one_run(root, (width, height), args.short) for _ in range(args.runs)]
     med = statistics.median
     summary = {
         "shown_s": med(float(r["shown"]) for r in runs),  # type: ignore[arg-type]
@@ -147,7 +157,8 @@ def main() -> None:
         "peak_mb": med(float(r["peak_mb"]) for r in runs),  # type: ignore[arg-type]
     }
     kind = "short replies" if args.short else "twenty 200 KB and two 1 MB replies"
-    print(f"1,000 messages ({kind}), tmux {args.size}, {args.root}, median of {args.runs}:")
+    code = args.root or f"installed ({sys.executable})"
+    print(f"1,000 messages ({kind}), tmux {args.size}, {code}, median of {args.runs}:")
     print(json.dumps(summary, indent=1))
 
 
