@@ -57,6 +57,19 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def proc_cpu_fine(pid: int) -> float:
+    """A process's CPU seconds so far, to the nanosecond: the sum of its live threads' run
+    time (``schedstat``). ``proc_cpu`` counts in clock ticks (10 ms, 5 % of a 10,000-chunk
+    stream's 0.2 s); this misses only threads that have ended (none while a reply streams)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, IndexError, ValueError):
+            continue  # the thread ended meanwhile
+    return total / 1e9
+
+
 def proc_status(pid: int, key: str) -> float:
     """A memory figure of a process from /proc (``VmHWM``: its peak, ``VmRSS``: now), MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -3,8 +3,9 @@
 The installed program runs under tmux (160x50 by default) against the local test router,
 which sends a Markdown answer in ~20-character chunks at a fixed rate (100 tokens/s is 20
 chunks/s; 0 is as fast as the socket goes). Figures are the app process's own, from /proc:
-CPU (utime + stime) from Enter to the reply on disk (and the tmux server's: it draws what we
-write, and the polling for key echoes is in it), peak RSS (VmHWM) and RSS at the end,
+CPU (its threads' run time, to the nanosecond) from Enter to the reply on disk (and the tmux
+server's, in clock ticks: it draws what we write, and the polling for key echoes is in it),
+peak RSS (VmHWM) and RSS at the end,
 bytes it wrote (``wchar``: nearly all of it the terminal; the session saves are a few KB), and
 the latency of keys typed into the input box while the reply streams (send-keys → the key on
 the screen, polled every 2 ms: tmux's own time is in it). It runs the installed package
@@ -31,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from _harness import ROOT, median, proc_cpu, proc_status, router_process
+from _harness import ROOT, median, proc_cpu, proc_cpu_fine, proc_status, router_process
 
 from requesty_tui.testing.corpus import markdown_document
 from requesty_tui.testing.tmux import TmuxSession
@@ -111,7 +112,7 @@ def one_run(
                         stderr=subprocess.DEVNULL,
                     )  # fmt: skip
                     time.sleep(1.0)
-                cpu0, wrote0, t0 = proc_cpu(pid), proc_written(pid), time.perf_counter()
+                cpu0, wrote0, t0 = proc_cpu_fine(pid), proc_written(pid), time.perf_counter()
                 tmux0 = proc_cpu(server)
                 term.keys("go", "Enter")
                 if queue:  # the next message, typed and sent while the reply streams
@@ -137,7 +138,7 @@ def one_run(
                     spy.send_signal(2)
                     spy.wait(30)
                 run = Run(
-                    cpu=proc_cpu(pid) - cpu0,
+                    cpu=proc_cpu_fine(pid) - cpu0,
                     tmux_cpu=proc_cpu(server) - tmux0,
                     peak_mb=proc_status(pid, "VmHWM"),
                     final_mb=proc_status(pid, "VmRSS"),
@@ -197,8 +198,8 @@ def main() -> None:
         speed = f"{rate} tokens/s" if float(rate) else "full speed"
         line = (
             f"{int(chunks):>6,} chunks at {speed:>13}: "
-            f"CPU {median([r.cpu for r in runs]):.2f} s "
-            f"(runs {', '.join(f'{r.cpu:.2f}' for r in runs)}), "
+            f"CPU {median([r.cpu for r in runs]):.3f} s "
+            f"(runs {', '.join(f'{r.cpu:.3f}' for r in runs)}), "
             f"tmux CPU {median([r.tmux_cpu for r in runs]):.2f} s, "
             f"wall {median([r.wall for r in runs]):.1f} s, "
             f"written {median([r.written_mb for r in runs]):.1f} MiB, "
