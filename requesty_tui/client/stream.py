@@ -41,6 +41,8 @@ _FINISH: dict[str, FinishReason] = {
     "function_call": "tool_calls",
 }
 ERROR_BODY_LIMIT = 64 * 1024
+_CONTENT = frozenset({TextDelta, ReasoningDelta, ToolCallDelta})
+"""The events that are the reply's own content (a stream of nothing else was unreadable)."""
 """Bytes of an error body read at most (an error page must not eat memory)."""
 
 
@@ -79,17 +81,20 @@ async def read_stream(
                     what = "invalid JSON" if chunk is None else "not a JSON object"
                     yield ChunkSkipped(malformed, what)
                     continue
-                if isinstance(chunk.get("id"), str) and chunk["id"] not in ("", completion_id):
-                    completion_id = chunk["id"]
-                    yield CompletionId(chunk["id"])
+                chunk_id = chunk.get("id")
+                if chunk_id != completion_id and isinstance(chunk_id, str) and chunk_id:
+                    completion_id = chunk_id
+                    yield CompletionId(chunk_id)
                 for event in chunk_events(chunk, model):
-                    if isinstance(event, ModelReported):
+                    # Per chunk, so the common case first (a union in isinstance is built
+                    # anew at each call): 10,000 chunks at full speed, stream_terminal.py.
+                    if type(event) in _CONTENT:
+                        produced = True
+                    elif isinstance(event, ModelReported):
                         model = event.model
                     elif isinstance(event, StreamEnd):
                         finish = event.finish_reason
                         continue
-                    elif isinstance(event, TextDelta | ReasoningDelta | ToolCallDelta):
-                        produced = True
                     yield event
             if done:
                 break
@@ -190,7 +195,9 @@ def chunk_events(chunk: dict[str, Any], model: str | None) -> list[StreamEvent]:
                 content = delta.get("content")
                 if isinstance(content, str) and content:
                     events.append(TextDelta(content))
-                events.extend(tool_call_deltas(delta.get("tool_calls")))
+                calls = delta.get("tool_calls")
+                if calls:  # most chunks have none: no call to make for them
+                    events.extend(tool_call_deltas(calls))
             reason = choice.get("finish_reason")
             if isinstance(reason, str) and reason:
                 events.append(StreamEnd(_FINISH.get(reason, "stop")))
