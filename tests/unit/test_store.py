@@ -163,6 +163,8 @@ def test_list_search_and_changes_behind_its_back(store: SessionStore) -> None:
     assert [s.id for s in store.search("carbon")] == [b.id]
     assert [s.id for s in store.search("borrow check")] == [a.id], "prefixes, any order"
     assert store.search("nothing-like-this") == []
+    assert [s.id for s in store.search("spaghetti-carbon")] == [b.id], "each part of a word"
+    assert store.search("---") == [], "punctuation alone is in no text"
     # Edited, added and deleted by hand while the index exists:
     text = store.path_for(a.id).read_text().replace("question 1", "question about quokkas")
     store.path_for(a.id).write_text(text)
