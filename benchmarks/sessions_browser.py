@@ -219,7 +219,7 @@ def main() -> None:
             store.close()
         if cold:
             print(f"cold index build (once): {median(cold):.1f} s")
-        queries = ("carbonara", "rust borrow", "kube")
+        queries = ("carbonara", "rust borrow", "kube", "b")
         results = [asyncio.run(first_paint(folder, index, queries)) for _ in range(args.runs)]
         paints = [painted for painted, _typed in results]
         print(

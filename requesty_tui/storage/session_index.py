@@ -286,7 +286,7 @@ def _match(words: Iterable[str]) -> str | None:
     """An FTS5 query for sessions holding every word (as a prefix); a word of several tokens
     ("gpt-4o") holds each of them (the index knows no places, so no phrases). None: a word
     of punctuation alone, which no session holds."""
-    parts = []
+    parts: list[str] = []
     for word in words:
         tokens = _TOKEN.findall(word)
         if not tokens:
