@@ -4,7 +4,9 @@ The conversation of ``long_session.py --huge``: 1,000 messages, twenty replies o
 two of ~1 MB, one of them on the last screen. The program runs in tmux (``--resume``), and
 from outside we time:
 
-- launch → the last screen drawn (the last reply's words on the screen);
+- launch → the last screen drawn (the last reply's words on the screen); with ``--browser``,
+  the app runs already and the time is from Enter on the conversation's row in the browser
+  (``ctrl+o``), the other way users open an old conversation;
 - key echo while the rest renders: a ``Q`` typed into the input box every 150 ms, timed until
   the screen shows it;
 - scrolling back with the keys: ``pgup`` and a ``Q`` in turn, each ``Q`` timed (key echo while
@@ -64,7 +66,7 @@ def echo_ms(term: object, typed: int) -> float:
 
 
 def one_run(
-    root: Path | None, size: tuple[int, int], short: bool
+    root: Path | None, size: tuple[int, int], short: bool, browser: bool = False
 ) -> dict[str, float | list[float]]:
     if root is not None:
         sys.path.insert(0, str(root))
@@ -84,10 +86,19 @@ def one_run(
             text=True, check=True, cwd=str(root or tmp),
         ).stdout.strip().splitlines()[-2:]  # fmt: skip
         started = time.perf_counter()
-        term = TmuxSession(["--resume", session_id], env, width=size[0], height=size[1],
-                           cwd=str(root or tmp))  # fmt: skip
+        args = [] if browser else ["--resume", session_id]
+        term = TmuxSession(args, env, width=size[0], height=size[1], cwd=str(root or tmp))
         out: dict[str, float | list[float]] = {}
         try:
+            if browser:
+                term.wait_started()
+                time.sleep(1.0)  # the model list and the key's spend come after the first frame
+                term.keys("C-o")
+                term.wait_for(lambda s: "Long" in s and "1000" in s.replace(",", ""),
+                              what="the conversation's row")  # fmt: skip
+                time.sleep(0.5)
+                started = time.perf_counter()
+                term.keys("Enter")
             term.wait_for(lambda s: "A short last reply." in s, timeout=60, what="last screen")
             out["shown"] = time.perf_counter() - started
             pid = term.pid()
@@ -140,10 +151,11 @@ def main() -> None:
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--root", help="a checkout whose code runs (default: the installed one)")
     parser.add_argument("--short", action="store_true", help="the same 1,000 messages, short")
+    parser.add_argument("--browser", action="store_true", help="opened from the browser")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
     root = Path(args.root) if args.root else None
-    runs = [one_run(root, (width, height), args.short) for _ in range(args.runs)]
+    runs = [one_run(root, (width, height), args.short, args.browser) for _ in range(args.runs)]
     med = statistics.median
     summary = {
         "shown_s": med(float(r["shown"]) for r in runs),  # type: ignore[arg-type]
@@ -158,6 +170,8 @@ def main() -> None:
     }
     kind = "short replies" if args.short else "twenty 200 KB and two 1 MB replies"
     code = args.root or f"installed ({sys.executable})"
+    if args.browser:
+        code += ", opened from the browser"
     print(f"1,000 messages ({kind}), tmux {args.size}, {code}, median of {args.runs}:")
     print(json.dumps(summary, indent=1))
 
