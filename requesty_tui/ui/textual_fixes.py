@@ -21,6 +21,14 @@ fixes the bug. :func:`apply_fixes` installs them (the App calls it; importing do
    ``benchmarks/big_conversation_terminal.py``). A container with a few dozen children needs
    no grid: here such an arrangement keeps a flat list, and the same answers come from one
    pass over it.
+4. An ``Input`` inserts a typed character as its key arrives, but its other keys (backspace,
+   the arrows, ``ctrl+w``...) are bindings, run when the key has bubbled back up to the App
+   through the screen's queue. While the screen is busy (the browser searching as its filter
+   changes), a character typed after a backspace overtook it: in tmux, "gpt-4o", six
+   backspaces and "b" gave "g" in one try of three (a bare Textual app with a 30 ms
+   ``Input.Changed`` handler: every try). Here an ``Input`` runs its own bindings as their
+   keys arrive, in order with the characters, as Textual would have (the focused widget's
+   bindings come before its ancestors'; priority bindings were tried before the key came).
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ def apply_fixes() -> None:
         _patch_inner_outer()
         _patch_strip_cycles()
         _patch_flat_arrangements()
+        _patch_input_key_order()
 
 
 def _patch_inner_outer() -> None:
@@ -127,3 +136,23 @@ def _patch_flat_arrangements() -> None:
         return grid(self)
 
     DockArrangeResult.spatial_map = property(flat_or_grid)  # type: ignore[assignment,method-assign]
+
+
+def _patch_input_key_order() -> None:
+    """An ``Input``'s own bindings run in its queue, in order with the characters typed."""
+    from textual import events
+    from textual.widgets import Input
+
+    typed = Input._on_key
+
+    async def on_key_in_order(self: Input, event: events.Key) -> None:
+        if not event.is_printable:
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, self):
+                    event.stop()
+                    event.prevent_default()
+                    self._restart_blink()
+                    return
+        await typed(self, event)
+
+    Input._on_key = on_key_in_order  # type: ignore[method-assign]

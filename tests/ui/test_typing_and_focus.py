@@ -171,3 +171,36 @@ async def test_an_attachment_chip_is_removed_from_the_keyboard(
         box = screen.query_one(PromptInput)
         assert box.text == "hi" and screen.focused is box
         assert [a.name for a in screen.pending_attachments] == ["notes.txt"]
+
+
+async def test_keys_typed_in_a_burst_at_a_busy_filter_keep_their_order() -> None:
+    """Backspaces then a letter, sent faster than the screen handles each change (the
+    browser searches as its filter changes): the letter must not overtake a backspace
+    (in tmux "gpt-4o", six backspaces and "b" gave "g"; ``textual_fixes`` 4)."""
+    import time
+
+    from textual import events
+    from textual.app import App, ComposeResult
+    from textual.widgets import Input
+
+    from requesty_tui.ui.textual_fixes import apply_fixes
+
+    apply_fixes()
+
+    class Busy(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input()
+
+        def on_input_changed(self) -> None:
+            time.sleep(0.03)  # a search and a table rebuilt, as the browser does
+
+    app = Busy()
+    async with app.run_test() as pilot:
+        box = app.query_one(Input)
+        box.value = "gpt-4o"
+        await pilot.pause()
+        for key in ["backspace"] * 6 + ["b"]:  # as the driver posts them: all at once
+            app.post_message(events.Key(key, "b" if key == "b" else None))
+        await wait_for(pilot, lambda: box.value in ("b", "g", "gb"), what="the keys handled")
+        await pilot.pause(0.3)
+        assert box.value == "b"
