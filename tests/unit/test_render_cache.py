@@ -69,3 +69,17 @@ def test_a_line_of_the_head_drawn_before_the_fill_splits_it_at_once() -> None:
     cache.render_all(WIDTH)
     assert first == lines(cache)[0] == rendered_whole(text)[0]
     assert lines(cache) == rendered_whole(text)
+
+
+def test_text_given_after_a_whole_text_streams_on_from_it() -> None:
+    cache = RenderCache(options, None, lambda: None)
+    cache.give_whole("First block.\n\nSecond block.")
+    cache.render_new_blocks(WIDTH, 24)
+    cache.feed("\n\nThird block.")
+    cache.close()
+    cache.render_new_blocks(WIDTH, 24)
+    assert [line.strip() for line in lines(cache) if line.strip()] == [
+        "First block.",
+        "Second block.",
+        "Third block.",
+    ]

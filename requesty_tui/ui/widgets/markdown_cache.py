@@ -59,7 +59,12 @@ class RenderCache:
         self._whole = WholeText(make_safe(text))
 
     def feed(self, text: str) -> None:
-        """More text (control characters made visible first)."""
+        """More text (control characters made visible first). After a whole text, the text
+        streams on from it (nothing does that today: a reply from history is complete)."""
+        if self._whole is not None:
+            whole, self._whole = self._whole.text, None
+            self.clear()
+            self.splitter.feed(whole)
         self.splitter.feed(make_safe(text))
 
     def _sources(self, whole_at: int = 0) -> list[str]:
