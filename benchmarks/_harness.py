@@ -47,6 +47,22 @@ def router_process(text: str, chunk_chars: int, delay: float = 0.0) -> Iterator[
         Path(handle.name).unlink(missing_ok=True)
 
 
+NO_SERVER = "http://127.0.0.1:9/v1"
+"""A server address nothing answers at (a benchmark that opens a conversation sends nothing)."""
+
+
+def app_env(tmp: str, base_url: str = NO_SERVER, root: Path | None = None) -> dict[str, str]:
+    """What the app under tmux runs with: a terminal, a key, the server, its own XDG folders
+    in ``tmp`` (this process's too, so that its stores see the same files), and ``root``'s
+    code instead of the installed package when given."""
+    env = {"TERM": "xterm-256color", "REQUESTY_API_KEY": "bench", "REQUESTY_BASE_URL": base_url}
+    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        env[var] = os.environ[var] = tmp
+    if root is not None:
+        env["PYTHONPATH"] = str(root)
+    return env
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

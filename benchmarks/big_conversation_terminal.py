@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import ROOT, proc_cpu, proc_status
+from _harness import ROOT, app_env, proc_cpu, proc_status
 
 CHILD_BUILD = r"""
 import os, sys
@@ -73,12 +73,7 @@ def one_run(
     from requesty_tui.testing.tmux import TmuxSession
 
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"TERM": "xterm-256color", "REQUESTY_API_KEY": "bench",
-               "REQUESTY_BASE_URL": "http://127.0.0.1:9/v1"}  # fmt: skip
-        if root is not None:
-            env["PYTHONPATH"] = str(root)
-        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-            env[var] = f"{tmp}/{var.lower()}"
+        env = app_env(tmp, root=root)
         build_env = {**os.environ, **env, "BENCH": str(ROOT / "benchmarks"),
                      "SHORT": "1" if short else "0"}  # fmt: skip
         first, session_id = subprocess.run(

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import ROOT, median, proc_cpu, router_process
+from _harness import ROOT, app_env, median, proc_cpu, router_process
 from stream_terminal import CHARS_PER_TOKEN, CHUNK, key_echo_ms
 
 from requesty_tui.testing.corpus import markdown_document
@@ -53,9 +53,7 @@ def one_run(
     text = markdown_document(chunks * CHUNK)
     delay = CHUNK / CHARS_PER_TOKEN / rate if rate else 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"TERM": "xterm-256color", "REQUESTY_API_KEY": "bench"}
-        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-            env[var] = os.environ[var] = tmp
+        env = app_env(tmp)
         sessions = Path(tmp) / "requesty-tui" / "sessions"
         args = ["--compare", ",".join(MODELS)] if compare else ["--model", MODELS[0]]
         with router_process(text, chunk_chars=CHUNK, delay=delay) as base_url:

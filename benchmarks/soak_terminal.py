@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from _harness import ROOT, growth, router_process, rss_mb, trail
+from _harness import ROOT, app_env, growth, router_process, rss_mb, trail
 from soak import REPLY
 
 from requesty_tui.storage.paths import sessions_dir
@@ -127,9 +127,7 @@ def main() -> None:
     every = args.compare_every
     model = "openai/gpt-4o-mini"
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
-        env = {"TERM": "xterm-256color", "REQUESTY_API_KEY": "bench"}
-        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-            env[var] = os.environ[var] = tmp
+        env = app_env(tmp)
         if args.tools:
             config = Path(tmp) / "requesty-tui" / "config.toml"
             config.parent.mkdir(parents=True, exist_ok=True)

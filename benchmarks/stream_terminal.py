@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from _harness import ROOT, median, proc_cpu, proc_cpu_fine, proc_status, router_process
+from _harness import ROOT, app_env, median, proc_cpu, proc_cpu_fine, proc_status, router_process
 
 from requesty_tui.testing.corpus import markdown_document
 from requesty_tui.testing.tmux import TmuxSession
@@ -90,9 +90,7 @@ def one_run(
     text = markdown_document(chunks * CHUNK)
     delay = CHUNK / CHARS_PER_TOKEN / tokens_per_s if tokens_per_s else 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"TERM": "xterm-256color", "REQUESTY_API_KEY": "bench"}
-        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-            env[var] = os.environ[var] = tmp
+        env = app_env(tmp)
         sessions = Path(tmp) / "requesty-tui" / "sessions"
         with router_process(text, chunk_chars=CHUNK, delay=delay) as base_url:
             env["REQUESTY_BASE_URL"] = base_url

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _harness import ROOT, median, proc_cpu
+from _harness import ROOT, app_env, median, proc_cpu
 from stream_terminal import key_echo_ms
 
 from requesty_tui.testing.corpus import markdown_document
@@ -64,10 +63,7 @@ def one_run(chunks: int, size: tuple[int, int], tool: bool = True) -> dict[str, 
     server = ROOT / "tests" / "support" / "mcp_server.py"
     try:
         with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
-            env = {"TERM": "xterm-256color", "REQUESTY_API_KEY": "bench",
-                   "REQUESTY_BASE_URL": router.base_url}  # fmt: skip
-            for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-                env[var] = os.environ[var] = tmp
+            env = app_env(tmp, router.base_url)
             config = Path(tmp) / "requesty-tui" / "config.toml"
             config.parent.mkdir(parents=True)
             command = json.dumps([sys.executable, str(server)])

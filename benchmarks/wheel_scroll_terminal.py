@@ -4,7 +4,8 @@ The conversation a new user tried: 300 messages (~670 KB), three replies of ~200
 them. The program runs in tmux (``--resume``, 120x40); from the end, wheel-up events (SGR mouse
 reports, as a terminal sends them) go in at ``--rate`` a second until the first message is on
 screen. Reported: how long that took and how many wheel steps, the app's CPU per step, and
-its memory before and at the peak (``VmHWM``). ``--root DIR`` runs another checkout's code.
+its memory before and at the peak (``VmHWM``). The installed package runs (``pip install .``
+first); ``--root DIR`` runs a checkout's code instead.
 
     python benchmarks/wheel_scroll_terminal.py [--runs 3] [--rate 100] [--root DIR]
 """
@@ -20,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import ROOT, proc_cpu, proc_status
+from _harness import app_env, proc_cpu, proc_status
 
 CHILD_BUILD = r"""
 from requesty_tui.core.domain import Conversation, Message
@@ -46,21 +47,19 @@ WHEEL_UP = "\x1b[<64;40;12M"
 """One wheel step up over the conversation, as an xterm-style terminal reports it."""
 
 
-def one_run(root: Path, rate: float) -> dict[str, float]:
-    sys.path.insert(0, str(root))
+def one_run(root: Path | None, rate: float) -> dict[str, float]:
+    if root is not None:
+        sys.path.insert(0, str(root))
     from requesty_tui.testing.tmux import TmuxSession
 
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
-        env = {"TERM": "xterm-256color", "REQUESTY_API_KEY": "bench",
-               "REQUESTY_BASE_URL": "http://127.0.0.1:9/v1", "PYTHONPATH": str(root)}  # fmt: skip
-        for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-            env[var] = f"{tmp}/{var.lower()}"
+        env = app_env(tmp, root=root)
         size = subprocess.run(
             [sys.executable, "-c", CHILD_BUILD], env={**os.environ, **env}, capture_output=True,
-            text=True, check=True, cwd=str(root),
+            text=True, check=True, cwd=str(root or tmp),
         ).stdout.split()[-1]  # fmt: skip
         term = TmuxSession(["--resume", "20261205-120000-wheel"], env, width=120, height=40,
-                           cwd=str(root))  # fmt: skip
+                           cwd=str(root or tmp))  # fmt: skip
         try:
             term.wait_for(lambda s: "150 replies" in s, timeout=60, what="the chat")
             time.sleep(2.0)  # whatever the open leaves to do
@@ -86,7 +85,8 @@ def one_run(root: Path, rate: float) -> dict[str, float]:
             }
         finally:
             term.close()
-    sys.path.remove(str(root))
+    if root is not None:
+        sys.path.remove(str(root))
     return out
 
 
@@ -94,12 +94,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rate", type=float, default=100, help="wheel steps a second")
-    parser.add_argument("--root", default=str(ROOT), help="the checkout whose code runs")
+    parser.add_argument("--root", help="a checkout whose code runs (default: the installed one)")
     args = parser.parse_args()
-    runs = [one_run(Path(args.root), args.rate) for _ in range(args.runs)]
+    root = Path(args.root) if args.root else None
+    runs = [one_run(root, args.rate) for _ in range(args.runs)]
     med = statistics.median
     print(f"300 messages ({runs[0]['size_kb']:.0f} KB), tmux 120x40, wheel at {args.rate:.0f} "
-          f"steps/s, {args.root}, median of {args.runs}:")  # fmt: skip
+          f"steps/s, {args.root or 'installed'}, median of {args.runs}:")  # fmt: skip
     for key in ("seconds", "steps", "cpu_ms_per_step", "rss_before_mb", "peak_mb"):
         values = [r[key] for r in runs]
         print(f"  {key}: {med(values):.2f} (runs: {', '.join(f'{v:.2f}' for v in values)})")

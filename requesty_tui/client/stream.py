@@ -41,9 +41,9 @@ _FINISH: dict[str, FinishReason] = {
     "function_call": "tool_calls",
 }
 ERROR_BODY_LIMIT = 64 * 1024
+"""Bytes of an error body read at most (an error page must not eat memory)."""
 _CONTENT = frozenset({TextDelta, ReasoningDelta, ToolCallDelta})
 """The events that are the reply's own content (a stream of nothing else was unreadable)."""
-"""Bytes of an error body read at most (an error page must not eat memory)."""
 
 
 async def read_stream(

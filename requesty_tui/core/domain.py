@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from requesty_tui.core.models import KeySpend as KeySpend
 from requesty_tui.core.models import ModelInfo as ModelInfo
 from requesty_tui.core.models import Usage as Usage
-from requesty_tui.core.tree import ROOT, Tree, new_message_id
+from requesty_tui.core.tree import ROOT, Tree, new_message_id, random_name
 
 if TYPE_CHECKING:
     from requesty_tui.core.tools import ToolCall, ToolStatus
@@ -276,12 +276,8 @@ class Conversation:
 
 def new_conversation_id(now: datetime | None = None) -> str:
     """``20261126-184012-k3v9``: sortable by time, unique enough for one user's files."""
-    import secrets
-    import string
-
     stamp = (now or utc_now()).strftime("%Y%m%d-%H%M%S")
-    suffix = "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(4))
-    return f"{stamp}-{suffix}"
+    return f"{stamp}-{random_name(4)}"
 
 
 def make_title(prompt: str, limit: int = 60) -> str:

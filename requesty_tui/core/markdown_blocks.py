@@ -34,8 +34,9 @@ __all__ = [
 
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})")
 _BLANK_PREFIX = re.compile(r"(?:[ \t]*\n)+")
-_FENCE_LINE = re.compile(r"\n {0,3}(`{3,}|~{3,})(.*)")
-"""A fence's line, found after its newline (3x faster over 1 MB than a multi-line ``^``)."""
+_FENCE_LINE = re.compile(r"\n {0,3}(?:`{3}|~{3}).*")
+"""A line that may open or close a fence, found after its newline (3x faster over 1 MB than a
+multi-line ``^``); :func:`_fence_opened` and :func:`_fence_closed` decide."""
 _CUT = re.compile(r"\n[ \t]*\n(?=[A-Za-z#])")
 """A blank line, then a paragraph or heading at the start of a line: a list, quote, table or
 paragraph before it has ended there (none goes on past a blank line into such a line)."""
@@ -100,13 +101,11 @@ class BlockSplitter:
                 self.tail = self.tail[match.end() :]
             if not self.tail:
                 return
-            opener = _FENCE_OPEN.match(self.tail)
-            if opener:
+            if _FENCE_OPEN.match(self.tail):
                 if "\n" not in self.tail and not final:
                     return  # "```" may still grow into "````": wait for the whole line
-                first_line = self.tail.split("\n", 1)[0]
-                if opener.group(1)[0] != "`" or "`" not in first_line[opener.end() :]:
-                    self._fence = (opener.group(1)[0], len(opener.group(1)))
+                self._fence = _fence_opened(self.tail.split("\n", 1)[0])
+                if self._fence is not None:
                     newline = self.tail.find("\n")
                     self._scan = newline + 1 if newline >= 0 else len(self.tail)
                     continue
@@ -115,8 +114,8 @@ class BlockSplitter:
 
     def _close_fence(self, final: bool) -> bool:
         """Look for the closing line in the lines not scanned yet."""
-        assert self._fence is not None
-        char, size = self._fence
+        fence = self._fence
+        assert fence is not None
         tail = self.tail
         pos = self._scan
         if pos == 0:  # the opening line was incomplete when seen
@@ -129,12 +128,7 @@ class BlockSplitter:
             if newline < 0:
                 self._scan = pos
                 return self._end_fence_at_eof(final)
-            line = tail[pos:newline].strip(" \t")
-            if (
-                len(line) >= size
-                and line == char * len(line)
-                and len(tail[pos:newline]) - len(tail[pos:newline].lstrip(" ")) < 4
-            ):
+            if _fence_closed(tail[pos:newline], fence):
                 self._finish(tail[: newline + 1])
                 self.tail = tail[newline + 1 :]
                 self._fence = None
@@ -215,18 +209,36 @@ def _fenced_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every code fence, as a top-level fence scan sees them; an unclosed
     one runs to the end."""
     spans: list[tuple[int, int]] = []
-    opened: tuple[int, str, int] | None = None
+    start, fence = 0, None
     for match in _FENCE_LINE.finditer("\n" + text):  # offsets: one more than the text's
-        mark, rest = match.group(1), match.group(2)
-        if opened is None:
-            if mark[0] != "`" or "`" not in rest:
-                opened = (match.start(), mark[0], len(mark))
-        elif mark[0] == opened[1] and len(mark) >= opened[2] and not rest.strip():
-            spans.append((opened[0], match.end() - 1))
-            opened = None
-    if opened is not None:
-        spans.append((opened[0], len(text) + 1))
+        line = match.group()[1:]
+        if fence is None:
+            fence, start = _fence_opened(line), match.start()
+        elif _fence_closed(line, fence):
+            spans.append((start, match.end() - 1))
+            fence = None
+    if fence is not None:
+        spans.append((start, len(text) + 1))
     return spans
+
+
+def _fence_opened(line: str) -> tuple[str, int] | None:
+    """The fence a block's first line opens (its character and length), or None: CommonMark's
+    rule, for the splitter and for :func:`tail_cut`'s scan alike."""
+    opener = _FENCE_OPEN.match(line)
+    if opener is None:
+        return None
+    mark = opener.group(1)
+    if mark[0] == "`" and "`" in line[opener.end() :]:
+        return None  # a backtick fence's info string has no backtick: this is inline code
+    return mark[0], len(mark)
+
+
+def _fence_closed(line: str, fence: tuple[str, int]) -> bool:
+    """``line`` closes ``fence``: the same character, at least as many, indented less than 4."""
+    char, size = fence
+    mark = line.strip(" \t")
+    return len(mark) >= size and mark == char * len(mark) and len(line) - len(line.lstrip(" ")) < 4
 
 
 def _in_fence(spans: list[tuple[int, int]], at: int) -> bool:

@@ -35,17 +35,21 @@ Message = TypeVar("Message", bound=Node)
 _ID_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
-def new_message_id() -> str:
-    """Six lowercase letters and digits: short enough to edit by hand, unique enough in a file.
-
-    From one read of the system's randomness (a linear file's 1,000 messages get their ids as
-    it is read: a read per character took 6 ms of opening it)."""
-    number = int.from_bytes(os.urandom(6))  # 48 bits for 31: all but uniform
+def random_name(length: int) -> str:
+    """``length`` lowercase letters and digits from one read of the system's randomness (a
+    linear file's 1,000 messages get their ids as it is read: a read per character took 6 ms
+    of opening it). Up to 8: 48 bits for at most 41, all but uniform."""
+    number = int.from_bytes(os.urandom(6))
     chars = []
-    for _ in range(6):
+    for _ in range(length):
         number, digit = divmod(number, 36)
         chars.append(_ID_CHARACTERS[digit])
     return "".join(chars)
+
+
+def new_message_id() -> str:
+    """Six lowercase letters and digits: short enough to edit by hand, unique enough in a file."""
+    return random_name(6)
 
 
 class Tree(Generic[Message]):

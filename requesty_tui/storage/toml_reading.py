@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import datetime, time, timezone
+from types import NoneType
 from typing import Any
 
 __all__ = ["loads"]
@@ -39,7 +40,5 @@ def _standard_zones(node: dict[str, Any] | list[Any]) -> None:
     for key, value in items:
         if isinstance(value, dict | list):
             _standard_zones(value)
-        elif isinstance(value, datetime | time) and value.tzinfo is not None:
-            zone = value.tzinfo
-            if type(zone) is not timezone:
-                node[key] = value.replace(tzinfo=timezone(value.utcoffset()))  # type: ignore[index,arg-type]
+        elif isinstance(value, datetime | time) and type(value.tzinfo) not in (timezone, NoneType):
+            node[key] = value.replace(tzinfo=timezone(value.utcoffset()))  # type: ignore[index,arg-type]

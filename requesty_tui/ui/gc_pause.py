@@ -15,7 +15,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_streams = 0
+_holds = 0
 _saved: tuple[int, int, int] | None = None
 
 NEVER = 2**31 - 1
@@ -32,19 +32,19 @@ thousand objects at most."""
 def hold_full_collections() -> None:
     """Defer automatic full collections until every hold is released (a stream, a long reply's
     rest being rendered: see :func:`gc_paused`)."""
-    global _streams, _saved
-    if _streams == 0:
+    global _holds, _saved
+    if _holds == 0:
         _saved = gc.get_threshold()
         gen0, gen1, _gen2 = _saved
         gc.set_threshold(max(gen0, YOUNG_WHILE_HELD), gen1, NEVER)
-    _streams += 1
+    _holds += 1
 
 
 def release_full_collections() -> None:
     """One hold less; the last one brings full collections back."""
-    global _streams, _saved
-    _streams -= 1
-    if _streams == 0 and _saved is not None:
+    global _holds, _saved
+    _holds -= 1
+    if _holds == 0 and _saved is not None:
         gc.set_threshold(*_saved)
         _saved = None
 

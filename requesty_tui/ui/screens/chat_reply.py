@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from requesty_tui.chat.runner import ReplyObserver, ReplyRunner
-from requesty_tui.client.events import Retrying, TextDelta, ToolCallDelta
+from requesty_tui.client.events import Retrying, ToolCallDelta
 from requesty_tui.ui.gc_pause import gc_paused
 from requesty_tui.ui.screens.chat_host import ChatParts
 from requesty_tui.ui.widgets.message import AssistantMessage, Notice, UserMessage
@@ -100,9 +100,6 @@ class ReplyRun(ReplyObserver):
 
     def event(self, turn: Turn, event: StreamEvent) -> None:
         reply = self.reply
-        if type(event) is TextDelta:  # nearly every event: straight to the text
-            reply.append(event.text)
-            return
         reply.show(event)
         if isinstance(event, ToolCallDelta):
             if turn.last_call is not None:

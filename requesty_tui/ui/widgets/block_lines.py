@@ -44,16 +44,10 @@ class BlockLines:
 
     def split_first(self, estimates: list[int]) -> None:
         """The first block turned out to be several, none rendered (each an estimate)."""
-        first = [None] * len(estimates)
-        heights = [estimate + (1 if n else 0) for n, estimate in enumerate(estimates)]
-        self._lines[:1] = first
-        self._heights[:1] = heights
-        self._starts = []
-        start = 0
-        for height in self._heights:
-            self._starts.append(start)
-            start += height
-        self.height = start
+        self._lines[:1] = [None] * len(estimates)
+        self._heights[:1] = [estimate + (1 if n else 0) for n, estimate in enumerate(estimates)]
+        self._starts[:1] = [0] * len(estimates)
+        self._recount_from(0)
 
     def rendered(self, index: int) -> bool:
         return self._lines[index] is not None
@@ -97,12 +91,16 @@ class BlockLines:
             self._lines[index] = lines
             self._heights[index] = len(lines)
         if delta:
-            start = self._starts[min(rendered)]
-            for index in range(min(rendered), len(self._starts)):
-                self._starts[index] = start
-                start += self._heights[index]
-            self.height = start
+            self._recount_from(min(rendered))
         return delta
+
+    def _recount_from(self, first: int) -> None:
+        """Where each block from ``first`` on starts, and the total (heights changed)."""
+        start = self._starts[first]
+        for index in range(first, len(self._starts)):
+            self._starts[index] = start
+            start += self._heights[index]
+        self.height = start
 
     def set_lines(self, index: int, lines: list[Strip]) -> int:
         """A block rendered at last; returns how much the total height changed."""

@@ -78,16 +78,14 @@ class RenderCache:
     def _is_head(self, index: int) -> bool:
         return index == 0 and self._whole is not None and self._whole.head
 
-    def _split_head(self, seconds: float, width: int) -> bool:
-        """Split the head for about ``seconds``; True once its blocks are in. The lines of the
-        blocks after it stay as they are (all go, in the rare case that the whole's blocks
-        are not the end's)."""
+    def _split_head(self, seconds: float, width: int) -> None:
+        """Split the head for about ``seconds``; once done, its blocks take its place. The
+        lines of the blocks after it stay as they are (all go, in the rare case that the
+        whole's blocks are not the end's)."""
         assert self._whole is not None
         count = len(self._whole.start())
         outcome = self._whole.split_some(seconds)
-        if outcome == "more":
-            return False
-        if len(self.blocks) == count and width:
+        if outcome != "more" and len(self.blocks) == count and width:
             sources = self._whole.start()
             if outcome == "head":
                 heads = sources[: len(sources) - count + 1]
@@ -100,7 +98,6 @@ class RenderCache:
                 self.clear()
                 self.render_new_blocks(width, 0)
                 self._resized()
-        return True
 
     def close(self) -> None:
         """The text is complete: its tail is a finished block."""
